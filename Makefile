@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+# tcpinc - top-level entry points. `make help` lists them.
+#
+# The module is built against the headers that linux-headers-amd64 installs
+# (scripts/kver.sh), not against the running kernel: the module runs inside
+# QEMU guests booting Debian 12's stock kernel.
+
+KVER ?= $(shell scripts/kver.sh 2>/dev/null)
+KDIR ?= /lib/modules/$(KVER)/build
+FUZZ_SECONDS ?= 60
+export KVER
+
+.PHONY: all help setup module gate unit coverage fuzz bench vm check demo clean
+
+all: module gate
+
+help:
+	@echo "make setup     install packages, extract the stock kernel image (idempotent)"
+	@echo "make           build tcpinc.ko and run the core-object gate"
+	@echo "make demo      boot a guest, connect two namespaces through the module"
+	@echo "make check     everything below, ending in 'N passed, N failed'"
+	@echo "make unit      userspace GoogleTest suites (ASan+UBSan)"
+	@echo "make coverage  line coverage of the C++ core (gcovr)"
+	@echo "make fuzz      libFuzzer targets, FUZZ_SECONDS each (default 60)"
+	@echo "make bench     userspace benchmarks (printed, never asserted)"
+	@echo "make vm        VM scenarios only (SCENARIOS='a b' to pick)"
+
+setup:
+	bash scripts/setup.sh
+
+module:
+	@test -n "$(KVER)" || { echo "no kernel headers: run 'make setup'"; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+gate: module
+	bash scripts/check-core-objects.sh
+
+unit:
+	$(MAKE) -C tests/unit
+
+coverage:
+	bash scripts/coverage.sh
+
+fuzz:
+	$(MAKE) -C tests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
+
+bench:
+	$(MAKE) -C tests/bench run
+
+vm: all
+	/usr/bin/python3 tests/vm/run.py $(SCENARIOS)
+
+check:
+	bash scripts/check.sh
+
+demo:
+	bash scripts/demo.sh
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf build
