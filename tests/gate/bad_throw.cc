@@ -1,0 +1,2 @@
+// Must be rejected: exceptions need the C++ runtime and unwind tables.
+namespace tcpinc { int f(int x) { if (x) throw x; return 0; } }
