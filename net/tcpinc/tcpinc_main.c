@@ -1,8 +1,59 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpinc_main.c - module init/exit ladder.
+ *
+ * Order matters: the per-netns state must exist before any notifier can
+ * count into it, and the ULP is registered last so that no socket can use
+ * the module before everything it relies on is in place.
+ */
 #include <linux/module.h>
+#include <net/tcp.h>
+
+#include "tcpinc.h"
 #include "tcpinc/core_api.h"
-static int __init tcpinc_init(void) { return tcpinc_core_abi_version() == TCPINC_CORE_ABI_VERSION ? 0 : -EINVAL; }
-static void __exit tcpinc_exit(void) { }
+
+static int __init tcpinc_init(void)
+{
+	int err;
+
+	if (tcpinc_core_abi_version() != TCPINC_CORE_ABI_VERSION) {
+		pr_err("tcpinc: C++ core ABI %u does not match the glue's %u: stale build, not loading\n",
+		       tcpinc_core_abi_version(), TCPINC_CORE_ABI_VERSION);
+		return -EINVAL;
+	}
+
+	err = tcpinc_pernet_register();
+	if (err)
+		return err;
+	err = tcpinc_notifiers_register();
+	if (err)
+		goto err_pernet;
+	err = tcpinc_ulp_register();
+	if (err)
+		goto err_notifiers;
+
+	pr_info("tcpinc: loaded, TCP ULP \"tcpcrypt\" registered (core ABI %u)\n",
+		TCPINC_CORE_ABI_VERSION);
+	return 0;
+
+err_notifiers:
+	tcpinc_notifiers_unregister();
+err_pernet:
+	tcpinc_pernet_unregister();
+	return err;
+}
+
+static void __exit tcpinc_exit(void)
+{
+	tcpinc_ulp_unregister();
+	tcpinc_notifiers_unregister();
+	tcpinc_pernet_unregister();
+	pr_info("tcpinc: unloaded\n");
+}
+
 module_init(tcpinc_init);
 module_exit(tcpinc_exit);
+
 MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("TCP-ENO (RFC 8547) and tcpcrypt (RFC 8548) for TCP sockets");
+MODULE_ALIAS_TCP_ULP("tcpcrypt");

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpinc_ulp.c - the "tcpcrypt" TCP upper-layer protocol: how a socket opts
+ * in (setsockopt(fd, SOL_TCP, TCP_ULP, "tcpcrypt")), how accepted sockets
+ * inherit it, and how the per-socket context is freed.
+ *
+ * Module lifetime: tcp_set_ulp() takes a module reference for the socket
+ * that set the ULP and tcp_cleanup_ulp() drops one for every socket whose
+ * icsk_ulp_ops is ours. Accepted children are copies of the listener, so
+ * the clone op takes the child's reference itself; that is what makes
+ * rmmod fail with EBUSY while any socket still uses the module.
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <net/inet_connection_sock.h>
+#include <net/tcp.h>
+
+#include "tcpinc.h"
+
+static struct tcpinc_sock *tcpinc_ctx_alloc(struct sock *sk, gfp_t gfp)
+{
+	struct tcpinc_sock *ctx = kzalloc(sizeof(*ctx), gfp);
+
+	if (!ctx)
+		return NULL;
+	ctx->sk = sk;
+	TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_CTX_LIVE);
+	TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_CTX_TOTAL);
+	return ctx;
+}
+
+/*
+ * ENO is negotiated on the SYN exchange, so the ULP can only be attached
+ * before connect() (TCP_CLOSE) or to a listener, whose children inherit it.
+ * Called from do_tcp_setsockopt() with the socket lock held.
+ */
+static int tcpinc_ulp_init(struct sock *sk)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct tcpinc_sock *ctx;
+
+	sock_owned_by_me(sk);
+
+	if (sk->sk_state != TCP_CLOSE && sk->sk_state != TCP_LISTEN) {
+		TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_CTX_REFUSED);
+		net_info_ratelimited("tcpinc: TCP_ULP \"tcpcrypt\" refused (EISCONN): socket state %d is past the SYN; set it before connect() or listen()\n",
+				     sk->sk_state);
+		return -EISCONN;
+	}
+
+	ctx = tcpinc_ctx_alloc(sk, GFP_KERNEL);
+	if (!ctx) {
+		TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_CTX_REFUSED);
+		return -ENOMEM;
+	}
+	rcu_assign_pointer(icsk->icsk_ulp_data, ctx);
+	return 0;
+}
+
+/*
+ * Runs in softirq context from inet_csk_clone_lock() with the new child
+ * bh-locked. The child starts as a byte copy of the listener, including
+ * icsk_ulp_ops and the listener's icsk_ulp_data pointer, which must never
+ * be shared (a listener's context is freed when the listener closes).
+ * There is no way to fail the clone, so an allocation failure leaves the
+ * child without the ULP: counted and logged.
+ */
+static void tcpinc_ulp_clone(const struct request_sock *req, struct sock *newsk,
+			     const gfp_t priority)
+{
+	struct inet_connection_sock *icsk = inet_csk(newsk);
+	struct tcpinc_sock *ctx;
+
+	ctx = tcpinc_ctx_alloc(newsk, priority);
+	if (!ctx) {
+		RCU_INIT_POINTER(icsk->icsk_ulp_data, NULL);
+		icsk->icsk_ulp_ops = NULL;
+		TCPINC_INC_STATS(sock_net(newsk), TCPINC_MIB_CLONE_FAILED);
+		net_warn_ratelimited("tcpinc: accepted socket left without tcpcrypt context: out of memory\n");
+		return;
+	}
+	__module_get(THIS_MODULE);
+	rcu_assign_pointer(icsk->icsk_ulp_data, ctx);
+}
+
+/*
+ * Called once from tcp_cleanup_ulp() on socket destruction; that path holds
+ * the last reference to the socket, so nothing else can see the context.
+ */
+static void tcpinc_ulp_release(struct sock *sk)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct tcpinc_sock *ctx;
+
+	ctx = rcu_dereference_protected(icsk->icsk_ulp_data, true);
+	if (!ctx)
+		return;
+	RCU_INIT_POINTER(icsk->icsk_ulp_data, NULL);
+	TCPINC_DEC_STATS(sock_net(sk), TCPINC_MIB_CTX_LIVE);
+	kfree_rcu(ctx, rcu);
+}
+
+static struct tcp_ulp_ops tcpinc_ulp_ops __read_mostly = {
+	.name		= "tcpcrypt",
+	.owner		= THIS_MODULE,
+	.init		= tcpinc_ulp_init,
+	.clone		= tcpinc_ulp_clone,
+	.release	= tcpinc_ulp_release,
+};
+
+int tcpinc_ulp_register(void)
+{
+	return tcp_register_ulp(&tcpinc_ulp_ops);
+}
+
+void tcpinc_ulp_unregister(void)
+{
+	tcp_unregister_ulp(&tcpinc_ulp_ops);
+}

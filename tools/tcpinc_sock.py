@@ -1,0 +1,159 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""tcpinc_sock.py - small socket client/server used by the VM scenarios and
+the demo. Every result is one JSON object on stdout so that scenarios can
+assert on exact values; errors are reported as errno names, never swallowed.
+
+  serve   --addr A --port P [--ulp] [--ready FILE] [--hold SECONDS]
+          accept one connection, echo what arrives until EOF, report
+  connect --addr A --port P [--ulp] [--message TEXT] [--hold SECONDS]
+          connect, send, read the echo, report
+  sockopt --addr A --port P
+          check the TCP_ULP error semantics against a listening peer
+"""
+import argparse
+import errno
+import json
+import os
+import socket
+import sys
+import time
+
+SOL_TCP = 6
+TCP_ULP = 31  # include/uapi/linux/tcp.h
+ULP_NAME = b"tcpcrypt"
+
+
+def family_of(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
+def set_ulp(sock):
+    sock.setsockopt(SOL_TCP, TCP_ULP, ULP_NAME)
+
+
+def get_ulp(sock):
+    raw = sock.getsockopt(SOL_TCP, TCP_ULP, 16)
+    return raw.split(b"\0", 1)[0].decode()
+
+
+def errname(exc):
+    return errno.errorcode.get(exc.errno, str(exc.errno))
+
+
+def try_errno(fn):
+    """Runs fn; returns "ok" or the errno name it failed with."""
+    try:
+        fn()
+        return "ok"
+    except OSError as exc:
+        return errname(exc)
+
+
+def emit(obj):
+    print(json.dumps(obj, sort_keys=True), flush=True)
+
+
+def cmd_serve(args):
+    srv = socket.socket(family_of(args.addr), socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if args.ulp:
+        set_ulp(srv)
+    srv.bind((args.addr, args.port))
+    srv.listen(8)
+    srv.settimeout(args.timeout)
+    if args.ready:
+        with open(args.ready, "w") as f:
+            f.write("listening\n")
+    conn, peer = srv.accept()
+    conn.settimeout(args.timeout)
+    if not args.keep_listener:
+        srv.close()
+    report = {"listener_ulp": get_ulp(srv) if args.keep_listener else None,
+              "accepted_ulp": get_ulp(conn), "peer": peer[0]}
+    received = b""
+    while True:
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        received += chunk
+        conn.sendall(chunk)
+    report["received"] = received.decode(errors="replace")
+    if args.hold:
+        time.sleep(args.hold)
+    conn.close()
+    emit(report)
+
+
+def cmd_connect(args):
+    sock = socket.socket(family_of(args.addr), socket.SOCK_STREAM)
+    sock.settimeout(args.timeout)
+    if args.ulp:
+        set_ulp(sock)
+    sock.connect((args.addr, args.port))
+    report = {"ulp": get_ulp(sock)}
+    msg = args.message.encode()
+    sock.sendall(msg)
+    sock.shutdown(socket.SHUT_WR)
+    echo = b""
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        echo += chunk
+    report["echo"] = echo.decode(errors="replace")
+    if args.hold:
+        time.sleep(args.hold)
+    sock.close()
+    emit(report)
+
+
+def cmd_sockopt(args):
+    """TCP_ULP semantics: settable before connect and on listeners, EISCONN
+    once past the SYN, EEXIST when set twice, ENOENT for unknown names."""
+    fam = family_of(args.addr)
+    report = {}
+    s = socket.socket(fam, socket.SOCK_STREAM)
+    report["before_connect"] = try_errno(lambda: set_ulp(s))
+    report["twice"] = try_errno(lambda: set_ulp(s))
+    s.close()
+    s = socket.socket(fam, socket.SOCK_STREAM)
+    report["unknown_name"] = try_errno(
+        lambda: s.setsockopt(SOL_TCP, TCP_ULP, b"no-such-ulp"))
+    s.close()
+    s = socket.socket(fam, socket.SOCK_STREAM)
+    s.settimeout(args.timeout)
+    s.connect((args.addr, args.port))
+    report["after_connect"] = try_errno(lambda: set_ulp(s))
+    s.close()
+    emit(report)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    for name in ("serve", "connect", "sockopt"):
+        p = sub.add_parser(name)
+        p.add_argument("--addr", required=True)
+        p.add_argument("--port", type=int, required=True)
+        p.add_argument("--timeout", type=float, default=20.0)
+        if name != "sockopt":
+            p.add_argument("--ulp", action="store_true")
+            p.add_argument("--hold", type=float, default=0.0)
+        if name == "serve":
+            p.add_argument("--ready")
+            p.add_argument("--keep-listener", action="store_true")
+        if name == "connect":
+            p.add_argument("--message", default="hello over tcpinc")
+    args = ap.parse_args()
+    try:
+        {"serve": cmd_serve, "connect": cmd_connect, "sockopt": cmd_sockopt}[args.cmd](args)
+    except OSError as exc:
+        emit({"error": errname(exc) if exc.errno else str(exc)})
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
