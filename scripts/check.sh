@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# check.sh - `make check`: every test tier, one summary line at the end.
+#
+#   setup -> module build + object gate -> gate self-test -> modinfo ->
+#   userspace unit tests (ASan/UBSan) -> VM scenarios (stock kernel, QEMU)
+#
+# Each tier's output goes to build/check/<tier>.log; a tier that cannot run
+# (e.g. the module does not build) counts its tests as failed, never as
+# skipped or passed. Ends with "N passed, N failed[, N skipped]" and exits
+# non-zero on any failure.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+logs=build/check
+mkdir -p "$logs"
+passed=0 failed=0 skipped=0
+t0=$(date +%s)
+
+note() { printf '[check %4ss] %s\n' $(( $(date +%s) - t0 )) "$*"; }
+pass() { passed=$((passed + 1)); echo "PASS $*"; }
+failt() { failed=$((failed + 1)); echo "FAIL $*"; }
+
+note "setup"
+if ! bash scripts/setup.sh >"$logs/setup.log" 2>&1; then
+	cat "$logs/setup.log"
+	failt "setup (see $logs/setup.log)"
+	echo "$passed passed, $failed failed"
+	exit 1
+fi
+
+note "module build and object gate"
+if make -s all >"$logs/module.log" 2>&1 && ! grep -qiE 'warning:|objtool' "$logs/module.log"; then
+	pass "module-build-and-gate"
+	module_ok=1
+else
+	grep -iE 'warning|error|gate' "$logs/module.log" | head -20
+	failt "module-build-and-gate (see $logs/module.log)"
+	module_ok=0
+fi
+
+note "object gate self-test"
+while read -r verdict name rest; do
+	case $verdict in
+	PASS) pass "$name";;
+	FAIL) failt "$name $rest";;
+	esac
+done < <(bash tests/gate/run.sh 2>&1 | tee "$logs/gate-selftest.log")
+
+if [ $module_ok = 1 ]; then
+	kver=$(scripts/kver.sh)
+	lic=$(modinfo -F license tcpinc.ko)
+	vm=$(modinfo -F vermagic tcpinc.ko)
+	if [ "$lic" = GPL ] && [ "${vm%% *}" = "$kver" ]; then
+		pass "modinfo (license $lic, vermagic ${vm%% *})"
+	else
+		failt "modinfo (license '$lic', vermagic '$vm', want GPL and $kver)"
+	fi
+else
+	failt "modinfo (no module)"
+fi
+
+note "userspace unit tests"
+make -s -C tests/unit build >"$logs/unit-build.log" 2>&1
+if [ -x build/unit/tcpinc_unit_tests ] && ! grep -q 'error' "$logs/unit-build.log"; then
+	build/unit/tcpinc_unit_tests >"$logs/unit.log" 2>&1
+	urc=$?
+	up=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) tests\?\..*/\1/p' "$logs/unit.log")
+	uf=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) tests\?, listed below:.*/\1/p' "$logs/unit.log")
+	up=${up:-0} uf=${uf:-0}
+	if [ $urc -ne 0 ] && [ "$uf" = 0 ]; then uf=1; fi   # crash or sanitizer abort
+	passed=$((passed + up)); failed=$((failed + uf))
+	echo "unit: $up passed, $uf failed (see $logs/unit.log)"
+	grep '^\[  FAILED  \] [A-Za-z]' "$logs/unit.log" | sort -u
+else
+	tail -20 "$logs/unit-build.log"
+	failt "unit-build (see $logs/unit-build.log)"
+fi
+
+note "VM scenarios"
+if [ $module_ok = 1 ]; then
+	/usr/bin/python3 tests/vm/run.py ${SCENARIOS:-} 2>&1 | tee "$logs/vm.log"
+	vp=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p' "$logs/vm.log" | tail -1)
+	vf=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p' "$logs/vm.log" | tail -1)
+	vs=$(sed -n 's/^[0-9]* passed, [0-9]* failed, \([0-9]*\) skipped.*/\1/p' "$logs/vm.log" | tail -1)
+	if [ -z "$vp" ]; then
+		failt "vm (no summary line; see $logs/vm.log)"
+	else
+		passed=$((passed + vp)); failed=$((failed + vf)); skipped=$((skipped + ${vs:-0}))
+	fi
+else
+	failt "vm (module did not build)"
+fi
+
+note "done"
+summary="$passed passed, $failed failed"
+[ $skipped -gt 0 ] && summary="$summary, $skipped skipped"
+echo "$summary"
+[ $failed -eq 0 ]
