@@ -1,0 +1,83 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# guest-runner.sh - runs inside the 9p guest (chroot into the host tree), one
+# boot for all guest scenarios, sequentially. For each scenario it
+#   - writes "tcpinc-vm: start <name>" / "tcpinc-vm: end <name>" to /dev/kmsg
+#     so the host can split the console log and blame kernel warnings;
+#   - (re)loads $TCPINC_KO when the scenario says "# needs: module";
+#   - runs it under timeout(1), output to $TCPINC_OUT_ROOT/<name>.log;
+#   - reports on the result channel (/dev/ttyS1):
+#       @tcpinc start <name> | pass <name> | fail <name> <reason> | skip <name> <reason>
+#   - deletes every network namespace and the processes left in them.
+# Ends with "@tcpinc done". The host trusts only this channel.
+set -u
+. "$TCPINC_CONF"    # TCPINC_TOP TCPINC_KO TCPINC_OUT TCPINC_SCENARIOS ...
+
+exec 3>/dev/ttyS1
+res() { echo "@tcpinc $*" >&3; }
+kmsg() { echo "<5>tcpinc-vm: $*" >/dev/kmsg; }
+res runner
+
+OUT_ROOT=$TCPINC_OUT
+export TCPINC_TOP TCPINC_KO
+cd /
+
+module_loaded() { [ -d /sys/module/tcpinc ]; }
+
+load_module() {
+	module_loaded && return 0
+	[ -r "$TCPINC_KO" ] || { echo "module file $TCPINC_KO does not exist (run make module)"; return 1; }
+	local dep
+	for dep in $(modinfo -F depends "$TCPINC_KO" 2>/dev/null | tr , ' '); do
+		modprobe "$dep" || { echo "modprobe $dep (dependency of tcpinc) failed"; return 1; }
+	done
+	insmod "$TCPINC_KO" 2>&1 || { echo "insmod $TCPINC_KO failed"; return 1; }
+}
+
+cleanup_netns() {
+	local ns pid
+	for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
+	done
+	ip -all netns delete 2>/dev/null
+	# Leftover veths/links in the init namespace created by a scenario.
+	for ns in $(ip -o link show type veth 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1); do
+		ip link del "$ns" 2>/dev/null
+	done
+}
+
+# TCPINC_SCENARIOS: lines "name|path|timeout|needs"
+while IFS='|' read -r name path tmo needs; do
+	[ -n "$name" ] || continue
+	kmsg "start $name"
+	res start "$name"
+	out="$OUT_ROOT/$name"
+	mkdir -p "$out"
+	logf="$OUT_ROOT/$name.log"
+	reason=""
+	if [[ " $needs " == *" module "* ]]; then
+		msg=$(load_module 2>&1) || reason="needs module: $(echo "$msg" | tail -n1)"
+	fi
+	if [ -z "$reason" ]; then
+		t0=$(date +%s%N)
+		TCPINC_OUT="$out" TCPINC_SCENARIO="$name" \
+			timeout -k 5 "$tmo" /bin/bash "$path" </dev/null >"$logf" 2>&1 3>&-
+		rc=$?
+		echo "# exit $rc after $(( ($(date +%s%N) - t0) / 1000000 )) ms" >>"$logf"
+		case $rc in
+		0) ;;
+		77) reason="skip:$(grep -m1 '^SKIP: ' "$logf" | cut -c7- | tr -d '\r')" ;;
+		124|137) reason="timeout after ${tmo}s" ;;
+		*) why=$(grep -m1 '^FAIL: ' "$logf" | cut -c7- | tr -d '\r')
+		   reason="exit $rc${why:+: $why}" ;;
+		esac
+	fi
+	cleanup_netns
+	kmsg "end $name"
+	case $reason in
+	"") res pass "$name" ;;
+	skip:*) res skip "$name" "${reason#skip:}" ;;
+	*) res fail "$name" "$reason" ;;
+	esac
+done <<<"$TCPINC_SCENARIOS"
+res done

@@ -1,0 +1,959 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""run.py - the tcpinc QEMU test harness.
+
+    tests/vm/run.py [--list] [--scenario-dir DIR] [SCENARIO ...]
+
+Guest scenarios (tests/vm/scenarios/<name>.sh) all run in ONE boot of the
+stock Debian kernel under TCG, with the host root as a read-only 9p root under
+a tmpfs overlay. Host-orchestrated scenarios (two-guests, vmgenid-restore)
+start their own QEMU processes with a self-contained ("mini") initramfs.
+
+A scenario passes only if the guest reported "pass" on the dedicated result
+channel (second serial port, a file on the host) AND the part of the console
+log written while it ran holds no kernel warning/oops marker. Every wait is
+bounded; every QEMU started here is killed on every exit path.
+
+Prints "PASS name", "FAIL name (reason)", "SKIP name (reason)" per scenario,
+then "N passed, N failed[, N skipped]"; exits 1 on any failure, 2 on usage
+errors. Documentation/testing-vm.md has the details.
+"""
+
+import argparse
+import atexit
+import base64
+import gzip
+import hashlib
+import io
+import os
+import re
+import shlex
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+TOP = Path(__file__).resolve().parents[2]
+VMDIR = TOP / "tests" / "vm"
+BUILD = TOP / "build" / "vm"
+QEMU_BIN = "qemu-system-x86_64"
+
+# Bump when the image layout written below changes (part of the cache key).
+IMAGE_FORMAT = 2
+
+HOST_SCENARIOS = ("two-guests", "vmgenid-restore")
+
+# Kernel log markers that fail the scenario during which they appear.
+MARKER_RE = re.compile(
+    r"WARNING:|BUG:|Kernel panic|Call Trace|general protection|KASAN|UBSAN"
+    r"|kmemleak|Oops:")
+
+# Time budgets (seconds). TCG on a shared 2-core machine is slow; these are
+# upper bounds, not expectations (boot to first scenario is ~20 s).
+BOOT_BUDGET = int(os.environ.get("TCPINC_VM_BOOT_BUDGET", "240"))
+DEFAULT_SCENARIO_TIMEOUT = 120
+PER_SCENARIO_SLACK = 20
+SHUTDOWN_GRACE = 20
+
+KCMDLINE = ("console=ttyS0,115200 panic=-1 no_hash_pointers "
+            # Host starvation under TCG must not look like a kernel bug.
+            "rcupdate.rcu_cpu_stall_timeout=120 watchdog_thresh=60 "
+            "i8042.noaux i8042.nokbd")
+
+
+def die(msg, code=2):
+    print(f"run.py: {msg}", file=sys.stderr)
+    sys.exit(code)
+
+
+# --------------------------------------------------------------------------
+# Environment: kernel version, extracted image, module.
+
+def kver():
+    try:
+        out = subprocess.run([str(TOP / "scripts" / "kver.sh")], check=True,
+                             capture_output=True, text=True)
+    except (OSError, subprocess.CalledProcessError) as e:
+        die(f"scripts/kver.sh failed ({e}); run 'make setup'")
+    return out.stdout.strip()
+
+
+class Env:
+    def __init__(self):
+        self.kver = kver()
+        self.cache = Path(os.environ.get("TCPINC_CACHE", "/var/cache/tcpinc"))
+        self.kimg = self.cache / "kernel" / self.kver
+        self.vmlinuz = self.kimg / "boot" / f"vmlinuz-{self.kver}"
+        self.moddir = self.kimg / "lib" / "modules" / self.kver
+        self.ko = Path(os.environ.get("TCPINC_KO", str(TOP / "tcpinc.ko"))).resolve()
+        self.mods = None
+
+    def problems(self):
+        if not self.vmlinuz.is_file():
+            return f"no kernel image {self.vmlinuz} (run 'make setup')"
+        if not self.moddir.is_dir():
+            return f"no modules in {self.moddir} (run 'make setup')"
+        if shutil.which(QEMU_BIN) is None:
+            return f"{QEMU_BIN} not found (run 'make setup')"
+        if not Path("/bin/busybox").exists() and shutil.which("busybox") is None:
+            return "busybox not found (run 'make setup')"
+        return None
+
+    def modules(self):
+        if self.mods is None:
+            ensure_depmod(self)
+            self.mods = Modules(self.moddir)
+        return self.mods
+
+    def ko_has(self, needle):
+        try:
+            return needle.encode() in self.ko.read_bytes()
+        except OSError:
+            return False
+
+
+def ensure_depmod(env):
+    """The extracted image has no modules.dep: generate it once, in the cache."""
+    dep = env.moddir / "modules.dep"
+    order = env.moddir / "modules.order"
+    if dep.exists() and dep.stat().st_mtime >= order.stat().st_mtime:
+        return
+    depmod = shutil.which("depmod", path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
+    if depmod is None:
+        die("depmod not found (install kmod)")
+    subprocess.run([depmod, "-b", str(env.kimg), env.kver], check=True)
+
+
+class Modules:
+    """modules.dep of the extracted image: name -> file, dependencies."""
+
+    def __init__(self, moddir):
+        self.moddir = moddir
+        self.dep = {}
+        for line in (moddir / "modules.dep").read_text().splitlines():
+            mod, _, deps = line.partition(":")
+            self.dep[self.name(mod)] = (mod, [self.name(d) for d in deps.split()])
+        self.builtin = set()
+        bi = moddir / "modules.builtin"
+        if bi.exists():
+            self.builtin = {self.name(l) for l in bi.read_text().split()}
+
+    @staticmethod
+    def name(path):
+        return os.path.basename(path).split(".ko")[0].replace("-", "_")
+
+    def resolve(self, names):
+        """Ordered (dependencies first) list of (name, path) to insmod."""
+        out, seen = [], set()
+
+        def visit(n, chain):
+            n = n.replace("-", "_")
+            if n in seen or n in self.builtin:
+                return
+            if n not in self.dep:
+                die(f"kernel module {n} not found in {self.moddir} (needed by {' <- '.join(chain) or 'the harness'})")
+            seen.add(n)
+            rel, deps = self.dep[n]
+            for d in deps:
+                visit(d, chain + [n])
+            out.append((n, self.moddir / rel))
+
+        for n in names:
+            visit(n, [])
+        return out
+
+
+# --------------------------------------------------------------------------
+# initramfs: a newc cpio writer (no root, no cpio binary needed).
+
+class Cpio:
+    def __init__(self):
+        self.buf = io.BytesIO()
+        self.ino = 100
+        self.dirs = set()
+
+    def _entry(self, name, mode, data=b"", rdev=(0, 0)):
+        self.ino += 1
+        nb = name.encode() + b"\0"
+        hdr = "070701" + "".join(f"{v:08x}" for v in (
+            self.ino, mode, 0, 0, 1, 0, len(data), 0, 0, rdev[0], rdev[1], len(nb), 0))
+        self.buf.write(hdr.encode() + nb)
+        self.buf.write(b"\0" * (-(110 + len(nb)) % 4))
+        self.buf.write(data)
+        self.buf.write(b"\0" * (-len(data) % 4))
+
+    def mkdir(self, path, mode=0o755):
+        path = path.strip("/")
+        if not path or path in self.dirs:
+            return
+        self.mkdir(os.path.dirname(path))
+        self.dirs.add(path)
+        self._entry(path, stat.S_IFDIR | mode)
+
+    def file(self, path, data, mode=0o644):
+        path = path.strip("/")
+        self.mkdir(os.path.dirname(path))
+        self._entry(path, stat.S_IFREG | mode, data)
+
+    def symlink(self, path, target):
+        path = path.strip("/")
+        self.mkdir(os.path.dirname(path))
+        self._entry(path, stat.S_IFLNK | 0o777, target.encode())
+
+    def chardev(self, path, major, minor):
+        path = path.strip("/")
+        self.mkdir(os.path.dirname(path))
+        self._entry(path, stat.S_IFCHR | 0o600, rdev=(major, minor))
+
+    def finish(self):
+        self._entry("TRAILER!!!", 0)
+        return self.buf.getvalue()
+
+
+def busybox_path():
+    for p in ("/bin/busybox", "/usr/bin/busybox"):
+        if Path(p).is_file():
+            return Path(p)
+    return Path(shutil.which("busybox"))
+
+
+def base_skeleton(cp, init_text):
+    cp.file("init", init_text.encode(), 0o755)
+    cp.file("bin/busybox", busybox_path().read_bytes(), 0o755)
+    cp.symlink("bin/sh", "busybox")
+    for d in ("proc", "sys", "dev", "run", "tmp", "mnt", "root", "etc", "usr/bin",
+              "usr/sbin", "sbin"):
+        cp.mkdir(d)
+    cp.chardev("dev/console", 5, 1)
+    cp.chardev("dev/null", 1, 3)
+    cp.file("etc/passwd", b"root:x:0:0:root:/root:/bin/sh\n")
+    cp.file("etc/group", b"root:x:0:\n")
+
+
+def add_modules(cp, resolved, prefix="modules", listname="modules.list"):
+    for n, path in resolved:
+        cp.file(f"{prefix}/{n}.ko", path.read_bytes())
+    cp.file(listname, "".join(n + "\n" for n, _ in resolved).encode())
+
+
+def cached_image(kind, key_parts, builder):
+    """build/vm/initramfs-<kind>-<hash>.cpio.gz, rebuilt only if the key changes."""
+    h = hashlib.sha256()
+    for p in [IMAGE_FORMAT] + list(key_parts):
+        h.update(p if isinstance(p, bytes) else str(p).encode())
+        h.update(b"\0")
+    path = BUILD / f"initramfs-{kind}-{h.hexdigest()[:16]}.cpio.gz"
+    if path.exists():
+        return path
+    BUILD.mkdir(parents=True, exist_ok=True)
+    t0 = time.monotonic()
+    data = gzip.compress(builder(), compresslevel=6)
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    for old in BUILD.glob(f"initramfs-{kind}-*.cpio.gz"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    print(f"  built {path.relative_to(TOP)} ({len(data) >> 10} KiB, "
+          f"{time.monotonic() - t0:.1f} s)", flush=True)
+    return path
+
+
+NINEP_MODULES = ["virtio_pci", "9pnet_virtio", "9p", "overlay"]
+
+
+def image_9p(env):
+    init = (VMDIR / "init-9p.sh").read_text()
+    resolved = env.modules().resolve(NINEP_MODULES)
+
+    def build():
+        cp = Cpio()
+        base_skeleton(cp, init)
+        add_modules(cp, resolved)
+        return cp.finish()
+
+    return cached_image("9p", [env.kver, init, " ".join(str(p) for _, p in resolved),
+                               busybox_path().stat().st_size], build)
+
+
+def read_mini_list():
+    bins, mods = [], []
+    for raw in (VMDIR / "mini-image.list").read_text().splitlines():
+        line = raw.split("#", 1)[0].split()
+        if not line:
+            continue
+        if line[0] == "bin" and len(line) == 2:
+            bins.append(line[1])
+        elif line[0] == "mod" and len(line) == 2:
+            mods.append(line[1])
+        else:
+            die(f"tests/vm/mini-image.list: cannot parse '{raw}'")
+    return bins, mods
+
+
+def ldd_closure(binaries):
+    """Host files (binaries + shared libraries + loader) a mini image needs."""
+    files = []
+    for b in binaries:
+        if not Path(b).is_file():
+            die(f"tests/vm/mini-image.list: {b} does not exist on the host")
+        files.append(b)
+        r = subprocess.run(["ldd", b], capture_output=True, text=True)
+        for line in r.stdout.splitlines():
+            m = re.search(r"(?:=>\s*)?(/\S+)\s+\(0x", line)
+            if m:
+                files.append(m.group(1))
+    return sorted(set(files))
+
+
+def image_mini(env):
+    init = (VMDIR / "init-mini.sh").read_text()
+    listing = (VMDIR / "mini-image.list").read_text()
+    bins, mods = read_mini_list()
+    files = ldd_closure(bins)
+    resolved = env.modules().resolve(mods)
+
+    def build():
+        cp = Cpio()
+        base_skeleton(cp, init)
+        for f in files:
+            st = os.stat(f)
+            cp.file(f, Path(f).read_bytes(), stat.S_IMODE(st.st_mode))
+        add_modules(cp, resolved)
+        return cp.finish()
+
+    key = [env.kver, init, listing, " ".join(str(p) for _, p in resolved),
+           busybox_path().stat().st_size]
+    key += [f"{f}:{os.stat(f).st_size}:{int(os.stat(f).st_mtime)}" for f in files]
+    return cached_image("mini", key, build)
+
+
+def shell_conf(vals):
+    return "".join(f"{k}={shlex.quote(str(v))}\n" for k, v in vals.items())
+
+
+def mini_initrd(env, dest, scenario_script, conf, needs_module):
+    """Per-run initrd: cached mini base + an appended uncompressed archive
+    with /harness (conf.sh, lib.sh, scenario.sh, tcpinc.ko and its deps)."""
+    base = image_mini(env)
+    cp = Cpio()
+    cp.file("harness/conf.sh", shell_conf(conf).encode())
+    cp.file("harness/lib.sh", (VMDIR / "lib.sh").read_bytes())
+    cp.file("harness/scenario.sh", Path(scenario_script).read_bytes(), 0o755)
+    if needs_module and env.ko.is_file():
+        cp.file("harness/tcpinc.ko", env.ko.read_bytes())
+        deps = subprocess.run(["modinfo", "-F", "depends", str(env.ko)],
+                              capture_output=True, text=True).stdout.strip()
+        _, basemods = read_mini_list()
+        have = {n for n, _ in env.modules().resolve(basemods)}
+        extra = [(n, p) for n, p in env.modules().resolve([d for d in deps.split(",") if d])
+                 if n not in have]
+        add_modules(cp, extra, "harness/modules", "harness/modules.list")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_bytes(base.read_bytes() + cp.finish())
+    return dest
+
+
+# --------------------------------------------------------------------------
+# QEMU processes. Every one is registered and killed on exit.
+
+LIVE = set()
+
+
+def kill_all():
+    for q in list(LIVE):
+        q.kill()
+
+
+atexit.register(kill_all)
+
+
+def _on_signal(signum, _frame):
+    kill_all()
+    print(f"run.py: killed by signal {signum}; QEMU processes stopped", file=sys.stderr)
+    os._exit(128 + signum)
+
+
+def opt_path(p):
+    """A path inside a QEMU -option value (commas are doubled)."""
+    return str(p).replace(",", ",,")
+
+
+class Qemu:
+    def __init__(self, name, env, logdir, initrd, append="", mem="512M", extra=(),
+                 monitor=False, prefix=None):
+        prefix = name if prefix is None else prefix
+        self.name = name
+        self.console = logdir / f"{prefix}console.log"
+        self.results = logdir / f"{prefix}results.log"
+        self.stderr = logdir / f"{prefix}qemu.log"
+        self.monitor = monitor
+        self.mon_out = []
+        self.mon_lock = threading.Lock()
+        self.proc = None
+        self.started = None
+        self.argv = [
+            QEMU_BIN, "-accel", "tcg", "-smp", "1", "-m", mem,
+            "-nodefaults", "-no-user-config", "-display", "none", "-vga", "none",
+            "-no-reboot",
+            "-kernel", str(env.vmlinuz), "-initrd", str(initrd),
+            "-append", f"{KCMDLINE} {append}".strip(),
+            "-serial", f"file:{opt_path(self.console)}",
+            "-serial", f"file:{opt_path(self.results)}",
+            "-monitor", "stdio" if monitor else "none",
+        ] + list(extra)
+
+    def start(self):
+        self.results.write_bytes(b"")
+        (self.console.parent / (self.console.name.replace("console.log", "cmdline.txt"))
+         ).write_text(" ".join(shlex.quote(a) for a in self.argv) + "\n")
+        errf = open(self.stderr, "wb")
+        self.proc = subprocess.Popen(
+            self.argv, stdin=subprocess.PIPE if self.monitor else subprocess.DEVNULL,
+            stdout=subprocess.PIPE if self.monitor else errf, stderr=errf,
+            start_new_session=True, cwd=str(self.console.parent))
+        errf.close()
+        self.started = time.monotonic()
+        LIVE.add(self)
+        if self.monitor:
+            threading.Thread(target=self._reader, daemon=True).start()
+
+    def _reader(self):
+        for chunk in iter(lambda: self.proc.stdout.read1(4096), b""):
+            with self.mon_lock:
+                self.mon_out.append(chunk.decode(errors="replace"))
+
+    def hmp(self, cmd):
+        with self.mon_lock:
+            self.mon_out.clear()
+        try:
+            self.proc.stdin.write((cmd + "\n").encode())
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            pass
+
+    def hmp_output(self):
+        with self.mon_lock:
+            return "".join(self.mon_out)
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def kill(self):
+        if self.proc is not None and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+        LIVE.discard(self)
+
+    def wait_exit(self, timeout):
+        try:
+            self.proc.wait(timeout=timeout)
+            return True
+        except subprocess.TimeoutExpired:
+            return False
+
+    def events(self):
+        return parse_results(self.results)
+
+    def qemu_error(self):
+        try:
+            txt = self.stderr.read_text(errors="replace").strip()
+        except OSError:
+            return ""
+        return txt.splitlines()[-1] if txt else ""
+
+
+# --------------------------------------------------------------------------
+# Result channel: "@tcpinc <verb> <args>" lines, and base64 files between
+# "@tcpinc file-begin NAME" / "@tcpinc file-end NAME".
+
+class Events:
+    def __init__(self):
+        self.lines = []        # (verb, [args...], raw rest)
+        self.files = {}        # name -> bytes
+        self.verdicts = {}     # scenario -> (verb, reason)
+        self.notes = []
+
+    def has(self, verb, arg=None):
+        return any(v == verb and (arg is None or (a and a[0] == arg)) for v, a, _ in self.lines)
+
+
+def parse_results(path):
+    ev = Events()
+    try:
+        text = path.read_bytes().decode(errors="replace")
+    except OSError:
+        return ev
+    cur, buf = None, []
+    for line in text.replace("\r", "").split("\n"):
+        if cur is not None:
+            if line.startswith("@tcpinc file-end"):
+                try:
+                    ev.files[cur] = base64.b64decode("".join(buf))
+                except ValueError:
+                    ev.files[cur] = b"(undecodable)\n"
+                cur, buf = None, []
+            else:
+                buf.append(line.strip())
+            continue
+        if not line.startswith("@tcpinc "):
+            continue
+        parts = line[len("@tcpinc "):].split(" ", 2)
+        verb = parts[0]
+        if verb == "file-begin" and len(parts) > 1:
+            cur = os.path.basename(parts[1])
+            continue
+        ev.lines.append((verb, parts[1:], line))
+        if verb in ("pass", "fail", "skip") and len(parts) > 1:
+            ev.verdicts[parts[1]] = (verb, parts[2] if len(parts) > 2 else "")
+        elif verb == "note":
+            ev.notes.append(" ".join(parts[1:]))
+    return ev
+
+
+# --------------------------------------------------------------------------
+# Console log: split at "tcpinc-vm: start <name>" and scan for markers.
+
+def console_sections(path):
+    """{'(boot)': text, name: text...}: a scenario's section runs from its
+    start marker to the next scenario's start marker (or the end)."""
+    try:
+        text = path.read_bytes().decode(errors="replace")
+    except OSError:
+        return {"(boot)": ""}
+    secs, cur, buf = {}, "(boot)", []
+    for line in text.splitlines():
+        m = re.search(r"tcpinc-vm: start (\S+)", line)
+        if m:
+            secs[cur] = "\n".join(buf)
+            cur, buf = m.group(1), []
+        buf.append(line)
+    secs[cur] = "\n".join(buf)
+    return secs
+
+
+def kernel_problem(text):
+    for line in text.splitlines():
+        if "tcpinc-vm:" in line or line.startswith("@tcpinc"):
+            continue
+        m = MARKER_RE.search(line)
+        if m:
+            return line.strip()[:160]
+    return None
+
+
+# --------------------------------------------------------------------------
+# Reporting
+
+class Report:
+    def __init__(self):
+        self.passed = self.failed = self.skipped = 0
+
+    def add(self, name, verdict, reason="", logs=(), notes=()):
+        if verdict == "pass":
+            self.passed += 1
+            print(f"PASS {name}")
+        elif verdict == "skip":
+            self.skipped += 1
+            print(f"SKIP {name} ({reason or 'no reason given'})")
+        else:
+            self.failed += 1
+            print(f"FAIL {name} ({reason or 'no reason given'})")
+            for label, p in logs:
+                print(f"  {label}: {p}")
+        for n in notes:
+            print(f"  note: {n}")
+        sys.stdout.flush()
+
+    def summary(self):
+        s = f"{self.passed} passed, {self.failed} failed"
+        if self.skipped:
+            s += f", {self.skipped} skipped"
+        return s
+
+
+def rel(p):
+    try:
+        return str(Path(p).relative_to(Path.cwd()))
+    except ValueError:
+        return str(p)
+
+
+# --------------------------------------------------------------------------
+# Scenario discovery
+
+def header(path):
+    """'# timeout: N' and '# needs: a b' from the first 40 lines."""
+    tmo, needs = DEFAULT_SCENARIO_TIMEOUT, []
+    with open(path, errors="replace") as f:
+        for _, line in zip(range(40), f):
+            m = re.match(r"#\s*timeout:\s*(\d+)", line)
+            if m:
+                tmo = int(m.group(1))
+            m = re.match(r"#\s*needs:\s*(.*)", line)
+            if m:
+                needs += m.group(1).split()
+    return tmo, needs
+
+
+def guest_scenarios(sdir):
+    return {p.stem: p for p in sorted(sdir.glob("*.sh"))}
+
+
+# --------------------------------------------------------------------------
+# Guest scenarios: one 9p boot, all of them sequentially.
+
+def run_guest_scenarios(env, names, paths, logdir, report, timing):
+    out = logdir / "out"
+    (out / ".harness").mkdir(parents=True, exist_ok=True)
+    lines, budget = [], BOOT_BUDGET
+    for n in names:
+        tmo, needs = header(paths[n])
+        budget += tmo + PER_SCENARIO_SLACK
+        lines.append(f"{n}|{paths[n]}|{tmo}|{' '.join(needs)}")
+    (out / ".harness" / "conf.sh").write_text(shell_conf({
+        "TCPINC_TOP": TOP, "TCPINC_KO": env.ko, "TCPINC_OUT": out,
+        "TCPINC_MODDIR": env.moddir.parent, "TCPINC_SCENARIOS": "\n".join(lines),
+    }))
+    initrd = image_9p(env)
+    q = Qemu("guest", env, logdir, initrd, mem="512M", prefix="", extra=[
+        "-virtfs", "local,path=/,mount_tag=host0,readonly=on,security_model=none,multidevs=remap",
+        "-virtfs", f"local,path={opt_path(out)},mount_tag=out,security_model=none,multidevs=remap",
+    ])
+    t0 = time.monotonic()
+    q.start()
+    deadline = t0 + budget
+    timed_out, done_at = False, None
+    try:
+        while True:
+            ev = q.events()
+            if timing.get("boot") is None and names and ev.has("start", names[0]):
+                timing["boot"] = time.monotonic() - t0
+            if ev.has("done") or ev.has("abort"):
+                done_at = done_at or time.monotonic()
+            if not q.alive():
+                break
+            if done_at and time.monotonic() - done_at > SHUTDOWN_GRACE:
+                break
+            if time.monotonic() > deadline:
+                timed_out = True
+                break
+            time.sleep(0.25)
+    finally:
+        q.kill()
+    timing["guest"] = time.monotonic() - t0
+    ev = q.events()
+    secs = console_sections(q.console)
+    logs = [("console", rel(q.console)), ("results", rel(q.results))]
+    abort = [a for v, a, _ in ev.lines if v == "abort"]
+    why_missing = ("no report on the result channel: " +
+                   (f"guest init aborted: {' '.join(abort[0])}" if abort else
+                    f"QEMU killed after the global timeout of {budget} s" if timed_out else
+                    f"QEMU exited early: {q.qemu_error()}" if not ev.has("runner") and not ev.has("boot") else
+                    "guest crashed or hung"))
+    boot_problem = kernel_problem(secs.get("(boot)", ""))
+    if boot_problem:
+        report.add("(boot)", "fail", f"kernel problem during boot: {boot_problem}", logs)
+    for n in names:
+        slog = out / f"{n}.log"
+        verdict = ev.verdicts.get(n)
+        problem = kernel_problem(secs.get(n, "")) if n in secs else None
+        nlogs = logs + ([("scenario log", rel(slog))] if slog.exists() else [])
+        if verdict is None:
+            report.add(n, "fail", why_missing, nlogs)
+        elif problem:
+            report.add(n, "fail", f"kernel problem in console log: {problem}", nlogs)
+        else:
+            report.add(n, verdict[0], verdict[1], nlogs)
+
+
+# --------------------------------------------------------------------------
+# Host-orchestrated scenarios (mini guests, several QEMU processes).
+
+def wait_until(pred, timeout, interval=0.2):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if pred():
+            return True
+        time.sleep(interval)
+    return pred()
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_listening(port):
+    for f in ("/proc/net/tcp",):
+        try:
+            for line in open(f).read().splitlines()[1:]:
+                parts = line.split()
+                if parts[1].endswith(f":{port:04X}") and parts[3] == "0A":
+                    return True
+        except OSError:
+            pass
+    return False
+
+
+def save_files(ev, dest):
+    dest.mkdir(parents=True, exist_ok=True)
+    for name, data in ev.files.items():
+        (dest / name).write_bytes(data)
+
+
+def guest_verdict(q, name):
+    """(verb, reason) of one mini guest, from its channel and its console."""
+    ev = q.events()
+    v = ev.verdicts.get(name)
+    problem = kernel_problem(q.console.read_text(errors="replace")) if q.console.exists() else None
+    if v is None:
+        abort = [a for vb, a, _ in ev.lines if vb == "abort"]
+        if abort:
+            return "fail", f"{q.name}: guest init aborted: {' '.join(abort[0])}"
+        if not ev.has("boot"):
+            return "fail", f"{q.name}: no report (QEMU: {q.qemu_error() or 'guest never booted'})"
+        return "fail", f"{q.name}: no report on the result channel (crash, hang or timeout)"
+    if problem:
+        return "fail", f"{q.name}: kernel problem in console log: {problem}"
+    return v[0], (f"{q.name}: {v[1]}" if v[1] else "")
+
+
+def combine(verdicts):
+    fails = [r for v, r in verdicts if v == "fail"]
+    if fails:
+        return "fail", "; ".join(fails)
+    skips = [r for v, r in verdicts if v == "skip"]
+    if skips:
+        return "skip", "; ".join(skips)
+    return "pass", ""
+
+
+def scenario_two_guests(env, logdir, report, timing):
+    name = "two-guests"
+    d = logdir / name
+    d.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    t0 = time.monotonic()
+    guests = []
+    for i, (addr, peer, role) in enumerate((("192.0.2.1", "192.0.2.2", "listen"),
+                                           ("192.0.2.2", "192.0.2.1", "connect")), 1):
+        conf = {"TCPINC_NAME": name, "TCPINC_TIMEOUT": 150, "TCPINC_NEEDS": "",
+                "TCPINC_LINGER": 150, "TCPINC_ADDR": f"{addr}/24", "TCPINC_PEER": peer}
+        initrd = mini_initrd(env, d / f"g{i}-initrd.img", VMDIR / "mini" / f"{name}.sh", conf, False)
+        guests.append(Qemu(f"g{i}", env, d, initrd, mem="256M", prefix=f"g{i}-", extra=[
+            "-netdev", f"socket,id=link,{role}=127.0.0.1:{port}",
+            "-device", f"virtio-net-pci,netdev=link,mac=52:54:00:12:34:{i:02x}"]))
+    try:
+        guests[0].start()
+        if not wait_until(lambda: port_listening(port) or not guests[0].alive(), 30) \
+                or not guests[0].alive():
+            report.add(name, "fail", f"g1 QEMU did not listen on 127.0.0.1:{port}: "
+                       f"{guests[0].qemu_error()}", [("qemu log", rel(guests[0].stderr))])
+            return
+        guests[1].start()
+        budget = BOOT_BUDGET + 150 + PER_SCENARIO_SLACK
+        wait_until(lambda: all(name in g.events().verdicts or not g.alive() for g in guests),
+                   budget, 0.5)
+    finally:
+        for g in guests:
+            g.kill()
+    timing[name] = time.monotonic() - t0
+    for g in guests:
+        save_files(g.events(), d / f"{g.name}-out")
+    v, r = combine([guest_verdict(g, name) for g in guests])
+    logs = []
+    for g in guests:
+        logs += [(f"{g.name} console", rel(g.console)), (f"{g.name} results", rel(g.results)),
+                 (f"{g.name} scenario log", rel(d / f"{g.name}-out" / "scenario.log"))]
+    report.add(name, v, r, logs)
+
+
+class Branch:
+    def __init__(self, q, out):
+        self.q, self.out = q, out
+
+
+def snapshot_flow(env, name, script, logdir, conf=None, needs_module=False,
+                  keep_source=False, ready_timeout=None, branch_timeout=150, mem="256M"):
+    """Reusable save/restore flow for snapshot-safety scenarios.
+
+    Boots a mini guest with vmgenid (-cpu max, random.trust_cpu=on) running
+    SCRIPT; when the guest writes "@tcpinc ready" on its result channel, the
+    host saves it with migrate "exec:cat > state.bin", then either quits it
+    or (keep_source=True) lets it continue as branch 1; branch 2 is a NEW
+    QEMU with the same command line plus -incoming "exec:cat state.bin".
+    Both branches' result channels are collected; files the guest shipped with
+    tcpinc_send_file land in <logdir>/<name>/branch<N>/.
+    Returns (branches, error): error is None or why the flow itself failed.
+    """
+    d = logdir / name
+    d.mkdir(parents=True, exist_ok=True)
+    state = d / "state.bin"
+    conf = dict(conf or {})
+    conf.setdefault("TCPINC_NAME", name)
+    conf.setdefault("TCPINC_TIMEOUT", branch_timeout)
+    conf.setdefault("TCPINC_NEEDS", "module" if needs_module else "")
+    conf.setdefault("TCPINC_LINGER", 0)
+    initrd = mini_initrd(env, d / "initrd.img", script, conf, needs_module)
+    extra = ["-cpu", "max", "-device", "vmgenid,guid=auto"]
+    append = "random.trust_cpu=on"
+    src = Qemu("branch1", env, d, initrd, append, mem, extra, monitor=True, prefix="branch1-")
+    dst = Qemu("branch2", env, d, initrd, append, mem,
+               extra + ["-incoming", f"exec:cat {shlex.quote(str(state))}"],
+               monitor=True, prefix="branch2-")
+    branches = [Branch(src, d / "branch1")]
+    err = None
+    ready_timeout = ready_timeout or BOOT_BUDGET
+    try:
+        src.start()
+        ok = wait_until(lambda: src.events().has("ready") or not src.alive()
+                        or name in src.events().verdicts, ready_timeout)
+        if not src.events().has("ready"):
+            err = ("guest never said ready" + (" (QEMU exited)" if not src.alive() else
+                                              "" if ok else f" within {ready_timeout} s"))
+            return branches, err
+        src.hmp(f"migrate -d \"exec:cat > {shlex.quote(str(state))}\"")
+        status = {}
+
+        def migrated():
+            src.hmp("info migrate")
+            time.sleep(0.3)
+            m = re.search(r"Migration status: (\w+)", src.hmp_output())
+            status["s"] = m.group(1) if m else status.get("s", "?")
+            return status["s"] in ("completed", "failed", "cancelled") or not src.alive()
+
+        if not wait_until(migrated, 180, 0.5) or status.get("s") != "completed":
+            err = f"saving failed: migration status {status.get('s')} ({src.qemu_error()})"
+            return branches, err
+        if keep_source:
+            src.hmp("cont")
+        else:
+            src.hmp("quit")
+            if not src.wait_exit(15):
+                src.kill()
+        dst.start()
+        branches.append(Branch(dst, d / "branch2"))
+        live = [b.q for b in branches if b.q.alive()]
+        wait_until(lambda: all(name in q.events().verdicts or not q.alive() for q in live),
+                   branch_timeout + 60, 0.5)
+        return branches, None
+    finally:
+        src.kill()
+        dst.kill()
+        for b in branches:
+            save_files(b.q.events(), b.out)
+
+
+def scenario_vmgenid_restore(env, logdir, report, timing):
+    name = "vmgenid-restore"
+    t0 = time.monotonic()
+    expect = env.ko_has("TcpincVmforkEvents")
+    branches, err = snapshot_flow(
+        env, name, VMDIR / "mini" / f"{name}.sh", logdir, needs_module=True,
+        conf={"TCPINC_EXPECT_VMFORK_COUNTER": "1" if expect else "0"},
+        branch_timeout=120)
+    timing[name] = time.monotonic() - t0
+    d = logdir / name
+    logs = []
+    for b in branches:
+        logs += [(f"{b.q.name} console", rel(b.q.console)),
+                 (f"{b.q.name} results", rel(b.q.results)),
+                 (f"{b.q.name} scenario log", rel(b.out / "scenario.log"))]
+    if not env.ko.is_file():
+        report.add(name, "fail", f"needs module: {env.ko} does not exist (run make module)", logs)
+        return
+    if err:
+        # The source's own verdict explains a guest-side failure best.
+        v = branches[0].q.events().verdicts.get(name)
+        report.add(name, "fail", err + (f"; guest: {v[0]} {v[1]}" if v else ""), logs)
+        return
+    problem = kernel_problem(branches[0].q.console.read_text(errors="replace"))
+    v, r = guest_verdict(branches[-1].q, name)
+    if problem and v != "fail":
+        v, r = "fail", f"branch1: kernel problem in console log: {problem}"
+    notes = branches[-1].q.events().notes
+    report.add(name, v, r, logs, notes)
+    if v == "pass":
+        (d / "state.bin").unlink(missing_ok=True)
+
+
+HOST_FUNCS = {"two-guests": scenario_two_guests, "vmgenid-restore": scenario_vmgenid_restore}
+
+
+# --------------------------------------------------------------------------
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("scenarios", nargs="*", help="names (default: all)")
+    ap.add_argument("--list", action="store_true", help="list scenarios and exit")
+    ap.add_argument("--scenario-dir", type=Path,
+                    default=Path(os.environ.get("TCPINC_VM_SCENARIO_DIR", VMDIR / "scenarios")),
+                    help="directory of guest scenarios (default tests/vm/scenarios)")
+    args = ap.parse_args()
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGHUP, _on_signal)
+
+    sdir = args.scenario_dir.resolve()
+    paths = guest_scenarios(sdir)
+    allnames = list(paths) + list(HOST_SCENARIOS)
+    if args.list:
+        print("\n".join(allnames))
+        return 0
+    wanted = [w for s in args.scenarios for w in s.split()] or allnames
+    unknown = [w for w in wanted if w not in allnames]
+    if unknown:
+        die(f"unknown scenario(s): {' '.join(unknown)}; known: {' '.join(allnames)}")
+    wanted = list(dict.fromkeys(wanted))
+    guest = [w for w in wanted if w in paths]
+    host = [w for w in wanted if w in HOST_FUNCS]
+
+    report = Report()
+    env = Env()
+    problem = env.problems()
+    if problem:
+        for w in wanted:
+            report.add(w, "fail", problem)
+        print(report.summary())
+        return 1
+
+    stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}"
+    logdir = BUILD / "logs" / stamp
+    logdir.mkdir(parents=True, exist_ok=True)
+    print(f"tcpinc-vm: kernel {env.kver}, module "
+          f"{env.ko if env.ko.is_file() else '(none: ' + str(env.ko) + ' missing)'}, "
+          f"logs {rel(logdir)}", flush=True)
+    timing = {}
+    t0 = time.monotonic()
+    try:
+        if guest:
+            run_guest_scenarios(env, guest, paths, logdir, report, timing)
+        for h in host:
+            HOST_FUNCS[h](env, logdir, report, timing)
+    finally:
+        kill_all()
+    total = time.monotonic() - t0
+    parts = [f"total {total:.0f} s"]
+    if timing.get("boot") is not None:
+        parts.append(f"boot to first scenario {timing['boot']:.1f} s")
+    parts += [f"{k} {v:.0f} s" for k, v in timing.items() if k not in ("boot",)]
+    print(f"tcpinc-vm: {', '.join(parts)}; logs in {rel(logdir)}")
+    print(report.summary())
+    return 1 if report.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
