@@ -69,6 +69,7 @@ while IFS='|' read -r name path tmo needs; do
 		77) reason="skip:$(grep -m1 '^SKIP: ' "$logf" | cut -c7- | tr -d '\r')" ;;
 		124|137) reason="timeout after ${tmo}s" ;;
 		*) why=$(grep -m1 '^FAIL: ' "$logf" | cut -c7- | tr -d '\r')
+		   [ -n "$why" ] || why=$(grep -v -e '^ *$' -e '^# exit ' "$logf" | tail -n1 | cut -c1-120)
 		   reason="exit $rc${why:+: $why}" ;;
 		esac
 	fi

@@ -30,7 +30,10 @@ res boot
 for m in $(cat /modules.list); do
 	insmod "/modules/$m.ko" || { res abort "insmod $m failed"; halt_now; }
 done
+[ -r /harness/conf.sh ] || { res abort "no /harness/conf.sh in the initramfs"; halt_now; }
+set -a    # every TCPINC_* setting reaches the scenario
 . /harness/conf.sh    # TCPINC_NAME TCPINC_TIMEOUT TCPINC_NEEDS TCPINC_LINGER ...
+set +a
 export TCPINC_RESULT_DEV=$R TCPINC_OUT=/tmp/out TCPINC_KO=/harness/tcpinc.ko
 mkdir -p $TCPINC_OUT
 
@@ -55,7 +58,9 @@ if [ -z "$reason" ]; then
 	0) ;;
 	77) reason="skip:$(grep -m1 '^SKIP: ' /tmp/scenario.log | cut -c7-)" ;;
 	137|124) reason="timeout after ${TCPINC_TIMEOUT}s" ;;
-	*) why=$(grep -m1 '^FAIL: ' /tmp/scenario.log | cut -c7-); reason="exit $rc${why:+: $why}" ;;
+	*) why=$(grep -m1 '^FAIL: ' /tmp/scenario.log | cut -c7-)
+	   [ -n "$why" ] || why=$(grep -v '^ *$' /tmp/scenario.log | tail -n1 | cut -c1-120)
+	   reason="exit $rc${why:+: $why}" ;;
 	esac
 	# The scenario log travels back on the result channel.
 	{ echo "@tcpinc file-begin scenario.log"; base64 </tmp/scenario.log; echo "@tcpinc file-end scenario.log"; } >$R

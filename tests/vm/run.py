@@ -355,7 +355,9 @@ def mini_initrd(env, dest, scenario_script, conf, needs_module):
                  if n not in have]
         add_modules(cp, extra, "harness/modules", "harness/modules.list")
     dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_bytes(base.read_bytes() + cp.finish())
+    data = base.read_bytes()
+    # The kernel reads the next archive only at a 4-byte boundary (zeros skipped).
+    dest.write_bytes(data + b"\0" * (-len(data) % 4) + cp.finish())
     return dest
 
 
@@ -723,6 +725,8 @@ def guest_verdict(q, name):
         abort = [a for vb, a, _ in ev.lines if vb == "abort"]
         if abort:
             return "fail", f"{q.name}: guest init aborted: {' '.join(abort[0])}"
+        if problem:
+            return "fail", f"{q.name}: no report; kernel problem in console log: {problem}"
         if not ev.has("boot"):
             return "fail", f"{q.name}: no report (QEMU: {q.qemu_error() or 'guest never booted'})"
         return "fail", f"{q.name}: no report on the result channel (crash, hang or timeout)"
