@@ -8,7 +8,8 @@
 #   - runs it under timeout(1), output to $TCPINC_OUT_ROOT/<name>.log;
 #   - reports on the result channel (/dev/ttyS1):
 #       @tcpinc start <name> | pass <name> | fail <name> <reason> | skip <name> <reason>
-#   - deletes every network namespace and the processes left in them.
+#   - kills what the scenario left running (its process group, and every
+#     process in a network namespace) and deletes every network namespace.
 # Ends with "@tcpinc done". The host trusts only this channel.
 set -u
 . "$TCPINC_CONF"    # TCPINC_TOP TCPINC_KO TCPINC_OUT TCPINC_SCENARIOS ...
@@ -29,9 +30,9 @@ load_module() {
 	[ -r "$TCPINC_KO" ] || { echo "module file $TCPINC_KO does not exist (run make module)"; return 1; }
 	local dep
 	for dep in $(modinfo -F depends "$TCPINC_KO" 2>/dev/null | tr , ' '); do
-		modprobe "$dep" || { echo "modprobe $dep (dependency of tcpinc) failed"; return 1; }
+		timeout 60 modprobe "$dep" || { echo "modprobe $dep (dependency of tcpinc) failed"; return 1; }
 	done
-	insmod "$TCPINC_KO" 2>&1 || { echo "insmod $TCPINC_KO failed"; return 1; }
+	timeout 60 insmod "$TCPINC_KO" 2>&1 || { echo "insmod $TCPINC_KO failed or hung (exit $?)"; return 1; }
 }
 
 cleanup_netns() {
@@ -39,7 +40,7 @@ cleanup_netns() {
 	for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
 		for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
 	done
-	ip -all netns delete 2>/dev/null
+	timeout 30 ip -all netns delete 2>/dev/null
 	# Leftover veths/links in the init namespace created by a scenario.
 	for ns in $(ip -o link show type veth 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1); do
 		ip link del "$ns" 2>/dev/null
@@ -60,9 +61,14 @@ while IFS='|' read -r name path tmo needs; do
 	fi
 	if [ -z "$reason" ]; then
 		t0=$(date +%s%N)
+		# timeout(1) makes itself a process group leader: after the scenario,
+		# kill that group so background helpers do not leak into the next one.
 		TCPINC_OUT="$out" TCPINC_SCENARIO="$name" \
-			timeout -k 5 "$tmo" /bin/bash "$path" </dev/null >"$logf" 2>&1 3>&-
+			timeout -k 5 "$tmo" /bin/bash "$path" </dev/null >"$logf" 2>&1 3>&- &
+		tpid=$!
+		wait $tpid
 		rc=$?
+		kill -9 -- -$tpid 2>/dev/null
 		echo "# exit $rc after $(( ($(date +%s%N) - t0) / 1000000 )) ms" >>"$logf"
 		case $rc in
 		0) ;;

@@ -673,7 +673,7 @@ def run_guest_scenarios(env, names, paths, logdir, report, timing):
         problem = kernel_problem(secs.get(n, "")) if n in secs else None
         nlogs = logs + ([("scenario log", rel(slog))] if slog.exists() else [])
         if verdict is None:
-            report.add(n, "fail", why_missing, nlogs)
+            report.add(n, "fail", why_missing + (f"; console: {problem}" if problem else ""), nlogs)
         elif problem:
             report.add(n, "fail", f"kernel problem in console log: {problem}", nlogs)
         else:

@@ -15,7 +15,8 @@ forked && fail "fork message already present before the snapshot"
 dmesg | grep -q 'crng init done' || log "warning: crng not initialised yet (random.trust_cpu=on missing?)"
 before=$(tcpinc_stat TcpincVmforkEvents)
 log "before: TcpincVmforkEvents=${before:-absent}"
-cp /proc/net/tcpinc_stat "$TCPINC_OUT/stat-before.txt" 2>/dev/null
+cp /proc/net/tcpinc_stat "$TCPINC_OUT/stat-before.txt" 2>/dev/null &&
+	tcpinc_send_file stat-before.txt "$TCPINC_OUT/stat-before.txt"
 
 tcpinc_report ready "$TCPINC_NAME"
 # Guest time does not advance while the VM is stopped for saving, so this
@@ -24,8 +25,8 @@ wait_for 100 forked || fail "no 'crng reseeded due to virtual machine fork' in d
 log "$(dmesg | grep 'virtual machine fork')"
 after=$(tcpinc_stat TcpincVmforkEvents)
 log "after: TcpincVmforkEvents=${after:-absent}"
-cp /proc/net/tcpinc_stat "$TCPINC_OUT/stat-after.txt" 2>/dev/null
-tcpinc_send_file stat-after.txt "$TCPINC_OUT/stat-after.txt"
+cp /proc/net/tcpinc_stat "$TCPINC_OUT/stat-after.txt" 2>/dev/null &&
+	tcpinc_send_file stat-after.txt "$TCPINC_OUT/stat-after.txt"
 
 if [ -n "$before" ] && [ -n "$after" ]; then
 	[ "$after" -gt "$before" ] || fail "TcpincVmforkEvents did not increase ($before -> $after)"
