@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+// tcpcrypt_resumption.cc - resumption suboptions, index burning, sn.
+#include "tcpcrypt_resumption.h"
+
+#include "bytes.h"
+#include "memory.h"
+
+namespace tcpinc::tcpcrypt {
+
+// own_half / peer_half - offsets into resume[i] by original role.
+static const u8* half_of(const u8* resume, Role original_role) {
+  return original_role == Role::kA ? resume : resume + kResumeHalfLen;
+}
+
+Status resumption_take(const CryptoOps& ops, const ResumePolicy& policy, ResumeSecret* entry,
+                       ResumeAttempt* out) {
+  if (policy.ignore_resumption) return Status::kNotResumption;
+  if (!entry->valid || policy.nonce_len > kMaxResumeNonceLen) return Status::kBadArgument;
+  wipe(out, sizeof *out);
+  Status st = resume_id(ops, entry->ss, out->resume);
+  if (st == Status::kOk && policy.nonce_len)
+    st = map_crypto(ops.random_bytes(ops.ctx, out->nonce, policy.nonce_len));
+  if (st == Status::kOk) {
+    copy_bytes(out->ss, entry->ss, kKeyLen);
+    out->index = entry->index;
+    out->kex = entry->kex;
+    out->aead = entry->aead;
+    out->original_role = entry->original_role;
+    out->nonce_len = policy.nonce_len;
+    out->valid = true;
+    // Burn index i now: the entry moves on to ss[i+1] even if this attempt
+    // later fails, and ss[i] lives only in the attempt.
+    st = next_ss(ops, entry->ss, entry->ss);
+    entry->index++;
+  }
+  if (st != Status::kOk) {
+    // Fail closed: a chain we could not ratchet is dropped altogether.
+    wipe(out, sizeof *out);
+    resumption_wipe(entry);
+    return st == Status::kInvalidPublicKey ? Status::kCryptoFailure : st;
+  }
+  return Status::kOk;
+}
+
+Status resumption_build_suboption(const ResumeAttempt& a, u8* out, usize cap, usize* out_len) {
+  if (!a.valid) return Status::kBadArgument;
+  Writer w(out, cap);
+  w.put_u8(static_cast<u8>(a.kex | kTepVBit));
+  w.put_bytes(half_of(a.resume, a.original_role), kResumeHalfLen);
+  w.put_bytes(a.nonce, a.nonce_len);
+  if (!w.ok()) return Status::kBufferTooSmall;
+  *out_len = w.len();
+  return Status::kOk;
+}
+
+Status resumption_parse_suboption(const u8* sub, usize len, ResumeSuboption* out) {
+  Reader r(sub, len);
+  ResumeSuboption s{};
+  if (!r.read_u8(&s.tep)) return Status::kBadArgument;
+  if (!(s.tep & kTepVBit) || r.remaining() < kResumeHalfLen ||
+      r.remaining() > kResumeHalfLen + kMaxResumeNonceLen)
+    return Status::kNotResumption;
+  (void)r.read_bytes(kResumeHalfLen, &s.half);  // length checked above
+  s.nonce_len = r.remaining();
+  s.nonce = r.data();
+  *out = s;
+  return Status::kOk;
+}
+
+Status resumption_peer_half(const CryptoOps& ops, const ResumeSecret& entry, u8* out) {
+  if (!entry.valid) return Status::kBadArgument;
+  u8 resume[kResumeLen];
+  Role peer = entry.original_role == Role::kA ? Role::kB : Role::kA;
+  Status st = resume_id(ops, entry.ss, resume);
+  if (st == Status::kOk) copy_bytes(out, half_of(resume, peer), kResumeHalfLen);
+  wipe(resume, sizeof resume);
+  return st;
+}
+
+Status resumption_accept(const CryptoOps& ops, const ResumePolicy& policy, ResumeSecret* entry,
+                         const ResumeSuboption& offer, ResumeAttempt* out) {
+  if (policy.ignore_resumption) return Status::kNotResumption;
+  if (!entry->valid) return Status::kBadArgument;
+  if ((offer.tep & ~kTepVBit) != entry->kex) return Status::kResumeMismatch;
+  u8 expect[kResumeHalfLen];
+  Status st = resumption_peer_half(ops, *entry, expect);
+  if (st != Status::kOk) return st;
+  bool match = equal_secret(expect, offer.half, kResumeHalfLen);
+  wipe(expect, sizeof expect);
+  if (!match) return Status::kResumeMismatch;
+  return resumption_take(ops, policy, entry, out);
+}
+
+Status resumption_check_answer(const ResumeAttempt& a, const ResumeSuboption& answer) {
+  if (!a.valid) return Status::kBadArgument;
+  Role peer = a.original_role == Role::kA ? Role::kB : Role::kA;
+  if ((answer.tep & ~kTepVBit) != a.kex ||
+      !equal_secret(half_of(a.resume, peer), answer.half, kResumeHalfLen))
+    return Status::kResumeMismatch;
+  return Status::kOk;
+}
+
+Status resumption_sn(const ResumeAttempt& a, const u8* peer_nonce, usize peer_nonce_len,
+                     u8* out, usize* out_len) {
+  if (peer_nonce_len > kMaxResumeNonceLen) return Status::kBadArgument;
+  // nonce_a travels with the first half, i.e. from the originally-A host
+  // (Part E.2), whichever host opened this connection.
+  Writer w(out, kMaxSnLen);
+  if (a.original_role == Role::kA) {
+    w.put_bytes(a.nonce, a.nonce_len);
+    w.put_bytes(peer_nonce, peer_nonce_len);
+  } else {
+    w.put_bytes(peer_nonce, peer_nonce_len);
+    w.put_bytes(a.nonce, a.nonce_len);
+  }
+  *out_len = w.len();
+  return Status::kOk;
+}
+
+}  // namespace tcpinc::tcpcrypt

@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0
+// tcpcrypt_session.cc - the connection driver: handshake, framing, rekey,
+// FIN semantics, session ID and the resumption hand-off.
+#include "tcpcrypt_session.h"
+
+#include "memory.h"
+
+namespace tcpinc::tcpcrypt {
+
+static usize min_usize(usize a, usize b) { return a < b ? a : b; }
+
+Status Session::fail(Status s) {
+  // Wipe first, then remember why: later calls answer kAborted and the glue
+  // can still read failure() to pick its errno.
+  const CryptoOps* ops = ops_;
+  destroy();
+  ops_ = ops;
+  state_ = State::kFailed;
+  failure_ = s;
+  return s;
+}
+
+void Session::destroy() {
+  if (ops_) {
+    direction_release(*ops_, &send_);
+    direction_release(*ops_, &recv_);
+  }
+  // The whole object, receive buffer included (it held plaintext).
+  wipe(this, sizeof *this);
+}
+
+Status Session::establish(const u8* ss, const u8* sn, usize sn_len, Role original_role) {
+  const CryptoOps& ops = *ops_;
+  u8 mk0[kKeyLen];
+  Status st = first_mk(ops, ss, sn, sn_len, mk0);
+  if (st == Status::kOk) st = tcpcrypt::session_id(ops, ss, sn, sn_len, tep_byte_, session_id_);
+  // The key direction follows the original roles (RFC 8548 section 3.5).
+  u8 send_const = original_role == Role::kA ? kConstKeyA : kConstKeyB;
+  u8 recv_const = original_role == Role::kA ? kConstKeyB : kConstKeyA;
+  if (st == Status::kOk) st = direction_init(ops, aead_, mk0, send_const, &send_);
+  if (st == Status::kOk) st = direction_init(ops, aead_, mk0, recv_const, &recv_);
+  wipe(mk0, sizeof mk0);
+  if (st != Status::kOk) return st;
+  state_ = State::kEstablished;
+  handshake_wipe(&hs_);
+  return Status::kOk;
+}
+
+Status Session::start(const CryptoOps* ops, const SessionConfig& cfg) {
+  if (state_ != State::kIdle || !ops_complete(ops)) return Status::kBadArgument;
+  ops_ = ops;
+  role_ = cfg.hs.role;
+  tep_byte_ = cfg.tep_byte;
+  no_cache_ = cfg.no_cache;
+  kex_ = cfg.resume ? cfg.resume->kex : cfg.hs.kex;
+  if (cfg.resume) {
+    ResumeAttempt* a = cfg.resume;
+    Status st = Status::kOk;
+    if (!a->valid || !aead_params(a->aead) || (cfg.tep_byte & kTepVBit) == 0)
+      st = Status::kBadArgument;
+    u8 sn[kMaxSnLen];
+    usize sn_len = 0;
+    if (st == Status::kOk)
+      st = resumption_sn(*a, cfg.peer_resume_nonce, cfg.peer_resume_nonce_len, sn, &sn_len);
+    if (st == Status::kOk) {
+      aead_ = a->aead;
+      // The cache already holds ss[i+1] (resumption_take), so nothing here
+      // is exportable; ss[i] is erased right after mk[0].
+      st = establish(a->ss, sn, sn_len, a->original_role);
+    }
+    wipe(sn, sizeof sn);
+    resumption_wipe(a);
+    return st == Status::kOk ? st : fail(st);
+  }
+  Status st = handshake_begin(*ops, cfg.hs, &hs_);
+  if (st != Status::kOk) return fail(st);
+  if (role_ == Role::kA) {
+    copy_bytes(pending_, hs_.own_init, hs_.own_init_len);
+    pending_len_ = hs_.own_init_len;
+  }
+  state_ = State::kAwaitInit;
+  return Status::kOk;
+}
+
+Status Session::poll_output(u8* out, usize cap, usize* out_len) {
+  *out_len = 0;
+  if (state_ == State::kFailed) return Status::kAborted;
+  usize n = 0;
+  if (init_pending()) {
+    n = min_usize(cap, pending_len_ - pending_sent_);
+    copy_bytes(out, pending_ + pending_sent_, n);
+    pending_sent_ += n;
+    send_off_ += n;
+    if (init_pending()) {
+      *out_len = n;
+      return Status::kOk;
+    }
+  }
+  if (rekey_answer_owed_ && state_ == State::kEstablished) {
+    usize m = 0;
+    Status st = seal(nullptr, 0, SendOptions{}, out + n, cap - n, &m);
+    if (st == Status::kBufferTooSmall && n > 0) st = Status::kOk;  // next call
+    if (st != Status::kOk) return st;
+    n += m;
+  }
+  *out_len = n;
+  return Status::kOk;
+}
+
+Status Session::seal(const u8* data, usize len, const SendOptions& opt, u8* out, usize cap,
+                     usize* out_len) {
+  *out_len = 0;
+  if (state_ == State::kFailed) return Status::kAborted;
+  if (state_ != State::kEstablished || init_pending()) return Status::kNotReady;
+  if (fin_sent_) return Status::kSendAfterFin;
+  SealFlags f{rekey_bit_pending_, opt.fin, opt.urgent, opt.urgent_ptr};
+  Status st = seal_frame(*ops_, send_.key, send_off_, f, data, len, out, cap, out_len);
+  if (st == Status::kCryptoFailure) return fail(st);
+  if (st != Status::kOk) return st;
+  send_off_ += *out_len;
+  // Any frame can carry the rekey bit, so a data frame settles an answer.
+  rekey_bit_pending_ = false;
+  rekey_answer_owed_ = false;
+  fin_sent_ = opt.fin;
+  return Status::kOk;
+}
+
+Status Session::initiate_rekey() {
+  if (state_ == State::kFailed) return Status::kAborted;
+  if (state_ != State::kEstablished) return Status::kNotReady;
+  if (fin_sent_) return Status::kSendAfterFin;
+  // One rekey of ours at a time: while the peer has not caught up (remote
+  // generation below local) another one would be a storm (RFC 8548 3.8).
+  if (send_.gen > recv_.gen) return Status::kRekeyPending;
+  DirectionKeys next;
+  Status st = direction_next(*ops_, send_, &next);
+  if (st != Status::kOk) return fail(st);
+  direction_replace(*ops_, &send_, &next);
+  rekey_bit_pending_ = true;
+  return Status::kOk;
+}
+
+Status Session::keepalive(u8* out, usize cap, usize* out_len) {
+  *out_len = 0;
+  if (state_ == State::kEstablished && cap < sealed_frame_len(0, false))
+    return Status::kBufferTooSmall;  // check before committing the rekey
+  Status st = initiate_rekey();
+  if (st != Status::kOk) return st;
+  return seal(nullptr, 0, SendOptions{}, out, cap, out_len);
+}
+
+Status Session::on_peer_fin() {
+  if (state_ == State::kFailed) return Status::kAborted;
+  if (state_ == State::kEstablished && fin_received_ && rx_len_ == 0) return Status::kOk;
+  // A FIN that no FINp frame announced: truncation, never EOF.
+  return fail(Status::kFinWithoutFinp);
+}
+
+Status Session::session_id(u8* out, usize cap, usize* out_len) const {
+  if (state_ != State::kEstablished) return Status::kNoSessionId;
+  if (cap < kSessionIdLen) return Status::kBufferTooSmall;
+  copy_bytes(out, session_id_, kSessionIdLen);
+  *out_len = kSessionIdLen;
+  return Status::kOk;
+}
+
+Status Session::export_resumption(ResumeSecret* out) {
+  if (state_ != State::kEstablished || !next_.valid) return Status::kNotCacheable;
+  copy_bytes(out, &next_, sizeof next_);
+  resumption_wipe(&next_);
+  return Status::kOk;
+}
+
+void Session::flush_resumption() { resumption_wipe(&next_); }
+
+Status Session::receive(const u8* in, usize len, usize* out_consumed, RecvEvent* out_ev) {
+  *out_consumed = 0;
+  *out_ev = RecvEvent{};
+  if (state_ == State::kFailed) return Status::kAborted;
+  if (state_ == State::kIdle) return Status::kNotReady;
+  if (state_ == State::kAwaitInit) return receive_init(in, len, out_consumed, out_ev);
+  return receive_frame(in, len, out_consumed, out_ev);
+}
+
+Status Session::receive_init(const u8* in, usize len, usize* out_consumed, RecvEvent* ev) {
+  const u32 magic = role_ == Role::kA ? kInit2Magic : kInit1Magic;
+  usize used = 0;
+  for (;;) {
+    usize want = (rx_need_ ? rx_need_ : kInitHeaderLen) - rx_len_;
+    usize take = min_usize(want, len - used);
+    copy_bytes(rx_ + rx_len_, in + used, take);
+    rx_len_ += take;
+    used += take;
+    *out_consumed = used;
+    if (rx_need_ == 0) {
+      usize need = 0;
+      Status st = init_message_len(magic, hs_.kex, rx_, rx_len_, &need);
+      if (st == Status::kNeedMore) return st;
+      if (st != Status::kOk) return fail(st);
+      rx_need_ = need;
+      continue;
+    }
+    if (rx_len_ < rx_need_) return Status::kNeedMore;
+    break;
+  }
+  u8 ss0[kKeyLen];
+  Status st;
+  if (role_ == Role::kB) {
+    st = handshake_on_init1(*ops_, &hs_, rx_, rx_len_, ss0, &aead_);
+    if (st == Status::kOk) {
+      copy_bytes(pending_, hs_.own_init, hs_.own_init_len);
+      pending_len_ = hs_.own_init_len;
+    }
+  } else {
+    st = handshake_on_init2(*ops_, &hs_, rx_, rx_len_, ss0, &aead_);
+  }
+  if (st == Status::kOk) {
+    recv_off_ += rx_len_;
+    st = establish(ss0, nullptr, 0, role_);
+  }
+  if (st == Status::kOk && !no_cache_) {
+    // After mk[0] from ss[0]: keep ss[1] for the cache, erase ss[0].
+    st = next_ss(*ops_, ss0, next_.ss);
+    next_.index = 1;
+    next_.kex = kex_;
+    next_.aead = aead_;
+    next_.original_role = role_;
+    next_.valid = st == Status::kOk;
+  }
+  wipe(ss0, sizeof ss0);
+  if (st != Status::kOk) return fail(st);
+  wipe(rx_, rx_len_);
+  rx_len_ = rx_need_ = 0;
+  ev->established = true;
+  return Status::kOk;
+}
+
+Status Session::receive_frame(const u8* in, usize len, usize* out_consumed, RecvEvent* ev) {
+  if (len == 0) return Status::kNeedMore;
+  // EOF is final: anything after the FINp frame is an attack or a bug.
+  if (fin_received_) return fail(Status::kDataAfterFinp);
+  FrameHeader h{};
+  if (rx_len_ == 0) {
+    // Fast path: a whole frame in the input is opened straight out of it
+    // (no copy into rx_), which keeps framing within the 5% budget.
+    Status st = parse_frame_header(in, len, &h);
+    if (st == Status::kBadFrame) return fail(st);
+    if (st == Status::kOk && len >= kFrameHeaderLen + h.clen) {
+      usize total = kFrameHeaderLen + h.clen;
+      *out_consumed = total;
+      return open_buffered(in, total, ev);
+    }
+  }
+  usize used = 0;
+  usize want = kFrameHeaderLen;
+  if (rx_len_ < kFrameHeaderLen) {
+    usize take = min_usize(kFrameHeaderLen - rx_len_, len);
+    copy_bytes(rx_ + rx_len_, in, take);
+    rx_len_ += take;
+    used = take;
+    *out_consumed = used;
+    if (rx_len_ < kFrameHeaderLen) return Status::kNeedMore;
+  }
+  Status st = parse_frame_header(rx_, rx_len_, &h);
+  if (st != Status::kOk) return fail(st);
+  want = kFrameHeaderLen + h.clen;
+  usize take = min_usize(want - rx_len_, len - used);
+  copy_bytes(rx_ + rx_len_, in + used, take);
+  rx_len_ += take;
+  used += take;
+  *out_consumed = used;
+  if (rx_len_ < want) return Status::kNeedMore;
+  return open_buffered(rx_, rx_len_, ev);
+}
+
+Status Session::open_buffered(const u8* frame, usize frame_len, RecvEvent* ev) {
+  const CryptoOps& ops = *ops_;
+  FrameHeader h{};
+  Status st = parse_frame_header(frame, frame_len, &h);
+  if (st != Status::kOk) return fail(st);
+  // A rekey frame is tried under generation + 1 and the generation is only
+  // committed once it authenticates (a forged bit changes the AD anyway).
+  DirectionKeys next;
+  const FrameKey* key = &recv_.key;
+  if (h.rekey) {
+    st = direction_next(ops, recv_, &next);
+    if (st != Status::kOk) return fail(st);
+    key = &next.key;
+  }
+  OpenedFrame of{};
+  // Plaintext always lands in rx_ after the header slot: in place when the
+  // frame was buffered, out of place when it came straight from the input.
+  st = open_frame(ops, *key, recv_off_, frame, frame_len, rx_ + kFrameHeaderLen, &of);
+  if (st != Status::kOk) {
+    if (h.rekey) direction_release(ops, &next);
+    return fail(st);
+  }
+  if (h.rekey) {
+    direction_replace(ops, &recv_, &next);
+    ev->rekeyed = true;
+    if (recv_.gen > send_.gen) {
+      // The peer moved ahead: follow at once and answer with a rekey frame
+      // unless our FIN is out (then nothing more may be sent).
+      DirectionKeys s;
+      st = direction_next(ops, send_, &s);
+      if (st != Status::kOk) return fail(st);
+      direction_replace(ops, &send_, &s);
+      rekey_bit_pending_ = true;
+      rekey_answer_owed_ = !fin_sent_;
+    }
+  }
+  ev->frame = true;
+  ev->frame_offset = recv_off_;
+  ev->data = of.data;
+  ev->data_len = of.data_len;
+  ev->eof = of.finp;
+  ev->urgent = of.urgp;
+  ev->urgent_ptr = of.urgent;
+  recv_off_ += frame_len;
+  rx_len_ = 0;
+  fin_received_ = of.finp;
+  return Status::kOk;
+}
+
+}  // namespace tcpinc::tcpcrypt

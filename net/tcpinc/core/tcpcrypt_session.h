@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+// tcpcrypt_session.h - one tcpcrypt connection, sans I/O: stream bytes and
+// events in, stream bytes and events out.
+//
+// Caller contract (the kernel glue, or a test):
+//  - Storage: a Session is plain memory; all-zero bytes are the idle state
+//    (kzalloc it, or value-initialise it). It holds a 64 KiB receive buffer,
+//    so never put it on a stack. destroy() releases provider contexts and
+//    wipes every secret; call it exactly once when done (on every path).
+//  - Output: after start(), after every receive() and after every seal()
+//    call poll_output() and transmit what it returns before anything sealed
+//    later; it carries Init1/Init2 and owed rekey answers. Bytes returned by
+//    poll_output/seal/keepalive must be sent in order and, on
+//    retransmission, byte for byte the same (never re-sealed).
+//  - Input: receive() takes the peer's stream bytes in order, consumes at
+//    most one Init or frame per call and reports it in *out_ev; loop until
+//    everything is consumed. Event data points into the session and stays
+//    valid until the next receive()/destroy().
+//  - Errors: any abort status (is_abort) leaves the session failed and
+//    wiped; later calls return kAborted. EOF is only ev.eof (a FINp frame).
+// Nothing here allocates, sleeps or locks: the glue serialises calls.
+#ifndef TCPINC_CORE_TCPCRYPT_SESSION_H
+#define TCPINC_CORE_TCPCRYPT_SESSION_H
+
+#include "crypto.h"
+#include "tcpcrypt_frame.h"
+#include "tcpcrypt_handshake.h"
+#include "tcpcrypt_key_schedule.h"
+#include "tcpcrypt_rekey.h"
+#include "tcpcrypt_resumption.h"
+#include "tcpcrypt_status.h"
+#include "types.h"
+
+namespace tcpinc::tcpcrypt {
+
+// SessionConfig - everything decided before the first stream byte.
+struct SessionConfig {
+  // Fresh key agreement (ignored when resuming except hs.role).
+  HandshakeConfig hs;
+  // B's TEP byte exactly as sent (v bit included): session ID byte 0.
+  u8 tep_byte;
+  // Resumed session: our attempt (consumed and wiped by start()) and the
+  // peer's resumption nonce; nullptr for a fresh session.
+  ResumeAttempt* resume;
+  const u8* peer_resume_nonce;
+  usize peer_resume_nonce_len;
+  // Do not produce ss[1] for the resumption cache.
+  bool no_cache;
+};
+
+// RecvEvent - what one receive() call produced.
+struct RecvEvent {
+  const u8* data;      // application bytes of the frame (may be 0 long)
+  usize data_len;
+  u64 frame_offset;    // offset of the frame in the peer's stream
+  bool established;    // this call completed the handshake
+  bool frame;          // a frame was opened
+  bool eof;            // it had FINp: authenticated end of stream
+  bool urgent;         // it had URGp; urgent_ptr is its urgent field
+  u16 urgent_ptr;
+  bool rekeyed;        // it carried the rekey bit (remote generation +1)
+};
+
+// SendOptions - per-frame flags the application controls.
+struct SendOptions {
+  bool fin;      // last frame: FINp (the glue sets TCP FIN on its last byte)
+  bool urgent;   // URGp with urgent_ptr
+  u16 urgent_ptr;
+};
+
+class Session {
+ public:
+  // start - begin a fresh handshake (A: Init1 becomes pending output) or a
+  // resumed session (established at once, offsets from 0).
+  Status start(const CryptoOps* ops, const SessionConfig& cfg);
+
+  // poll_output - pending Init bytes and/or an owed empty rekey frame.
+  Status poll_output(u8* out, usize cap, usize* out_len);
+
+  // receive - see the contract above. kNeedMore: all input buffered.
+  Status receive(const u8* in, usize len, usize* out_consumed, RecvEvent* out_ev);
+
+  // seal - one frame of data (<= kMaxDataLen, 2 less with urgent) into out.
+  Status seal(const u8* data, usize len, const SendOptions& opt, u8* out, usize cap,
+              usize* out_len);
+
+  // initiate_rekey - the next sealed frame starts a new local generation.
+  // kRekeyPending while a rekey of ours is unanswered (no rekey storms).
+  Status initiate_rekey();
+
+  // keepalive - initiate a rekey and seal the empty frame that carries it
+  // (RFC 8548 section 3.8: liveness that an attacker cannot fake).
+  Status keepalive(u8* out, usize cap, usize* out_len);
+
+  // on_peer_fin - the peer's TCP FIN arrived after every byte before it was
+  // fed to receive(). kOk only after a FINp frame; else kFinWithoutFinp.
+  Status on_peer_fin();
+
+  // session_id - 33 bytes; kNoSessionId unless established.
+  Status session_id(u8* out, usize cap, usize* out_len) const;
+
+  // export_resumption - hand ss[1] of a fresh session to the cache (once);
+  // kNotCacheable if do-not-cache was set, already exported or flushed.
+  Status export_resumption(ResumeSecret* out);
+
+  // flush_resumption - forget any secret this session could still export.
+  void flush_resumption();
+
+  // destroy - release and wipe everything; the session is idle again.
+  void destroy();
+
+  bool established() const { return state_ == State::kEstablished; }
+  bool failed() const { return state_ == State::kFailed; }
+  Status failure() const { return failure_; }
+  u16 aead() const { return aead_; }
+  u64 local_generation() const { return send_.gen; }
+  u64 remote_generation() const { return recv_.gen; }
+  u64 send_offset() const { return send_off_; }
+  u64 recv_offset() const { return recv_off_; }
+
+ private:
+  enum class State : u8 { kIdle = 0, kAwaitInit, kEstablished, kFailed };
+
+  Status fail(Status s);
+  Status establish(const u8* ss, const u8* sn, usize sn_len, Role original_role);
+  Status receive_init(const u8* in, usize len, usize* out_consumed, RecvEvent* ev);
+  Status receive_frame(const u8* in, usize len, usize* out_consumed, RecvEvent* ev);
+  Status open_buffered(const u8* frame, usize frame_len, RecvEvent* ev);
+  bool init_pending() const { return pending_sent_ < pending_len_; }
+
+  const CryptoOps* ops_;
+  State state_;
+  Status failure_;
+  Role role_;
+  u8 tep_byte_;
+  bool no_cache_;
+  u16 aead_;
+  u8 kex_;
+  Handshake hs_;  // wiped once established
+  // Our Init1/Init2 as it goes out through poll_output.
+  u8 pending_[kMaxOwnInitLen];
+  usize pending_len_;
+  usize pending_sent_;
+  u8 session_id_[kSessionIdLen];
+  // ss[1] for the cache, until exported or flushed.
+  ResumeSecret next_;
+  DirectionKeys send_;  // local generation
+  DirectionKeys recv_;  // remote generation
+  bool rekey_bit_pending_;  // next sealed frame carries rekey = 1
+  bool rekey_answer_owed_;  // poll_output must send it if no data frame did
+  bool fin_sent_;
+  bool fin_received_;
+  u64 send_off_;
+  u64 recv_off_;
+  // Receive reassembly: an Init or a frame, and the frame's plaintext.
+  usize rx_len_;
+  usize rx_need_;
+  u8 rx_[kMaxFrameLen];
+};
+
+}  // namespace tcpinc::tcpcrypt
+
+#endif  // TCPINC_CORE_TCPCRYPT_SESSION_H
