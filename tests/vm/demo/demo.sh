@@ -48,5 +48,8 @@ say "the wire, captured in h1 (ENO option kind 69 shows as unknown-69 once negot
 tcpdump -nn -r "$cap" 2>/dev/null | head -20
 
 say "/proc/net/tcpinc_stat in h1 and h2"
-paste <(in_ns h1 cat /proc/net/tcpinc_stat) <(in_ns h2 cat /proc/net/tcpinc_stat | awk '{print $2}') | \
-	awk 'BEGIN { printf "  %-24s %6s %6s\n", "counter", "h1", "h2" } { printf "  %-24s %6s %6s\n", $1, $2, $3 }'
+in_ns h1 cat /proc/net/tcpinc_stat >"$TCPINC_OUT/demo.stat.h1"
+in_ns h2 cat /proc/net/tcpinc_stat >"$TCPINC_OUT/demo.stat.h2"
+awk 'BEGIN { printf "  %-24s %6s %6s\n", "counter", "h1", "h2" }
+     NR == FNR { h1[FNR] = $2; next }
+     { printf "  %-24s %6s %6s\n", $1, h1[FNR], $2 }' "$TCPINC_OUT/demo.stat.h1" "$TCPINC_OUT/demo.stat.h2"
