@@ -24,6 +24,8 @@ help:
 	@echo "make fuzz      libFuzzer targets, FUZZ_SECONDS each (default 60)"
 	@echo "make bench     userspace benchmarks (printed, never asserted)"
 	@echo "make vm        VM scenarios only (SCENARIOS='a b' to pick)"
+	@echo "make kunit     KUnit suites on the debug kernel (KASAN, lockdep, kmemleak, UBSAN)"
+	@echo "make debug-vm  VM scenarios on the debug kernel + kmemleak scan (SCENARIOS='a b')"
 
 setup:
 	bash scripts/setup.sh
@@ -49,6 +51,13 @@ bench:
 
 vm: all
 	/usr/bin/python3 tests/vm/run.py $(SCENARIOS)
+
+.PHONY: kunit debug-vm
+kunit:
+	bash scripts/kunit.sh
+
+debug-vm:
+	bash scripts/kunit.sh --vm $(SCENARIOS)
 
 check:
 	bash scripts/check.sh
