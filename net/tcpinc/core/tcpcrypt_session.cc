@@ -129,6 +129,10 @@ Status Session::initiate_rekey() {
   if (state_ == State::kFailed) return Status::kAborted;
   if (state_ != State::kEstablished) return Status::kNotReady;
   if (fin_sent_) return Status::kSendAfterFin;
+  // A generation whose first frame is not out yet already gives the next
+  // frame fresh keys; stepping again would skip a generation the peer can
+  // only reach one rekey bit at a time.
+  if (rekey_bit_pending_) return Status::kOk;
   // One rekey of ours at a time: while the peer has not caught up (remote
   // generation below local) another one would be a storm (RFC 8548 3.8).
   if (send_.gen > recv_.gen) return Status::kRekeyPending;
