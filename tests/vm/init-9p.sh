@@ -53,8 +53,12 @@ say "root ready, starting runner"
 # switch_root (not chroot): the kernel's usermode helpers (request_module ->
 # /sbin/modprobe for "ip link add type veth", netfilter...) run in PID 1's
 # root, which must be the host tree with the stock modules bound in.
+# Power off with reboot(2) directly (busybox poweroff -f): sysrq-o returns at
+# once and PID 1 may then die of SIGBUS when its 9p-backed text goes away,
+# which panics the kernel.
 exec switch_root $R /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb \
 	TCPINC_CONF="$TCPINC_OUT/.harness/conf.sh" \
 	/bin/bash -c 'bash "$0" || echo "<3>tcpinc-init: runner exited $?" >/dev/kmsg
-		sync; echo o >/proc/sysrq-trigger; sleep 10' "$TCPINC_TOP/tests/vm/guest-runner.sh"
+		sync; busybox poweroff -f; echo o >/proc/sysrq-trigger; sleep 10' \
+	"$TCPINC_TOP/tests/vm/guest-runner.sh"
 die "switch_root failed"

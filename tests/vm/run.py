@@ -64,6 +64,8 @@ KCMDLINE = ("console=ttyS0,115200 panic=-1 no_hash_pointers "
             # Host starvation under TCG must not look like a kernel bug.
             "rcupdate.rcu_cpu_stall_timeout=120 watchdog_thresh=60 "
             "i8042.noaux i8042.nokbd")
+# Extra kernel parameters, e.g. panic_on_warn=1 for the debug kernel.
+KCMDLINE = f"{KCMDLINE} {os.environ.get('TCPINC_VM_APPEND', '')}".strip()
 
 
 def die(msg, code=2):
@@ -85,10 +87,20 @@ def kver():
 
 class Env:
     def __init__(self):
-        self.kver = kver()
+        # TCPINC_VM_KERNEL (an image) with TCPINC_VM_MODULES (the directory
+        # holding its lib/modules/<version>/) boots another kernel, e.g. the
+        # debug kernel (scripts/kunit.sh --vm); unset: the stock image.
+        other = os.environ.get("TCPINC_VM_KERNEL")
         self.cache = Path(os.environ.get("TCPINC_CACHE", "/var/cache/tcpinc"))
-        self.kimg = self.cache / "kernel" / self.kver
-        self.vmlinuz = self.kimg / "boot" / f"vmlinuz-{self.kver}"
+        if other:
+            self.kimg = Path(os.environ.get("TCPINC_VM_MODULES", "/nonexistent")).resolve()
+            vers = [p.name for p in (self.kimg / "lib" / "modules").glob("*")]
+            self.kver = vers[0] if len(vers) == 1 else "(TCPINC_VM_MODULES: want one lib/modules/<version>)"
+            self.vmlinuz = Path(other).resolve()
+        else:
+            self.kver = kver()
+            self.kimg = self.cache / "kernel" / self.kver
+            self.vmlinuz = self.kimg / "boot" / f"vmlinuz-{self.kver}"
         self.moddir = self.kimg / "lib" / "modules" / self.kver
         self.ko = Path(os.environ.get("TCPINC_KO", str(TOP / "tcpinc.ko"))).resolve()
         self.mods = None
@@ -937,8 +949,14 @@ def main():
     stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}"
     logdir = BUILD / "logs" / stamp
     logdir.mkdir(parents=True, exist_ok=True)
+    ko_src = env.ko
+    if env.ko.is_file():
+        # Test one consistent module even if someone rebuilds it meanwhile.
+        snap = logdir / "tcpinc.ko"
+        shutil.copyfile(env.ko, snap)
+        env.ko = snap
     print(f"tcpinc-vm: kernel {env.kver}, module "
-          f"{env.ko if env.ko.is_file() else '(none: ' + str(env.ko) + ' missing)'}, "
+          f"{ko_src if env.ko.is_file() else '(none: ' + str(ko_src) + ' missing)'}, "
           f"logs {rel(logdir)}", flush=True)
     timing = {}
     t0 = time.monotonic()
