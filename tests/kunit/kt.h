@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * kt.h - what the KUnit suites (C, tests/kunit/*_test.c) and the C++ shims
- * (tests/kunit/*_shim.cc) share. The core is C++ and header-heavy (Reader,
+ * kt.h - what the KUnit suites (C, tests/kunit/NAME_test.c) and the C++ shims
+ * (tests/kunit/NAME_shim.cc) share. The core is C++ and header-heavy (Reader,
  * Writer, wipe are inline), and KUnit is C, so a suite that drives the core
  * calls extern "C" functions of a shim, which report each expectation back
  * through tcpinc_kt_check() with the C++ expression text and line.
