@@ -22,6 +22,7 @@ errors. Documentation/testing-vm.md has the details.
 import argparse
 import atexit
 import base64
+import ctypes
 import gzip
 import hashlib
 import io
@@ -393,6 +394,14 @@ def _on_signal(signum, _frame):
     os._exit(128 + signum)
 
 
+def _die_with_parent():
+    """In the QEMU child: get SIGKILL if run.py dies, even by SIGKILL."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def opt_path(p):
     """A path inside a QEMU -option value (commas are doubled)."""
     return str(p).replace(",", ",,")
@@ -430,7 +439,8 @@ class Qemu:
         self.proc = subprocess.Popen(
             self.argv, stdin=subprocess.PIPE if self.monitor else subprocess.DEVNULL,
             stdout=subprocess.PIPE if self.monitor else errf, stderr=errf,
-            start_new_session=True, cwd=str(self.console.parent))
+            start_new_session=True, cwd=str(self.console.parent),
+            preexec_fn=_die_with_parent)
         errf.close()
         self.started = time.monotonic()
         LIVE.add(self)
