@@ -38,9 +38,9 @@ mount -t devtmpfs dev $R/dev
 mkdir -p $R/dev/pts $R/dev/shm
 mount -t devpts devpts $R/dev/pts
 mount -t tmpfs tmpfs $R/dev/shm
+# ip netns needs /run/netns on a real tmpfs. /tmp stays the host's (written
+# into the overlay's tmpfs): the repo may be a clone under /tmp.
 mount -t tmpfs tmpfs $R/run
-mount -t tmpfs tmpfs $R/tmp
-mount -t tmpfs tmpfs $R/var/tmp 2>/dev/null
 # The host runs another kernel: use the extracted stock modules.
 mkdir -p $R/lib/modules
 mount --bind "$R$TCPINC_MODDIR" $R/lib/modules || die "bind $TCPINC_MODDIR"

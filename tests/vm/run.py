@@ -684,7 +684,8 @@ def run_guest_scenarios(env, names, paths, logdir, report, timing):
     why_missing = ("no report on the result channel: " +
                    (f"guest init aborted: {' '.join(abort[0])}" if abort else
                     f"QEMU killed after the global timeout of {budget} s" if timed_out else
-                    f"QEMU exited early: {q.qemu_error()}" if not ev.has("runner") and not ev.has("boot") else
+                    f"QEMU exited early: {q.qemu_error()}" if not ev.has("boot") else
+                    "the guest runner never started (see the console log)" if not ev.has("runner") else
                     "guest crashed or hung"))
     boot_problem = kernel_problem(secs.get("(boot)", ""))
     if boot_problem:
