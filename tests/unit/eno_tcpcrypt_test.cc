@@ -214,8 +214,38 @@ TEST(EnoTcpcrypt, ActiveIgnoresResumptionWithWrongHalf) {
   EXPECT_EQ(ack.len, 0);  // MUST NOT send any more ENO options
 }
 
-TEST(EnoTcpcrypt, ActiveRejectsUnrequestedResumption) {
-  EnoConfig ca = tcpcrypt_config(false, {T25519}, nullptr);  // fresh offer only
+TEST(EnoTcpcrypt, SimultaneousOpenWithOneResumptionOfferAgrees) {
+  // Each end judges the other's independent SYN; validity must match, or
+  // the two would pick different TEPs.
+  EnoConfig ca = tcpcrypt_config(false, {0x21, T25519}, nullptr);
+  resume_offer(&ca.teps[1], 8);
+  EnoConfig cb = tcpcrypt_config(false, {T25519, 0x21}, nullptr);  // fresh offers only
+  cb.b = true;
+  EnoNegotiation a, b;
+  ASSERT_EQ(a.init(&ca), EnoConfigStatus::kOk);
+  ASSERT_EQ(b.init(&cb), EnoConfigStatus::kOk);
+  EnoSendSegment s_syn{SYN, false, 0}, s_synack{SYNACK, false, 0};
+  EnoOptionOut a_syn, b_syn, a_sa, b_sa;
+  bool d = false;
+  ASSERT_EQ(a.on_send(&s_syn, &a_syn), EnoAction::kNone);
+  ASSERT_EQ(b.on_send(&s_syn, &b_syn), EnoAction::kNone);
+  EnoSegment ra = seg_with(SYN, b_syn), rb = seg_with(SYN, a_syn);
+  ASSERT_EQ(a.on_receive(&ra, &d), EnoAction::kNone);
+  ASSERT_EQ(b.on_receive(&rb, &d), EnoAction::kNone);
+  ASSERT_EQ(a.on_send(&s_synack, &a_sa), EnoAction::kNone);
+  ASSERT_EQ(b.on_send(&s_synack, &b_sa), EnoAction::kNone);
+  EnoSegment ra2 = seg_with(SYNACK, b_sa), rb2 = seg_with(SYNACK, a_sa);
+  EXPECT_EQ(a.on_receive(&ra2, &d), EnoAction::kEnable);
+  EXPECT_EQ(b.on_receive(&rb2, &d), EnoAction::kEnable);
+  EXPECT_EQ(a.negotiated()->tep_id, 0x21);  // last in B's option that A also sent
+  EXPECT_EQ(b.negotiated()->tep_id, 0x21);
+  EXPECT_EQ(a.negotiated()->tep_byte, b.negotiated()->tep_byte);
+}
+
+TEST(EnoTcpcrypt, UnrequestedResumptionDataIsValidForEno) {
+  // A sent a fresh offer; B's resumption suboption still makes the TEP
+  // valid (tcpcrypt then sees that A proposed no resumption).
+  EnoConfig ca = tcpcrypt_config(false, {T25519}, nullptr);
   EnoNegotiation a;
   ASSERT_EQ(a.init(&ca), EnoConfigStatus::kOk);
   EnoOptionOut syn;
@@ -225,7 +255,7 @@ TEST(EnoTcpcrypt, ActiveRejectsUnrequestedResumption) {
   memcpy(sa + 4, kHalfB, 9);
   EnoSegment r{SYNACK, sa, sizeof sa, 0, false};
   bool d = false;
-  EXPECT_EQ(a.on_receive(&r, &d), EnoAction::kFallback);
+  EXPECT_EQ(a.on_receive(&r, &d), EnoAction::kNone);
 }
 
 TEST(EnoTcpcrypt, ActiveWithoutExpectationAcceptsMatchingShape) {

@@ -16,15 +16,15 @@ namespace {
 EnoTepVerdict tcpcrypt_check_offer(void* ctx, const EnoTepOffer* offer) {
   const EnoTepVerdict v = eno_tcpcrypt_classify(offer->peer_data_len);
   if (v != EnoTepVerdict::kWithData) return v;
+  // RFC 8548 3.5: an opener that proposed resumption MUST ignore a reply
+  // naming another secret. Nothing else makes the data invalid: validity
+  // has to come out the same at both ends (in simultaneous open each end
+  // judges the other's independent offer), and whether a valid pair of
+  // suboptions means resumption or fresh key agreement is tcpcrypt's call,
+  // made from both suboptions in EnoNegotiated.
   const EnoTcpcryptCtx* c = static_cast<const EnoTcpcryptCtx*>(ctx);
-  if (offer->local_sent) {
-    // A resumption suboption answers one of ours; one we never asked for
-    // names nothing we could resume, and a wrong half MUST be ignored.
-    if (eno_tcpcrypt_classify(offer->local_data_len) != EnoTepVerdict::kWithData) return EnoTepVerdict::kInvalid;
-    if (c != nullptr && c->expect_peer_half &&
-        !equal_bytes(offer->peer_data, c->peer_half, kTcpcryptResumeHalfLen))
-      return EnoTepVerdict::kInvalid;
-  }
+  if (c != nullptr && c->expect_peer_half && !equal_bytes(offer->peer_data, c->peer_half, kTcpcryptResumeHalfLen))
+    return EnoTepVerdict::kInvalid;
   return EnoTepVerdict::kWithData;
 }
 
