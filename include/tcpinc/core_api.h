@@ -167,7 +167,236 @@ enum tcpinc_core_tc_status {
 	TCPINC_CORE_TC_ABORTED = 43          /* session already failed earlier */
 };
 
+/* ====================================================================== */
+/* tcpcrypt session boundary (owned by the tcpcrypt core, issue 4)        */
+/* ====================================================================== */
+/*
+ * A session is opaque storage of tcpinc_core_tc_session_size() bytes (about
+ * 66 KiB: it holds a whole-frame receive buffer), 8-byte aligned, zeroed by
+ * the caller (kvzalloc), released with tcpinc_core_tc_session_destroy(),
+ * which wipes it. Every call returns an enum tcpinc_core_tc_status value.
+ * Calls on one session must be serialised by the caller; the core never
+ * sleeps, allocates or locks. Contract details: tcpcrypt_session.h.
+ */
+#define TCPINC_CORE_TC_ROLE_A 0
+#define TCPINC_CORE_TC_ROLE_B 1
+#define TCPINC_CORE_TC_SESSION_ID_LEN 33
+#define TCPINC_CORE_TC_MAX_FRAME_LEN 65538
+#define TCPINC_CORE_TC_MAX_DATA_LEN 65518
+#define TCPINC_CORE_TC_FRAME_OVERHEAD 20 /* header 3 + flags 1 + tag 16 */
+#define TCPINC_CORE_TC_RESUME_HALF_LEN 9
+#define TCPINC_CORE_TC_MAX_RESUME_SUBOPT_LEN 18 /* TEP byte + half + 8-byte nonce */
+
+/* Seal flags. */
+#define TCPINC_CORE_TC_SEAL_FIN 0x1u /* FINp: the last frame */
+#define TCPINC_CORE_TC_SEAL_URG 0x2u /* URGp with the urgent field */
+
+/* A cached resumption secret (next unused ss[i] of a chain), opaque. */
+struct tcpinc_core_tc_resume_secret {
+	tcpinc_u64 opaque[8];
+};
+/* One connection's resumption attempt (ss[i], resume[i], own nonce), opaque. */
+struct tcpinc_core_tc_resume_attempt {
+	tcpinc_u64 opaque[12];
+};
+
+struct tcpinc_core_tc_resume_policy {
+	tcpinc_u8 ignore_resumption; /* never offer/accept: force fresh key exchange */
+	tcpinc_u8 no_cache;          /* never export a secret for the cache */
+	tcpinc_u8 nonce_len;         /* 0..8; 8 unless reuse is prevented otherwise */
+};
+
+struct tcpinc_core_tc_config {
+	tcpinc_u8 role;           /* TCPINC_CORE_TC_ROLE_* (current ENO role) */
+	tcpinc_u8 kex;            /* TCPINC_CORE_KEX_* */
+	tcpinc_u8 tep_byte;       /* B's TEP byte as sent, v bit included */
+	tcpinc_u8 no_cache;
+	const tcpinc_u8 *transcript; /* ENO transcript, A's option first (<= 80) */
+	tcpinc_usize transcript_len;
+	const tcpinc_u16 *aeads;  /* A: offered; B: preference, best first (<= 8) */
+	tcpinc_usize naeads;
+	const tcpinc_u8 *ephemeral_priv; /* optional reused key pair, else NULL */
+	const tcpinc_u8 *ephemeral_pub;
+	const tcpinc_u8 *nonce;          /* optional N_A/N_B, else NULL */
+	/* Resumed session: our attempt (consumed) and the peer's nonce. */
+	struct tcpinc_core_tc_resume_attempt *resume;
+	const tcpinc_u8 *peer_resume_nonce;
+	tcpinc_usize peer_resume_nonce_len;
+};
+
+struct tcpinc_core_tc_event {
+	const tcpinc_u8 *data; /* valid until the next receive/destroy */
+	tcpinc_usize data_len;
+	tcpinc_u64 frame_offset;
+	tcpinc_u8 established; /* the handshake completed in this call */
+	tcpinc_u8 frame;       /* a frame was opened */
+	tcpinc_u8 eof;         /* FINp: the only end-of-file */
+	tcpinc_u8 urgent;      /* URGp; urgent_ptr valid */
+	tcpinc_u16 urgent_ptr;
+	tcpinc_u8 rekeyed;
+};
+
+tcpinc_usize tcpinc_core_tc_session_size(void);
+int tcpinc_core_tc_session_start(void *sess, const struct tcpinc_core_crypto_ops *ops,
+				 const struct tcpinc_core_tc_config *cfg);
+int tcpinc_core_tc_poll_output(void *sess, tcpinc_u8 *out, tcpinc_usize cap,
+			       tcpinc_usize *out_len);
+int tcpinc_core_tc_receive(void *sess, const tcpinc_u8 *in, tcpinc_usize len,
+			   tcpinc_usize *out_consumed, struct tcpinc_core_tc_event *out_ev);
+int tcpinc_core_tc_seal(void *sess, const tcpinc_u8 *data, tcpinc_usize len,
+			tcpinc_u32 flags, tcpinc_u16 urgent_ptr, tcpinc_u8 *out,
+			tcpinc_usize cap, tcpinc_usize *out_len);
+int tcpinc_core_tc_initiate_rekey(void *sess);
+int tcpinc_core_tc_keepalive(void *sess, tcpinc_u8 *out, tcpinc_usize cap,
+			     tcpinc_usize *out_len);
+int tcpinc_core_tc_on_peer_fin(void *sess);
+int tcpinc_core_tc_session_id(const void *sess, tcpinc_u8 *out, tcpinc_usize cap,
+			      tcpinc_usize *out_len);
+int tcpinc_core_tc_failure(const void *sess);
+int tcpinc_core_tc_export_resumption(void *sess, struct tcpinc_core_tc_resume_secret *out);
+void tcpinc_core_tc_flush_resumption(void *sess);
+void tcpinc_core_tc_session_destroy(void *sess);
+
+/* Resumption (RFC 8548 3.5/4.3); the glue owns the cache and its locking. */
+int tcpinc_core_tc_resume_take(const struct tcpinc_core_crypto_ops *ops,
+			       const struct tcpinc_core_tc_resume_policy *policy,
+			       struct tcpinc_core_tc_resume_secret *entry,
+			       struct tcpinc_core_tc_resume_attempt *out);
+int tcpinc_core_tc_resume_build(const struct tcpinc_core_tc_resume_attempt *a,
+				tcpinc_u8 *out, tcpinc_usize cap, tcpinc_usize *out_len);
+int tcpinc_core_tc_resume_peer_half(const struct tcpinc_core_crypto_ops *ops,
+				    const struct tcpinc_core_tc_resume_secret *entry,
+				    tcpinc_u8 *out_half);
+int tcpinc_core_tc_resume_accept(const struct tcpinc_core_crypto_ops *ops,
+				 const struct tcpinc_core_tc_resume_policy *policy,
+				 struct tcpinc_core_tc_resume_secret *entry,
+				 const tcpinc_u8 *sub, tcpinc_usize sub_len,
+				 struct tcpinc_core_tc_resume_attempt *out);
+int tcpinc_core_tc_resume_check_answer(const struct tcpinc_core_tc_resume_attempt *a,
+				       const tcpinc_u8 *sub, tcpinc_usize sub_len,
+				       const tcpinc_u8 **out_peer_nonce,
+				       tcpinc_usize *out_peer_nonce_len);
+void tcpinc_core_tc_resume_wipe_secret(struct tcpinc_core_tc_resume_secret *s);
+void tcpinc_core_tc_resume_wipe_attempt(struct tcpinc_core_tc_resume_attempt *a);
+
 /* ======================= end of tcpcrypt section ======================= */
+
+/* ====================================================================== */
+/* ENO negotiation (core side: net/tcpinc/core/boundary_eno.cc)           */
+/* ====================================================================== */
+/*
+ * One connection's TCP-ENO negotiation (RFC 8547), a wrapper around the C++
+ * EnoNegotiation. The glue allocates tcpinc_core_eno_size() bytes (8-byte
+ * aligned), calls tcpinc_core_eno_init(), then feeds every segment it sends
+ * (on_send: which ENO option to add) and every segment that arrives during
+ * the handshake (on_receive). Calls on one object must be serialised by
+ * the caller. The object owns no resources: it may be copied with memcpy
+ * (a listener's pending negotiation moves into the accepted child) and
+ * freed without teardown.
+ */
+#define TCPINC_CORE_ENO_MAX_TEPS	8
+#define TCPINC_CORE_ENO_MAX_OPTION	40
+#define TCPINC_CORE_ENO_MAX_TRANSCRIPT	80
+
+struct tcpinc_core_eno;
+
+struct tcpinc_core_eno_config {
+	tcpinc_u8 enabled;		/* 0: never send ENO */
+	tcpinc_u8 passive;		/* listener: b forced to 1 */
+	tcpinc_u8 b;			/* active opener asks for role B */
+	tcpinc_u8 a;			/* application-aware bit */
+	tcpinc_u8 aa_mandatory;		/* mandatory application-aware mode */
+	tcpinc_u8 tep_mandatory;	/* abort instead of falling back */
+	tcpinc_u8 tep_count;
+	tcpinc_u8 teps[TCPINC_CORE_ENO_MAX_TEPS];	/* increasing preference */
+};
+
+enum tcpinc_core_eno_action {
+	TCPINC_CORE_ENO_NONE = 0,
+	TCPINC_CORE_ENO_ENABLE = 1,	/* encryption is on from now */
+	TCPINC_CORE_ENO_FALLBACK = 2,	/* plain TCP from now */
+	TCPINC_CORE_ENO_ABORT = 3,	/* abort the connection */
+};
+
+enum tcpinc_core_eno_state {
+	TCPINC_CORE_ENO_IDLE = 0,
+	TCPINC_CORE_ENO_SYN_SENT = 1,
+	TCPINC_CORE_ENO_SYN_RECEIVED = 2,
+	TCPINC_CORE_ENO_ENABLED = 3,
+	TCPINC_CORE_ENO_DISABLED = 4,
+	TCPINC_CORE_ENO_ABORTED = 5,
+};
+
+/* Why a negotiation did not enable (same order as tcpinc::EnoReason). */
+enum tcpinc_core_eno_reason {
+	TCPINC_CORE_ENO_R_NONE = 0,
+	TCPINC_CORE_ENO_R_CONFIG_DISABLED,
+	TCPINC_CORE_ENO_R_LOCAL_VACUOUS,
+	TCPINC_CORE_ENO_R_LOCAL_DISABLE,
+	TCPINC_CORE_ENO_R_CONFLICTING_SYN,
+	TCPINC_CORE_ENO_R_MISSING_ENO,
+	TCPINC_CORE_ENO_R_MULTIPLE_ENO,
+	TCPINC_CORE_ENO_R_MALFORMED_ENO,
+	TCPINC_CORE_ENO_R_ROLE_CONFLICT,
+	TCPINC_CORE_ENO_R_PEER_NOT_APP_AWARE,
+	TCPINC_CORE_ENO_R_PEER_VACUOUS,
+	TCPINC_CORE_ENO_R_NO_VALID_TEP,
+	TCPINC_CORE_ENO_R_SYN_OPTION_CHANGED,
+	TCPINC_CORE_ENO_R_UNEXPECTED_SEGMENT,
+	TCPINC_CORE_ENO_R_ANSWER_TOO_LONG,
+	TCPINC_CORE_ENO_R_SYN_DATA_AT_RISK,
+	TCPINC_CORE_ENO_R_COUNT
+};
+
+/* What a successful negotiation produced (RFC 8547 section 4). */
+struct tcpinc_core_eno_result {
+	tcpinc_u8 role;			/* 0 = A, 1 = B */
+	tcpinc_u8 tep_byte;		/* negotiated TEP as B sent it, v bit included */
+	tcpinc_u8 local_gopt;		/* global suboption we sent (explicit or implicit) */
+	tcpinc_u8 peer_gopt;		/* the peer's first global suboption, or 0 */
+	tcpinc_u8 transcript_len;
+	tcpinc_u8 transcript[TCPINC_CORE_ENO_MAX_TRANSCRIPT];
+};
+
+/* tcpinc_core_eno_tep_supported - whether the core implements TEP id. */
+int tcpinc_core_eno_tep_supported(tcpinc_u8 tep_id);
+tcpinc_usize tcpinc_core_eno_size(void);
+/* 0, or a positive configuration error (bad TEP, option too long, ...). */
+int tcpinc_core_eno_init(struct tcpinc_core_eno *eno,
+			 const struct tcpinc_core_eno_config *cfg);
+/*
+ * on_send - a segment with these TCP flags and payload is about to leave;
+ * *opt_len (0: none) bytes of ENO option are written to opt[40].
+ * Returns an enum tcpinc_core_eno_action.
+ */
+int tcpinc_core_eno_on_send(struct tcpinc_core_eno *eno, tcpinc_u8 tcp_flags,
+			    tcpinc_u32 payload_len, int tfo_nonempty,
+			    tcpinc_u8 *opt, tcpinc_u8 *opt_len);
+/*
+ * on_receive - a segment arrived; opts is its TCP option area as on the
+ * wire. *discard_syn_data: drop the SYN's payload (RFC 8547 4.7).
+ */
+int tcpinc_core_eno_on_receive(struct tcpinc_core_eno *eno, tcpinc_u8 tcp_flags,
+			       const tcpinc_u8 *opts, tcpinc_usize opts_len,
+			       tcpinc_u32 payload_len, int *discard_syn_data);
+int tcpinc_core_eno_state(const struct tcpinc_core_eno *eno);
+int tcpinc_core_eno_reason(const struct tcpinc_core_eno *eno);
+/* 0 and *out filled once enabled; -1 before. */
+int tcpinc_core_eno_get_result(const struct tcpinc_core_eno *eno,
+			       struct tcpinc_core_eno_result *out);
+/* 0 and *out set once the peer's SYN-form option was parsed; -1 before. */
+int tcpinc_core_eno_peer_gopt(const struct tcpinc_core_eno *eno, tcpinc_u8 *out);
+
+/* What a TCP option area holds, as far as ENO cares (RFC 8547 4.1, 4.7). */
+struct tcpinc_core_opt_scan {
+	tcpinc_u8 eno_count;		/* kind-69 options (+ legacy 253/0x454E) */
+	tcpinc_u8 tfo_nonempty;		/* a Fast Open option with a cookie */
+	tcpinc_u8 malformed;		/* the option list itself is broken */
+};
+void tcpinc_core_scan_tcp_options(const tcpinc_u8 *opts, tcpinc_usize len,
+				  struct tcpinc_core_opt_scan *out);
+
+/* ========================= end of ENO section ========================== */
 
 #ifdef __cplusplus
 }
