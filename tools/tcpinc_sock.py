@@ -23,6 +23,21 @@ SOL_TCP = 6
 TCP_ULP = 31  # include/uapi/linux/tcp.h
 ULP_NAME = b"tcpcrypt"
 
+# include/uapi/linux/tcpinc.h
+TCP_ENO_BASE = 0x4540
+TCP_ENO_ENABLED = TCP_ENO_BASE + 0
+TCP_ENO_SESSID = TCP_ENO_BASE + 1
+TCP_ENO_NEGTEP = TCP_ENO_BASE + 2
+TCP_ENO_TEPS = TCP_ENO_BASE + 3
+TCP_ENO_SELF_GOPT = TCP_ENO_BASE + 4
+TCP_ENO_PEER_GOPT = TCP_ENO_BASE + 5
+TCP_ENO_AA_MANDATORY = TCP_ENO_BASE + 6
+TCP_ENO_TEP_MANDATORY = TCP_ENO_BASE + 7
+TCP_ENO_ROLE = TCP_ENO_BASE + 8
+TCP_ENO_SELF_NAME = TCP_ENO_BASE + 9
+TCP_ENO_PEER_NAME = TCP_ENO_BASE + 10
+TCP_ENO_TRANSCRIPT = TCP_ENO_BASE + 11
+
 
 def family_of(addr):
     return socket.AF_INET6 if ":" in addr else socket.AF_INET
@@ -35,6 +50,41 @@ def set_ulp(sock):
 def get_ulp(sock):
     raw = sock.getsockopt(SOL_TCP, TCP_ULP, 16)
     return raw.split(b"\0", 1)[0].decode()
+
+
+def configure_eno(sock, args):
+    """Applies the --eno-* options (before connect()/listen())."""
+    if getattr(args, "eno_enabled", None) is not None:
+        sock.setsockopt(SOL_TCP, TCP_ENO_ENABLED, args.eno_enabled)
+    if getattr(args, "eno_teps", None):
+        ids = bytes(int(t, 0) for t in args.eno_teps.split(","))
+        sock.setsockopt(SOL_TCP, TCP_ENO_TEPS, ids)
+    if getattr(args, "eno_gopt", None) is not None:
+        sock.setsockopt(SOL_TCP, TCP_ENO_SELF_GOPT, args.eno_gopt)
+    if getattr(args, "eno_aa_mandatory", False):
+        sock.setsockopt(SOL_TCP, TCP_ENO_AA_MANDATORY, 1)
+    if getattr(args, "eno_tep_mandatory", False):
+        sock.setsockopt(SOL_TCP, TCP_ENO_TEP_MANDATORY, 1)
+
+
+def eno_info(sock):
+    """What the TCP_ENO_* read options say; each value or its errno name."""
+    def intopt(opt):
+        try:
+            return int.from_bytes(sock.getsockopt(SOL_TCP, opt, 4), "little", signed=True)
+        except OSError as exc:
+            return errname(exc)
+
+    def bytesopt(opt, size):
+        try:
+            return sock.getsockopt(SOL_TCP, opt, size).hex()
+        except OSError as exc:
+            return errname(exc)
+
+    return {"negtep": intopt(TCP_ENO_NEGTEP), "role": intopt(TCP_ENO_ROLE),
+            "peer_gopt": intopt(TCP_ENO_PEER_GOPT), "self_gopt": intopt(TCP_ENO_SELF_GOPT),
+            "transcript": bytesopt(TCP_ENO_TRANSCRIPT, 80),
+            "sessid": bytesopt(TCP_ENO_SESSID, 64)}
 
 
 def errname(exc):
@@ -59,6 +109,7 @@ def cmd_serve(args):
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     if args.ulp:
         set_ulp(srv)
+        configure_eno(srv, args)
     srv.bind((args.addr, args.port))
     srv.listen(8)
     srv.settimeout(args.timeout)
@@ -71,6 +122,8 @@ def cmd_serve(args):
         srv.close()
     report = {"listener_ulp": get_ulp(srv) if args.keep_listener else None,
               "accepted_ulp": get_ulp(conn), "peer": peer[0]}
+    if args.ulp:
+        report["eno"] = eno_info(conn)
     received = b""
     while True:
         chunk = conn.recv(65536)
@@ -90,8 +143,18 @@ def cmd_connect(args):
     sock.settimeout(args.timeout)
     if args.ulp:
         set_ulp(sock)
-    sock.connect((args.addr, args.port))
+        configure_eno(sock, args)
+    if args.bind_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((args.bind_addr or "", args.bind_port))
+    try:
+        sock.connect((args.addr, args.port))
+    except OSError as exc:
+        emit({"connect_error": errname(exc)})
+        return
     report = {"ulp": get_ulp(sock)}
+    if args.ulp:
+        report["eno"] = eno_info(sock)
     msg = args.message.encode()
     sock.sendall(msg)
     sock.shutdown(socket.SHUT_WR)
@@ -141,11 +204,18 @@ def main():
         if name != "sockopt":
             p.add_argument("--ulp", action="store_true")
             p.add_argument("--hold", type=float, default=0.0)
+            p.add_argument("--eno-enabled", type=int)
+            p.add_argument("--eno-teps", help="comma-separated TEP ids, e.g. 0x21,0x23")
+            p.add_argument("--eno-gopt", type=int)
+            p.add_argument("--eno-aa-mandatory", action="store_true")
+            p.add_argument("--eno-tep-mandatory", action="store_true")
         if name == "serve":
             p.add_argument("--ready")
             p.add_argument("--keep-listener", action="store_true")
         if name == "connect":
             p.add_argument("--message", default="hello over tcpinc")
+            p.add_argument("--bind-addr")
+            p.add_argument("--bind-port", type=int, default=0)
     args = ap.parse_args()
     try:
         {"serve": cmd_serve, "connect": cmd_connect, "sockopt": cmd_sockopt}[args.cmd](args)

@@ -11,6 +11,11 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <net/sock.h>
+#include <net/inet_connection_sock.h>
+#include <net/tcp.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
 
 /*
  * Per-netns counters shown in /proc/net/tcpinc_stat (one "Name value" line
@@ -25,6 +30,19 @@ enum tcpinc_mib_field {
 	TCPINC_MIB_NETDEV_EVENTS,	/* a netdevice of this netns unregistered */
 	TCPINC_MIB_PM_EVENTS,		/* suspend or hibernation began */
 	TCPINC_MIB_VMFORK_EVENTS,	/* VM generation ID changed */
+	TCPINC_MIB_ENO_OK,		/* negotiations that enabled encryption */
+	TCPINC_MIB_ENO_FB_MISSING,	/* fallback: a handshake segment lacked ENO */
+	TCPINC_MIB_ENO_FB_ROLE,		/* fallback: both hosts sent the same b bit */
+	TCPINC_MIB_ENO_FB_NO_TEP,	/* fallback: no common TEP / vacuous option */
+	TCPINC_MIB_ENO_FB_AA,		/* fallback: mandatory application-aware mismatch */
+	TCPINC_MIB_ENO_FB_MALFORMED,	/* fallback: malformed or repeated ENO in a SYN */
+	TCPINC_MIB_ENO_FB_OTHER,	/* fallback: any other reason (counted, logged at debug) */
+	TCPINC_MIB_ENO_FB_NO_STATE,	/* fallback: no negotiation state for an accepted child */
+	TCPINC_MIB_ENO_OFF,		/* ENO disabled by configuration for a ULP socket */
+	TCPINC_MIB_ENO_ABORT,		/* mandatory encryption mode aborted a connection */
+	TCPINC_MIB_ENO_MALFORMED,	/* received SYN-form ENO options that were malformed */
+	TCPINC_MIB_ENO_NO_SPACE,	/* ENO left out: not enough TCP option space */
+	TCPINC_MIB_ENO_PENDING_FULL,	/* listener's table of half-open negotiations full */
 	__TCPINC_MIB_MAX
 };
 
@@ -40,6 +58,22 @@ struct tcpinc_mib {
  */
 struct tcpinc_net {
 	struct tcpinc_mib __percpu *mib;	/* set once at init, freed at exit */
+	struct ctl_table_header *sysctl;	/* net.tcpinc.*; set at init */
+	/* Defaults for ULP sockets (draft-ietf-tcpinc-api-06 section 5). */
+	int eno_enable_connect;
+	int eno_enable_listen;
+	u8 eno_tep_count;
+	u8 eno_teps[8];				/* increasing preference */
+	u16 eno_bad_ports[16];			/* ports ENO stays off on (local or remote) */
+	u8 eno_bad_port_count;
+	int eno_pending_max;			/* per listener */
+	/*
+	 * hooks_on: the netfilter hooks are registered lazily, by the first
+	 * socket of this netns that takes the ULP, so namespaces that never
+	 * use tcpinc never run them. Written under hooks_lock, read locklessly.
+	 */
+	struct mutex hooks_lock;
+	bool hooks_on;
 };
 
 extern unsigned int tcpinc_net_id;
@@ -64,12 +98,76 @@ unsigned long tcpinc_stat_read(const struct net *net, enum tcpinc_mib_field fiel
  * ULP release when the socket is destroyed. icsk_ulp_data is RCU so that
  * diag readers may look at it; the context is freed after a grace period.
  */
+struct tcpinc_core_eno;
+struct tcpinc_pending;
+
+/* Per-socket ENO settings (socket options); fixed once the SYN left. */
+struct tcpinc_eno_cfg {
+	s8 enabled;			/* -1: sysctl decides, 0 off, 1 on */
+	u8 gopt;			/* TCP_ENO_SELF_GOPT (a, b bits) */
+	u8 aa_mandatory;
+	u8 tep_mandatory;
+	u8 tep_count;			/* 0xff: sysctl list */
+	u8 teps[8];
+};
+
+/* Where a socket's negotiation stands, as the glue sees it. */
+enum tcpinc_eno_phase {
+	TCPINC_ENO_UNSTARTED,		/* no SYN yet (or a listener) */
+	TCPINC_ENO_NEGOTIATING,
+	TCPINC_ENO_ENABLED,		/* both enable conditions met */
+	TCPINC_ENO_DISABLED,		/* plain TCP */
+	TCPINC_ENO_ABORTED,
+};
+
 struct tcpinc_sock {
 	struct sock *sk;		/* owner; never outlives it */
+	/*
+	 * lock protects everything below. The netfilter hooks take it in
+	 * softirq, socket options in process context: always _bh.
+	 */
+	spinlock_t lock;
+	struct tcpinc_eno_cfg cfg;
+	u8 phase;			/* enum tcpinc_eno_phase; READ_ONCE outside lock */
+	u8 quiet;			/* nothing left for the output hook to add */
+	u8 told_non_syn;		/* core told that a non-SYN segment arrived */
+	u8 reason;			/* enum tcpinc_core_eno_reason when DISABLED */
+	u32 syn_segs_in;		/* SYN segments the input hook saw for us */
+	struct tcpinc_pending *pending;	/* listeners: half-open negotiations */
+	struct tcpinc_core_eno *eno;	/* tcpinc_core_eno_size() bytes after the struct */
 	struct rcu_head rcu;
 };
 
+extern struct tcp_ulp_ops tcpinc_ulp_ops;
+
+/*
+ * tcpinc_ctx - the context of a full TCP socket carrying our ULP, or NULL.
+ * Callers hold rcu_read_lock() (hooks) or own the socket.
+ */
+static inline struct tcpinc_sock *tcpinc_ctx(const struct sock *sk)
+{
+	if (inet_csk(sk)->icsk_ulp_ops != &tcpinc_ulp_ops)
+		return NULL;
+	return rcu_dereference_check(inet_csk(sk)->icsk_ulp_data,
+				     lockdep_sock_is_held(sk));
+}
+
 int tcpinc_pernet_register(void);
+int tcpinc_eno_hooks_ensure(struct net *net);
+void tcpinc_eno_hooks_remove(struct net *net);
+void tcpinc_eno_sock_init(struct tcpinc_sock *ctx, struct sock *sk);
+void tcpinc_eno_sock_clone(struct tcpinc_sock *ctx, const struct request_sock *req,
+			   struct sock *newsk);
+void tcpinc_eno_sock_release(struct tcpinc_sock *ctx);
+void tcpinc_abort_async(struct sock *sk, int err);
+int tcpinc_sockopt_init(void);
+void tcpinc_sockopt_exit(void);
+int tcpinc_sockopt_prepare(struct sock *sk);
+void tcpinc_sockopt_restore(struct sock *sk);
+extern struct workqueue_struct *tcpinc_wq;
+size_t tcpinc_eno_ctx_extra(void);
+int tcpinc_eno_init(void);
+void tcpinc_eno_exit(void);
 void tcpinc_pernet_unregister(void);
 int tcpinc_ulp_register(void);
 void tcpinc_ulp_unregister(void);

@@ -22,9 +22,15 @@ static int __init tcpinc_init(void)
 		return -EINVAL;
 	}
 
-	err = tcpinc_pernet_register();
+	err = tcpinc_eno_init();
 	if (err)
 		return err;
+	err = tcpinc_sockopt_init();
+	if (err)
+		goto err_eno;
+	err = tcpinc_pernet_register();
+	if (err)
+		goto err_sockopt;
 	err = tcpinc_notifiers_register();
 	if (err)
 		goto err_pernet;
@@ -40,6 +46,10 @@ err_notifiers:
 	tcpinc_notifiers_unregister();
 err_pernet:
 	tcpinc_pernet_unregister();
+err_sockopt:
+	tcpinc_sockopt_exit();
+err_eno:
+	tcpinc_eno_exit();
 	return err;
 }
 
@@ -48,6 +58,8 @@ static void __exit tcpinc_exit(void)
 	tcpinc_ulp_unregister();
 	tcpinc_notifiers_unregister();
 	tcpinc_pernet_unregister();
+	tcpinc_sockopt_exit();
+	tcpinc_eno_exit();
 	pr_info("tcpinc: unloaded\n");
 }
 

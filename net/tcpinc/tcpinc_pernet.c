@@ -4,9 +4,12 @@
  */
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/sysctl.h>
 #include <net/net_namespace.h>
 
 #include "tcpinc.h"
+#include "tcpinc/core_api.h"
 
 unsigned int tcpinc_net_id __read_mostly;
 
@@ -18,7 +21,142 @@ static const char *const tcpinc_mib_names[__TCPINC_MIB_MAX] = {
 	[TCPINC_MIB_NETDEV_EVENTS]	= "TcpincNetdevEvents",
 	[TCPINC_MIB_PM_EVENTS]		= "TcpincPmEvents",
 	[TCPINC_MIB_VMFORK_EVENTS]	= "TcpincVmforkEvents",
+	[TCPINC_MIB_ENO_OK]		= "TcpincEnoOk",
+	[TCPINC_MIB_ENO_FB_MISSING]	= "TcpincEnoFallbackMissing",
+	[TCPINC_MIB_ENO_FB_ROLE]	= "TcpincEnoFallbackRole",
+	[TCPINC_MIB_ENO_FB_NO_TEP]	= "TcpincEnoFallbackNoTep",
+	[TCPINC_MIB_ENO_FB_AA]		= "TcpincEnoFallbackAppAware",
+	[TCPINC_MIB_ENO_FB_MALFORMED]	= "TcpincEnoFallbackMalformed",
+	[TCPINC_MIB_ENO_FB_OTHER]	= "TcpincEnoFallbackOther",
+	[TCPINC_MIB_ENO_FB_NO_STATE]	= "TcpincEnoFallbackNoState",
+	[TCPINC_MIB_ENO_OFF]		= "TcpincEnoOff",
+	[TCPINC_MIB_ENO_ABORT]		= "TcpincEnoAbort",
+	[TCPINC_MIB_ENO_MALFORMED]	= "TcpincEnoMalformedOption",
+	[TCPINC_MIB_ENO_NO_SPACE]	= "TcpincEnoNoSpace",
+	[TCPINC_MIB_ENO_PENDING_FULL]	= "TcpincEnoPendingFull",
 };
+
+/* --- sysctls: net.tcpinc.* (per netns) ------------------------------------ */
+
+/* Parses "0x21 0x23" (any base, spaces or commas) into ids; 0 or -EINVAL. */
+static int parse_u16_list(const char *s, u16 *out, int max, int *count, u16 lo, u16 hi)
+{
+	char *buf, *p, *tok;
+	int n = 0, err = 0;
+	unsigned long v;
+
+	buf = kstrdup(s, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	p = buf;
+	while ((tok = strsep(&p, " ,\t\n")) != NULL) {
+		if (!*tok)
+			continue;
+		if (n == max || kstrtoul(tok, 0, &v) || v < lo || v > hi) {
+			err = -EINVAL;
+			break;
+		}
+		out[n++] = v;
+	}
+	kfree(buf);
+	if (!err)
+		*count = n;
+	return err;
+}
+
+static int tcpinc_sysctl_teps(struct ctl_table *table, int write, void *buffer,
+			      size_t *lenp, loff_t *ppos)
+{
+	struct tcpinc_net *tn = table->data;
+	char text[64] = "";
+	struct ctl_table tmp = { .data = text, .maxlen = sizeof(text) };
+	u16 ids[8];
+	int i, j, n, err, len = 0;
+
+	for (i = 0; i < tn->eno_tep_count; i++)
+		len += scnprintf(text + len, sizeof(text) - len, "%s0x%02x", i ? " " : "",
+				 tn->eno_teps[i]);
+	err = proc_dostring(&tmp, write, buffer, lenp, ppos);
+	if (err || !write)
+		return err;
+	err = parse_u16_list(text, ids, 8, &n, 0x20, 0x7f);
+	if (err)
+		return err;
+	for (i = 0; i < n; i++) {
+		if (!tcpinc_core_eno_tep_supported(ids[i]))
+			return -EINVAL;
+		for (j = 0; j < i; j++)
+			if (ids[j] == ids[i])
+				return -EINVAL;
+	}
+	for (i = 0; i < n; i++)
+		tn->eno_teps[i] = ids[i];
+	WRITE_ONCE(tn->eno_tep_count, n);
+	return 0;
+}
+
+static int tcpinc_sysctl_ports(struct ctl_table *table, int write, void *buffer,
+			       size_t *lenp, loff_t *ppos)
+{
+	struct tcpinc_net *tn = table->data;
+	char text[128] = "";
+	struct ctl_table tmp = { .data = text, .maxlen = sizeof(text) };
+	u16 ports[16];
+	int i, n, err, len = 0;
+
+	for (i = 0; i < tn->eno_bad_port_count; i++)
+		len += scnprintf(text + len, sizeof(text) - len, "%s%u", i ? "," : "",
+				 tn->eno_bad_ports[i]);
+	err = proc_dostring(&tmp, write, buffer, lenp, ppos);
+	if (err || !write)
+		return err;
+	err = parse_u16_list(text, ports, 16, &n, 1, 65535);
+	if (err)
+		return err;
+	memcpy(tn->eno_bad_ports, ports, sizeof(ports[0]) * n);
+	WRITE_ONCE(tn->eno_bad_port_count, n);
+	return 0;
+}
+
+static const struct ctl_table tcpinc_sysctl_template[] = {
+	{ .procname = "eno_enable_connect", .maxlen = sizeof(int), .mode = 0644,
+	  .proc_handler = proc_dointvec_minmax, .extra1 = SYSCTL_ZERO, .extra2 = SYSCTL_ONE },
+	{ .procname = "eno_enable_listen", .maxlen = sizeof(int), .mode = 0644,
+	  .proc_handler = proc_dointvec_minmax, .extra1 = SYSCTL_ZERO, .extra2 = SYSCTL_ONE },
+	{ .procname = "eno_teps", .mode = 0644, .proc_handler = tcpinc_sysctl_teps },
+	{ .procname = "eno_bad_ports", .mode = 0644, .proc_handler = tcpinc_sysctl_ports },
+	{ .procname = "eno_pending_max", .maxlen = sizeof(int), .mode = 0644,
+	  .proc_handler = proc_dointvec_minmax, .extra1 = SYSCTL_ONE },
+	{ }
+};
+
+static int tcpinc_sysctl_register(struct net *net, struct tcpinc_net *tn)
+{
+	struct ctl_table *t;
+
+	t = kmemdup(tcpinc_sysctl_template, sizeof(tcpinc_sysctl_template), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	t[0].data = &tn->eno_enable_connect;
+	t[1].data = &tn->eno_enable_listen;
+	t[2].data = tn;
+	t[3].data = tn;
+	t[4].data = &tn->eno_pending_max;
+	tn->sysctl = register_net_sysctl(net, "net/tcpinc", t);
+	if (!tn->sysctl) {
+		kfree(t);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void tcpinc_sysctl_unregister(struct tcpinc_net *tn)
+{
+	struct ctl_table *t = tn->sysctl->ctl_table_arg;
+
+	unregister_net_sysctl_table(tn->sysctl);
+	kfree(t);
+}
 
 unsigned long tcpinc_stat_read(const struct net *net, enum tcpinc_mib_field field)
 {
@@ -46,22 +184,45 @@ static int __net_init tcpinc_net_init(struct net *net)
 {
 	struct tcpinc_net *tn = tcpinc_pernet(net);
 
+	int err = -ENOMEM;
+
+	/*
+	 * Defaults: a socket that took the ULP wants ENO; offer X25519
+	 * (mandatory to implement, preferred, so last) and P-256.
+	 */
+	tn->eno_enable_connect = 1;
+	tn->eno_enable_listen = 1;
+	tn->eno_teps[0] = 0x21;
+	tn->eno_teps[1] = 0x23;
+	tn->eno_tep_count = 2;
+	tn->eno_pending_max = 1024;
+	mutex_init(&tn->hooks_lock);
+
 	tn->mib = alloc_percpu(struct tcpinc_mib);
 	if (!tn->mib)
 		return -ENOMEM;
 	if (!proc_create_net_single("tcpinc_stat", 0444, net->proc_net,
-				    tcpinc_stat_show, NULL)) {
-		free_percpu(tn->mib);
-		tn->mib = NULL;
-		return -ENOMEM;
-	}
+				    tcpinc_stat_show, NULL))
+		goto err_mib;
+	err = tcpinc_sysctl_register(net, tn);
+	if (err)
+		goto err_proc;
 	return 0;
+
+err_proc:
+	remove_proc_entry("tcpinc_stat", net->proc_net);
+err_mib:
+	free_percpu(tn->mib);
+	tn->mib = NULL;
+	return err;
 }
 
 static void __net_exit tcpinc_net_exit(struct net *net)
 {
 	struct tcpinc_net *tn = tcpinc_pernet(net);
 
+	tcpinc_eno_hooks_remove(net);
+	tcpinc_sysctl_unregister(tn);
 	remove_proc_entry("tcpinc_stat", net->proc_net);
 	free_percpu(tn->mib);
 	tn->mib = NULL;

@@ -17,9 +17,10 @@
 
 #include "tcpinc.h"
 
+/* The core's negotiation object lives right behind the context. */
 static struct tcpinc_sock *tcpinc_ctx_alloc(struct sock *sk, gfp_t gfp)
 {
-	struct tcpinc_sock *ctx = kzalloc(sizeof(*ctx), gfp);
+	struct tcpinc_sock *ctx = kzalloc(sizeof(*ctx) + tcpinc_eno_ctx_extra(), gfp);
 
 	if (!ctx)
 		return NULL;
@@ -38,6 +39,7 @@ static int tcpinc_ulp_init(struct sock *sk)
 {
 	struct inet_connection_sock *icsk = inet_csk(sk);
 	struct tcpinc_sock *ctx;
+	int err;
 
 	sock_owned_by_me(sk);
 
@@ -48,13 +50,28 @@ static int tcpinc_ulp_init(struct sock *sk)
 		return -EISCONN;
 	}
 
+	/* Namespaces that never use tcpinc never run its hooks. */
+	err = tcpinc_eno_hooks_ensure(sock_net(sk));
+	if (err)
+		goto refused;
+	err = -ENOMEM;
 	ctx = tcpinc_ctx_alloc(sk, GFP_KERNEL);
-	if (!ctx) {
-		TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_CTX_REFUSED);
-		return -ENOMEM;
+	if (!ctx)
+		goto refused;
+	tcpinc_eno_sock_init(ctx, sk);
+	err = tcpinc_sockopt_prepare(sk);
+	if (err) {
+		net_info_ratelimited("tcpinc: TCP_ULP \"tcpcrypt\" refused (EOPNOTSUPP): the socket's protocol ops are already replaced (BPF sockmap?)\n");
+		TCPINC_DEC_STATS(sock_net(sk), TCPINC_MIB_CTX_LIVE);
+		kfree(ctx);
+		goto refused;
 	}
 	rcu_assign_pointer(icsk->icsk_ulp_data, ctx);
 	return 0;
+
+refused:
+	TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_CTX_REFUSED);
+	return err;
 }
 
 /*
@@ -75,11 +92,14 @@ static void tcpinc_ulp_clone(const struct request_sock *req, struct sock *newsk,
 	if (!ctx) {
 		RCU_INIT_POINTER(icsk->icsk_ulp_data, NULL);
 		icsk->icsk_ulp_ops = NULL;
+		/* Without a module reference it must not keep our proto copy. */
+		tcpinc_sockopt_restore(newsk);
 		TCPINC_INC_STATS(sock_net(newsk), TCPINC_MIB_CLONE_FAILED);
 		net_warn_ratelimited("tcpinc: accepted socket left without tcpcrypt context: out of memory\n");
 		return;
 	}
 	__module_get(THIS_MODULE);
+	tcpinc_eno_sock_clone(ctx, req, newsk);
 	rcu_assign_pointer(icsk->icsk_ulp_data, ctx);
 }
 
@@ -96,11 +116,12 @@ static void tcpinc_ulp_release(struct sock *sk)
 	if (!ctx)
 		return;
 	RCU_INIT_POINTER(icsk->icsk_ulp_data, NULL);
+	tcpinc_eno_sock_release(ctx);
 	TCPINC_DEC_STATS(sock_net(sk), TCPINC_MIB_CTX_LIVE);
 	kfree_rcu(ctx, rcu);
 }
 
-static struct tcp_ulp_ops tcpinc_ulp_ops __read_mostly = {
+struct tcp_ulp_ops tcpinc_ulp_ops __read_mostly = {
 	.name		= "tcpcrypt",
 	.owner		= THIS_MODULE,
 	.init		= tcpinc_ulp_init,

@@ -103,9 +103,10 @@ bool EnoNegotiation::syn_data_allowed() const {
 
 // --- outputs ---------------------------------------------------------------
 
-void EnoNegotiation::emit_local(EnoOptionOut* out) const {
+void EnoNegotiation::emit_local(EnoOptionOut* out) {
   copy_bytes(out->bytes, local_opt_, local_opt_len_);
   out->len = local_opt_len_;
+  sent_syn_form_ = true;
 }
 
 void EnoNegotiation::emit_non_syn(EnoOptionOut* out) const {
@@ -411,7 +412,10 @@ EnoAction EnoNegotiation::answer_as_passive(const EnoSynOption* peer) {
 // maybe_enable - "Once a host has both sent and received an ACK segment
 // containing an ENO option, encryption MUST be enabled" (4.6).
 EnoAction EnoNegotiation::maybe_enable() {
-  if (state_ != EnoState::kSynReceived || !sent_ack_eno_ || !recv_ack_eno_) return EnoAction::kNone;
+  // Our SYN-form option must have gone out too: it is half the transcript
+  // (only a caller feeding impossible sequences could get here without).
+  if (state_ != EnoState::kSynReceived || !sent_ack_eno_ || !recv_ack_eno_ || !sent_syn_form_)
+    return EnoAction::kNone;
 
   EnoSynOption local;
   EnoSynOption peer;

@@ -163,7 +163,7 @@ class EnoNegotiation {
   EnoAction answer_as_passive(const EnoSynOption* peer);
   EnoAction fall_back(EnoReason why);
   EnoAction maybe_enable();
-  void emit_local(EnoOptionOut* out) const;
+  void emit_local(EnoOptionOut* out);
   void emit_non_syn(EnoOptionOut* out) const;
   bool check_syn_conflicts(const EnoSendSegment* seg) const;
   bool must_discard_syn_data(const EnoSegment* seg, const EnoScan* scan) const;
@@ -181,6 +181,7 @@ class EnoNegotiation {
   bool first_ack_seen_;     // the first ACK segment has been received
   bool recv_non_syn_;       // a non-SYN segment was received: stop sending ENO
   bool sent_syn_data_;
+  bool sent_syn_form_;      // our SYN-form option went out at least once
   EnoRole role_;
   EnoSelection sel_;
   u8 local_opt_len_;

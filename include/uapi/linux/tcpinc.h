@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * tcpinc.h - socket API of the tcpinc module (TCP-ENO, RFC 8547, and
+ * tcpcrypt, RFC 8548), named after draft-ietf-tcpinc-api-06.
+ *
+ * A socket opts in with setsockopt(fd, SOL_TCP, TCP_ULP, "tcpcrypt", 9)
+ * before connect() or listen(); the options below are then available at
+ * level IPPROTO_TCP (SOL_TCP) on that socket and on the sockets accepted
+ * from it. On a socket without the ULP they fail with ENOPROTOOPT.
+ *
+ * Numbering: Linux's own TCP options are small integers (1..46 as of 6.12)
+ * and grow by one; these live at 0x4540 ("E@") and up so that they can
+ * never collide with them.
+ *
+ * Errors (draft section 4): read-only options succeed only once encryption
+ * is negotiated; ENOTCONN while the negotiation (or, for the session ID,
+ * the TEP's key exchange) is still in progress, EINVAL when ENO is off or
+ * failed. Options that shape the SYN fail with EISCONN once it was sent.
+ *
+ * Usable from C and C++; no kernel types.
+ */
+#ifndef _UAPI_LINUX_TCPINC_H
+#define _UAPI_LINUX_TCPINC_H
+
+#define TCPINC_ULP_NAME		"tcpcrypt"
+
+#define TCP_ENO_BASE		0x4540
+/* int -1/0/1, RW: 0 off, 1 on, -1 (default) the netns sysctl decides at connect/listen */
+#define TCP_ENO_ENABLED		(TCP_ENO_BASE + 0)
+/* bytes, R: session ID (33 bytes for tcpcrypt; byte 0 = negotiated TEP as B sent it) */
+#define TCP_ENO_SESSID		(TCP_ENO_BASE + 1)
+/* int, R: negotiated TEP, 7-bit id with the v bit of B's suboption in bit 7 */
+#define TCP_ENO_NEGTEP		(TCP_ENO_BASE + 2)
+/* bytes, RW: TEP ids in increasing order of preference (only B's order matters) */
+#define TCP_ENO_TEPS		(TCP_ENO_BASE + 3)
+/* int 0-31, RW: our global suboption (0x01 b, 0x02 a); b forced to 1 on listeners */
+#define TCP_ENO_SELF_GOPT	(TCP_ENO_BASE + 4)
+/* int 0-31, R: the peer's global suboption */
+#define TCP_ENO_PEER_GOPT	(TCP_ENO_BASE + 5)
+/* int 0/1, RW: mandatory application-aware mode (send a = 1, require the peer's a = 1) */
+#define TCP_ENO_AA_MANDATORY	(TCP_ENO_BASE + 6)
+/* int 0/1, RW: mandatory encryption: abort (ECONNABORTED) when ENO fails */
+#define TCP_ENO_TEP_MANDATORY	(TCP_ENO_BASE + 7)
+/* int 0/1, R: 0 = role A, 1 = role B */
+#define TCP_ENO_ROLE		(TCP_ENO_BASE + 8)
+/* bytes, R: role byte (0/1) followed by the session ID */
+#define TCP_ENO_SELF_NAME	(TCP_ENO_BASE + 9)
+/* bytes, R: the peer's name: our role byte negated, then the session ID */
+#define TCP_ENO_PEER_NAME	(TCP_ENO_BASE + 10)
+/* bytes, R: negotiation transcript: A's SYN-form ENO option, then B's */
+#define TCP_ENO_TRANSCRIPT	(TCP_ENO_BASE + 11)
+
+/* TEP identifiers this module implements (RFC 8548 section 7). */
+#define TCP_ENO_TEP_TCPCRYPT_ECDHE_P256		0x21
+#define TCP_ENO_TEP_TCPCRYPT_ECDHE_CURVE25519	0x23
+
+/* The errno a mandatory-encryption connection is aborted with when ENO fails. */
+#define TCP_ENO_MANDATORY_ERRNO_NAME	"ECONNABORTED"
+
+#endif /* _UAPI_LINUX_TCPINC_H */

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+// boundary_eno.cc - the extern "C" face of the ENO negotiation for the
+// kernel glue (include/tcpinc/core_api.h, ENO section).
+//
+// The glue holds an opaque, caller-allocated tcpinc_core_eno; here it is an
+// EnoNegotiation. EnoNegotiation is trivially copyable and documented as
+// valid after zeroing + init(), which is what lets the glue allocate it
+// without a constructor and move it from a listener to a child by memcpy.
+#include "eno_negotiation.h"
+#include "eno_tcpcrypt.h"
+#include "memory.h"
+#include "tcpinc/core_api.h"
+
+namespace tcpinc {
+namespace {
+
+static_assert(__is_trivially_copyable(EnoNegotiation), "the glue copies it with memcpy");
+static_assert(alignof(EnoNegotiation) <= 8, "the glue allocates with 8-byte alignment");
+static_assert(TCPINC_CORE_ENO_MAX_OPTION == kEnoMaxOptionLen, "option size");
+static_assert(TCPINC_CORE_ENO_MAX_TRANSCRIPT == kEnoMaxTranscriptLen, "transcript size");
+static_assert(TCPINC_CORE_ENO_MAX_TEPS == kEnoMaxTeps, "TEP list size");
+static_assert(static_cast<int>(EnoReason::kSynDataAtRisk) + 1 == TCPINC_CORE_ENO_R_COUNT,
+              "tcpinc_core_eno_reason mirrors EnoReason");
+static_assert(static_cast<int>(EnoState::kAborted) == TCPINC_CORE_ENO_ABORTED, "state mirror");
+static_assert(static_cast<int>(EnoAction::kAbort) == TCPINC_CORE_ENO_ABORT, "action mirror");
+
+EnoNegotiation* from_c(tcpinc_core_eno* e) { return reinterpret_cast<EnoNegotiation*>(e); }
+const EnoNegotiation* from_c(const tcpinc_core_eno* e) {
+  return reinterpret_cast<const EnoNegotiation*>(e);
+}
+
+// The TEPs this build implements: tcpcrypt over the groups the kernel's
+// crypto API has (no P-521, no X448 in 6.1).
+bool tep_supported(u8 id) { return id == kTcpcryptTepP256 || id == kTcpcryptTepCurve25519; }
+
+}  // namespace
+}  // namespace tcpinc
+
+using namespace tcpinc;
+
+extern "C" int tcpinc_core_eno_tep_supported(tcpinc_u8 tep_id) { return tep_supported(tep_id) ? 1 : 0; }
+
+extern "C" tcpinc_usize tcpinc_core_eno_size(void) { return (sizeof(EnoNegotiation) + 7) & ~static_cast<usize>(7); }
+
+extern "C" int tcpinc_core_eno_init(tcpinc_core_eno* eno, const tcpinc_core_eno_config* c) {
+  EnoNegotiation* n = from_c(eno);
+  zero_bytes(n, sizeof(*n));
+  EnoConfig cfg;
+  zero_bytes(&cfg, sizeof(cfg));
+  cfg.enabled = c->enabled != 0;
+  cfg.passive = c->passive != 0;
+  cfg.b = c->b != 0;
+  cfg.a = c->a != 0;
+  cfg.aa_mandatory = c->aa_mandatory != 0;
+  cfg.tep_mandatory = c->tep_mandatory != 0;
+  if (c->tep_count > kEnoMaxTeps) return static_cast<int>(EnoConfigStatus::kBadTep);
+  cfg.tep_count = c->tep_count;
+  for (u8 i = 0; i < c->tep_count; i++) {
+    const EnoTep* t = tep_supported(c->teps[i]) ? eno_tcpcrypt_tep(c->teps[i]) : nullptr;
+    if (t == nullptr) return static_cast<int>(EnoConfigStatus::kBadTep);
+    cfg.teps[i].tep = t;
+  }
+  return static_cast<int>(n->init(&cfg));
+}
+
+extern "C" int tcpinc_core_eno_on_send(tcpinc_core_eno* eno, tcpinc_u8 tcp_flags, tcpinc_u32 payload_len,
+                                       int tfo_nonempty, tcpinc_u8* opt, tcpinc_u8* opt_len) {
+  EnoSendSegment seg = {tcp_flags, tfo_nonempty != 0, payload_len};
+  EnoOptionOut out;
+  out.len = 0;
+  EnoAction a = from_c(eno)->on_send(&seg, &out);
+  copy_bytes(opt, out.bytes, out.len);
+  *opt_len = out.len;
+  return static_cast<int>(a);
+}
+
+extern "C" int tcpinc_core_eno_on_receive(tcpinc_core_eno* eno, tcpinc_u8 tcp_flags, const tcpinc_u8* opts,
+                                          tcpinc_usize opts_len, tcpinc_u32 payload_len, int* discard_syn_data) {
+  EnoSegment seg = {tcp_flags, opts, opts_len, payload_len, false};
+  bool discard = false;
+  EnoAction a = from_c(eno)->on_receive(&seg, &discard);
+  *discard_syn_data = discard ? 1 : 0;
+  return static_cast<int>(a);
+}
+
+extern "C" int tcpinc_core_eno_state(const tcpinc_core_eno* eno) { return static_cast<int>(from_c(eno)->state()); }
+
+extern "C" int tcpinc_core_eno_reason(const tcpinc_core_eno* eno) { return static_cast<int>(from_c(eno)->reason()); }
+
+extern "C" int tcpinc_core_eno_get_result(const tcpinc_core_eno* eno, struct tcpinc_core_eno_result* out) {
+  const EnoNegotiated* neg = from_c(eno)->negotiated();
+  if (neg == nullptr) return -1;
+  out->role = static_cast<u8>(neg->role);
+  out->tep_byte = neg->tep_byte;
+  out->local_gopt = neg->local_global;
+  out->peer_gopt = neg->peer_global;
+  out->transcript_len = neg->transcript.len;
+  copy_bytes(out->transcript, neg->transcript.bytes, neg->transcript.len);
+  return 0;
+}
+
+extern "C" int tcpinc_core_eno_peer_gopt(const tcpinc_core_eno* eno, tcpinc_u8* out) {
+  return from_c(eno)->peer_global(out) ? 0 : -1;
+}
+
+extern "C" void tcpinc_core_scan_tcp_options(const tcpinc_u8* opts, tcpinc_usize len,
+                                             struct tcpinc_core_opt_scan* out) {
+  EnoScan scan;
+  eno_scan_tcp_options(opts, len, &scan);
+  out->eno_count = static_cast<u8>(scan.eno_count + scan.legacy_eno_count);
+  out->tfo_nonempty = scan.tfo_nonempty ? 1 : 0;
+  out->malformed = scan.malformed ? 1 : 0;
+}

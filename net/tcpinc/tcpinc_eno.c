@@ -1,0 +1,885 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpinc_eno.c - TCP-ENO on real connections: writing the ENO option into
+ * outgoing handshake segments and reading it from incoming ones, for
+ * sockets that carry the "tcpcrypt" ULP. The negotiation logic itself is
+ * the C++ core's (tcpinc_core_eno_*); this file only moves bytes between
+ * segments and the core and keeps per-connection state.
+ *
+ * Hooks (Documentation/eno-kernel.md has the measurements and the choice):
+ * - NF_INET_LOCAL_OUT (IPv4 and IPv6) sees every segment we send with
+ *   skb->sk set: the full socket for SYN, ACK and data, the request sock
+ *   for a SYN-ACK, nothing for a SYN cookie SYN-ACK (which thus carries no
+ *   ENO, so the connection falls back as RFC 8547 needs). It works the same
+ *   for v4-mapped IPv6 sockets, whose icsk_af_ops tcp_v6_connect() swaps.
+ * - NF_INET_LOCAL_IN looks only at SYN segments and at segments carrying an
+ *   option of kind 69, so ordinary traffic costs an option scan at most.
+ * - The ULP clone op moves a listener's half-open negotiation (keyed by
+ *   the 4-tuple) into the accepted child.
+ * Both hooks are registered per network namespace, and only once a socket
+ * of that namespace took the ULP.
+ */
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/slab.h>
+#include <linux/jhash.h>
+#include <net/inet_hashtables.h>
+#include <net/inet6_hashtables.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/ip6_checksum.h>
+#include <net/tcp.h>
+
+#include "tcpinc.h"
+#include "tcpinc/core_api.h"
+
+#define TCPINC_PENDING_BUCKETS	64
+/* Longer than a SYN-ACK retransmission series (1+2+4+8+16+32 s). */
+#define TCPINC_PENDING_LIFETIME	(75 * HZ)
+
+/* The 4-tuple of a connection, as seen from our side. */
+struct tcpinc_flow {
+	struct in6_addr laddr, raddr;	/* v4 as v4-mapped */
+	__be16 lport, rport;
+};
+
+/*
+ * A listener's negotiation for one half-open connection, from the SYN to
+ * the accept (clone) or expiry. Lives in its listener's table, under the
+ * table's lock.
+ */
+struct tcpinc_pending_entry {
+	struct hlist_node node;
+	struct tcpinc_flow flow;
+	unsigned long created;		/* jiffies */
+	u64 eno[];			/* tcpinc_core_eno_size() bytes */
+};
+
+/*
+ * A listener's half-open negotiations. Allocated by the first SYN that
+ * reaches the listener (published with cmpxchg), freed after an RCU grace
+ * period once the listener is released: the hooks reach it under RCU.
+ */
+struct tcpinc_pending {
+	struct rcu_head rcu;
+	spinlock_t lock;		/* protects all below; _bh */
+	bool dead;			/* listener released: find nothing */
+	unsigned int count;
+	struct hlist_head buckets[TCPINC_PENDING_BUCKETS];
+};
+
+static size_t tcpinc_eno_size __read_mostly;
+
+static inline struct tcpinc_core_eno *entry_eno(struct tcpinc_pending_entry *e)
+{
+	return (struct tcpinc_core_eno *)e->eno;
+}
+
+static u32 flow_hash(const struct tcpinc_flow *f)
+{
+	return jhash2((const u32 *)f, offsetof(struct tcpinc_flow, lport) / 4,
+		      ((u32)f->lport << 16) | f->rport) % TCPINC_PENDING_BUCKETS;
+}
+
+static bool flow_eq(const struct tcpinc_flow *a, const struct tcpinc_flow *b)
+{
+	return a->lport == b->lport && a->rport == b->rport &&
+	       ipv6_addr_equal(&a->laddr, &b->laddr) &&
+	       ipv6_addr_equal(&a->raddr, &b->raddr);
+}
+
+/* Flow of a received segment (we are the destination). */
+static void flow_from_rx(struct sk_buff *skb, const struct tcphdr *th,
+			 struct tcpinc_flow *f)
+{
+	memset(f, 0, sizeof(*f));
+	if (ip_hdr(skb)->version == 4) {
+		ipv6_addr_set_v4mapped(ip_hdr(skb)->daddr, &f->laddr);
+		ipv6_addr_set_v4mapped(ip_hdr(skb)->saddr, &f->raddr);
+	} else {
+		f->laddr = ipv6_hdr(skb)->daddr;
+		f->raddr = ipv6_hdr(skb)->saddr;
+	}
+	f->lport = th->dest;
+	f->rport = th->source;
+}
+
+/* Flow of a segment we send. */
+static void flow_from_tx(struct sk_buff *skb, const struct tcphdr *th,
+			 struct tcpinc_flow *f)
+{
+	memset(f, 0, sizeof(*f));
+	if (ip_hdr(skb)->version == 4) {
+		ipv6_addr_set_v4mapped(ip_hdr(skb)->saddr, &f->laddr);
+		ipv6_addr_set_v4mapped(ip_hdr(skb)->daddr, &f->raddr);
+	} else {
+		f->laddr = ipv6_hdr(skb)->saddr;
+		f->raddr = ipv6_hdr(skb)->daddr;
+	}
+	f->lport = th->source;
+	f->rport = th->dest;
+}
+
+static void flow_from_req(const struct request_sock *req, struct tcpinc_flow *f)
+{
+	const struct inet_request_sock *ireq = inet_rsk(req);
+
+	memset(f, 0, sizeof(*f));
+#if IS_ENABLED(CONFIG_IPV6)
+	if (req->rsk_ops->family == AF_INET6) {
+		f->laddr = ireq->ir_v6_loc_addr;
+		f->raddr = ireq->ir_v6_rmt_addr;
+	} else
+#endif
+	{
+		ipv6_addr_set_v4mapped(ireq->ir_loc_addr, &f->laddr);
+		ipv6_addr_set_v4mapped(ireq->ir_rmt_addr, &f->raddr);
+	}
+	f->lport = htons(ireq->ir_num);
+	f->rport = ireq->ir_rmt_port;
+}
+
+static struct tcpinc_pending_entry *pending_find(struct tcpinc_pending *p,
+						 const struct tcpinc_flow *f)
+{
+	struct tcpinc_pending_entry *e;
+
+	lockdep_assert_held(&p->lock);
+	if (p->dead)
+		return NULL;
+	hlist_for_each_entry(e, &p->buckets[flow_hash(f)], node)
+		if (flow_eq(&e->flow, f))
+			return e;
+	return NULL;
+}
+
+static void pending_free(struct tcpinc_pending *p, struct tcpinc_pending_entry *e)
+{
+	lockdep_assert_held(&p->lock);
+	hlist_del(&e->node);
+	p->count--;
+	kfree(e);	/* holds no secret: ENO option bytes and flags only */
+}
+
+/* Drops entries whose connection can no longer complete. */
+static void pending_expire(struct tcpinc_pending *p)
+{
+	struct tcpinc_pending_entry *e;
+	struct hlist_node *tmp;
+	int i;
+
+	lockdep_assert_held(&p->lock);
+	for (i = 0; i < TCPINC_PENDING_BUCKETS; i++)
+		hlist_for_each_entry_safe(e, tmp, &p->buckets[i], node)
+			if (time_after(jiffies, e->created + TCPINC_PENDING_LIFETIME))
+				pending_free(p, e);
+}
+
+static struct tcpinc_pending *pending_get(struct tcpinc_sock *lctx)
+{
+	struct tcpinc_pending *p = READ_ONCE(lctx->pending), *old;
+	int i;
+
+	if (p)
+		return p;
+	p = kzalloc(sizeof(*p), GFP_ATOMIC);
+	if (!p)
+		return NULL;
+	spin_lock_init(&p->lock);
+	for (i = 0; i < TCPINC_PENDING_BUCKETS; i++)
+		INIT_HLIST_HEAD(&p->buckets[i]);
+	old = cmpxchg(&lctx->pending, NULL, p);
+	if (old) {
+		kfree(p);
+		return old;
+	}
+	return p;
+}
+
+/* --- counting outcomes ---------------------------------------------------- */
+
+static void count_outcome(struct net *net, struct tcpinc_sock *ctx, int action)
+{
+	int reason;
+
+	switch (action) {
+	case TCPINC_CORE_ENO_ENABLE:
+		ctx->phase = TCPINC_ENO_ENABLED;
+		TCPINC_INC_STATS(net, TCPINC_MIB_ENO_OK);
+		return;
+	case TCPINC_CORE_ENO_ABORT:
+		ctx->phase = TCPINC_ENO_ABORTED;
+		TCPINC_INC_STATS(net, TCPINC_MIB_ENO_ABORT);
+		return;
+	case TCPINC_CORE_ENO_FALLBACK:
+		break;
+	default:
+		return;
+	}
+	ctx->phase = TCPINC_ENO_DISABLED;
+	reason = tcpinc_core_eno_reason(ctx->eno);
+	ctx->reason = reason;
+	switch (reason) {
+	case TCPINC_CORE_ENO_R_MISSING_ENO:
+		TCPINC_INC_STATS(net, TCPINC_MIB_ENO_FB_MISSING);
+		break;
+	case TCPINC_CORE_ENO_R_ROLE_CONFLICT:
+		TCPINC_INC_STATS(net, TCPINC_MIB_ENO_FB_ROLE);
+		break;
+	case TCPINC_CORE_ENO_R_NO_VALID_TEP:
+	case TCPINC_CORE_ENO_R_PEER_VACUOUS:
+		TCPINC_INC_STATS(net, TCPINC_MIB_ENO_FB_NO_TEP);
+		break;
+	case TCPINC_CORE_ENO_R_PEER_NOT_APP_AWARE:
+		TCPINC_INC_STATS(net, TCPINC_MIB_ENO_FB_AA);
+		break;
+	case TCPINC_CORE_ENO_R_MULTIPLE_ENO:
+	case TCPINC_CORE_ENO_R_MALFORMED_ENO:
+		TCPINC_INC_STATS(net, TCPINC_MIB_ENO_FB_MALFORMED);
+		TCPINC_INC_STATS(net, TCPINC_MIB_ENO_MALFORMED);
+		break;
+	case TCPINC_CORE_ENO_R_CONFIG_DISABLED:
+	case TCPINC_CORE_ENO_R_LOCAL_VACUOUS:
+		TCPINC_INC_STATS(net, TCPINC_MIB_ENO_OFF);
+		break;
+	default:
+		TCPINC_INC_STATS(net, TCPINC_MIB_ENO_FB_OTHER);
+		break;
+	}
+}
+
+/* --- configuration -------------------------------------------------------- */
+
+static bool port_is_bad(const struct tcpinc_net *tn, __be16 port)
+{
+	int i;
+
+	for (i = 0; i < tn->eno_bad_port_count; i++)
+		if (tn->eno_bad_ports[i] == ntohs(port))
+			return true;
+	return false;
+}
+
+/*
+ * The core configuration of a socket's negotiation: socket options where
+ * set, the namespace's sysctls otherwise (draft-ietf-tcpinc-api-06 5).
+ */
+static void core_config(const struct tcpinc_sock *ctx, struct net *net, bool passive,
+			__be16 lport, __be16 rport, struct tcpinc_core_eno_config *c)
+{
+	const struct tcpinc_net *tn = tcpinc_pernet(net);
+	const struct tcpinc_eno_cfg *cfg = &ctx->cfg;
+
+	memset(c, 0, sizeof(*c));
+	if (cfg->enabled >= 0)
+		c->enabled = cfg->enabled;
+	else
+		c->enabled = (passive ? tn->eno_enable_listen : tn->eno_enable_connect) &&
+			     !port_is_bad(tn, lport) && !port_is_bad(tn, rport);
+	c->passive = passive;
+	c->b = cfg->gopt & 0x01;
+	c->a = !!(cfg->gopt & 0x02);
+	c->aa_mandatory = cfg->aa_mandatory;
+	c->tep_mandatory = cfg->tep_mandatory;
+	if (cfg->tep_count != 0xff) {
+		c->tep_count = cfg->tep_count;
+		memcpy(c->teps, cfg->teps, cfg->tep_count);
+	} else {
+		c->tep_count = tn->eno_tep_count;
+		memcpy(c->teps, tn->eno_teps, tn->eno_tep_count);
+	}
+}
+
+/* --- aborting from atomic context ------------------------------------------ */
+
+struct workqueue_struct *tcpinc_wq;
+
+struct tcpinc_abort_work {
+	struct work_struct work;
+	struct sock *sk;	/* holds a reference */
+	int err;
+};
+
+static void tcpinc_abort_fn(struct work_struct *work)
+{
+	struct tcpinc_abort_work *w = container_of(work, struct tcpinc_abort_work, work);
+
+	tcp_abort(w->sk, w->err);
+	sock_put(w->sk);
+	kfree(w);
+}
+
+/*
+ * tcpinc_abort_async - abort sk with err from a context that may not take
+ * the socket lock (hooks, clone). tcp_abort() does the RFC 793 ABORT: the
+ * application sees err, never a clean EOF.
+ */
+void tcpinc_abort_async(struct sock *sk, int err)
+{
+	struct tcpinc_abort_work *w = kzalloc(sizeof(*w), GFP_ATOMIC);
+
+	if (!w) {
+		/* Cannot queue: at least make every later call fail with err. */
+		WRITE_ONCE(sk->sk_err, err);
+		sk_error_report(sk);
+		return;
+	}
+	INIT_WORK(&w->work, tcpinc_abort_fn);
+	sock_hold(sk);
+	w->sk = sk;
+	w->err = err;
+	queue_work(tcpinc_wq, &w->work);
+}
+
+/* --- option insertion ------------------------------------------------------ */
+
+/*
+ * Appends opt (len bytes, NOP-padded in front to a 4-byte multiple) after
+ * the existing TCP options of a locally generated segment at LOCAL_OUT.
+ * The headers move towards the head (skb_push) so the payload, which a
+ * clone may share with the retransmission queue, is never written.
+ */
+static int tcpinc_skb_add_option(struct sk_buff *skb, const u8 *opt, u8 len)
+{
+	unsigned int thoff = skb_transport_offset(skb);
+	unsigned int pad = (4 - (len & 3)) & 3;
+	unsigned int grow = len + pad;
+	struct tcphdr *th = tcp_hdr(skb);
+	unsigned int hlen = th->doff * 4;
+	unsigned int tcplen;
+	u8 *p;
+
+	if (hlen + grow > 60)
+		return -ENOSPC;
+	if (skb_is_gso(skb))
+		return -EOPNOTSUPP;
+	if (skb_cow_head(skb, grow))
+		return -ENOMEM;
+
+	__skb_push(skb, grow);
+	memmove(skb->data, skb->data + grow, thoff + hlen);
+	skb_reset_network_header(skb);
+	skb_set_transport_header(skb, thoff);
+	th = tcp_hdr(skb);
+	p = (u8 *)th + hlen;
+	memset(p, TCPOPT_NOP, pad);
+	memcpy(p + pad, opt, len);
+	th->doff += grow / 4;
+	tcplen = skb->len - thoff;
+
+	if (ip_hdr(skb)->version == 4) {
+		struct iphdr *iph = ip_hdr(skb);
+
+		iph->tot_len = htons(ntohs(iph->tot_len) + grow);
+		ip_send_check(iph);
+		if (skb->ip_summed == CHECKSUM_PARTIAL) {
+			th->check = ~tcp_v4_check(tcplen, iph->saddr, iph->daddr, 0);
+		} else {
+			th->check = 0;
+			th->check = tcp_v4_check(tcplen, iph->saddr, iph->daddr,
+						 skb_checksum(skb, thoff, tcplen, 0));
+		}
+	} else {
+		struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		ip6h->payload_len = htons(ntohs(ip6h->payload_len) + grow);
+		if (skb->ip_summed == CHECKSUM_PARTIAL) {
+			th->check = ~tcp_v6_check(tcplen, &ip6h->saddr, &ip6h->daddr, 0);
+		} else {
+			th->check = 0;
+			th->check = tcp_v6_check(tcplen, &ip6h->saddr, &ip6h->daddr,
+						 skb_checksum(skb, thoff, tcplen, 0));
+		}
+	}
+	if (skb->ip_summed == CHECKSUM_PARTIAL) {
+		skb->csum_start = skb_transport_header(skb) - skb->head;
+		skb->csum_offset = offsetof(struct tcphdr, check);
+	}
+	return 0;
+}
+
+/* Puts the core's option into skb; counts a lack of space. */
+static void emit_option(struct net *net, struct sk_buff *skb, const u8 *opt, u8 len)
+{
+	int err;
+
+	if (!len)
+		return;
+	err = tcpinc_skb_add_option(skb, opt, len);
+	if (err == -ENOSPC || err == -EOPNOTSUPP)
+		TCPINC_INC_STATS(net, TCPINC_MIB_ENO_NO_SPACE);
+}
+
+/* --- LOCAL_OUT -------------------------------------------------------------- */
+
+static bool tx_tcp_header(struct sk_buff *skb)
+{
+	if (ip_hdr(skb)->version == 4)
+		return ip_hdr(skb)->protocol == IPPROTO_TCP;
+	return ipv6_hdr(skb)->nexthdr == IPPROTO_TCP;
+}
+
+/*
+ * Has the peer sent us a non-SYN segment? RFC 8547 4.6 makes us repeat ENO
+ * until then. The stack does not tell a ULP about pure ACKs, so it is read
+ * off the socket: any byte received or acknowledged beyond the SYNs, or
+ * more segments in than the SYN segments the input hook counted (a
+ * retransmitted SYN-ACK must not end the repetition).
+ */
+static bool peer_sent_non_syn(const struct sock *sk, const struct tcpinc_sock *ctx)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+
+	lockdep_assert_held(&ctx->lock);
+	return READ_ONCE(tp->bytes_received) > 0 || READ_ONCE(tp->bytes_acked) > 1 ||
+	       READ_ONCE(tp->segs_in) > ctx->syn_segs_in;
+}
+
+static unsigned int out_full_sock(struct sock *sk, struct sk_buff *skb)
+{
+	struct tcpinc_sock *ctx = tcpinc_ctx(sk);
+	struct tcpinc_core_opt_scan scan;
+	struct tcpinc_core_eno_config c;
+	struct net *net = sock_net(sk);
+	unsigned int verdict = NF_ACCEPT;
+	u8 opt[TCPINC_CORE_ENO_MAX_OPTION], len = 0;
+	const struct tcphdr *th;
+	u8 flags;
+	int action, dummy;
+
+	if (!ctx || READ_ONCE(ctx->quiet))
+		return NF_ACCEPT;
+	th = tcp_hdr(skb);
+	flags = tcp_flag_byte(th);
+
+	spin_lock_bh(&ctx->lock);
+	if (ctx->phase == TCPINC_ENO_UNSTARTED) {
+		if (!(flags & TCPHDR_SYN)) {
+			/* Connected before we saw a SYN: nothing to negotiate. */
+			ctx->quiet = 1;
+			goto out;
+		}
+		core_config(ctx, net, false, th->source, th->dest, &c);
+		if (tcpinc_core_eno_init(ctx->eno, &c) != 0 || !c.enabled) {
+			if (c.enabled)
+				net_warn_ratelimited("tcpinc: ENO configuration rejected by the core; connection stays plain TCP\n");
+			tcpinc_core_eno_init(ctx->eno, &(struct tcpinc_core_eno_config){ 0 });
+		}
+		ctx->phase = TCPINC_ENO_NEGOTIATING;
+	}
+	if (!(flags & TCPHDR_SYN) && !ctx->told_non_syn && peer_sent_non_syn(sk, ctx)) {
+		ctx->told_non_syn = 1;
+		action = tcpinc_core_eno_on_receive(ctx->eno, TCPHDR_ACK, NULL, 0, 0, &dummy);
+		count_outcome(net, ctx, action);
+	}
+	tcpinc_core_scan_tcp_options((const u8 *)(th + 1), th->doff * 4 - sizeof(*th), &scan);
+	action = tcpinc_core_eno_on_send(ctx->eno, flags, skb->len - skb_transport_offset(skb) - th->doff * 4,
+					 scan.tfo_nonempty, opt, &len);
+	count_outcome(net, ctx, action);
+	if (action == TCPINC_CORE_ENO_ABORT) {
+		tcpinc_abort_async(sk, ECONNABORTED);
+		verdict = NF_DROP;
+		len = 0;
+	}
+	switch (tcpinc_core_eno_state(ctx->eno)) {
+	case TCPINC_CORE_ENO_DISABLED:
+	case TCPINC_CORE_ENO_ABORTED:
+		ctx->quiet = 1;
+		break;
+	case TCPINC_CORE_ENO_ENABLED:
+		if (ctx->told_non_syn && !len)
+			ctx->quiet = 1;
+		break;
+	}
+out:
+	spin_unlock_bh(&ctx->lock);
+	if (len)
+		emit_option(net, skb, opt, len);
+	return verdict;
+}
+
+/* A SYN-ACK of a listener: skb->sk is the request sock. */
+static unsigned int out_request_sock(struct sock *sk, struct sk_buff *skb)
+{
+	struct request_sock *req = inet_reqsk(sk);
+	struct sock *lsk = req->rsk_listener;
+	struct tcpinc_pending_entry *e;
+	struct tcpinc_sock *lctx;
+	struct tcpinc_flow f;
+	u8 opt[TCPINC_CORE_ENO_MAX_OPTION], len = 0;
+	const struct tcphdr *th;
+	int action;
+
+	struct tcpinc_pending *p;
+
+	if (!lsk || !(lctx = tcpinc_ctx(lsk)) || !(p = READ_ONCE(lctx->pending)))
+		return NF_ACCEPT;
+	th = tcp_hdr(skb);
+	flow_from_tx(skb, th, &f);
+	spin_lock_bh(&p->lock);
+	e = pending_find(p, &f);
+	if (e) {
+		action = tcpinc_core_eno_on_send(entry_eno(e), tcp_flag_byte(th), 0, 0, opt, &len);
+		(void)action;	/* outcomes are counted once, at accept */
+	}
+	spin_unlock_bh(&p->lock);
+	if (len)
+		emit_option(sock_net(lsk), skb, opt, len);
+	return NF_ACCEPT;
+}
+
+static unsigned int tcpinc_out_hook(void *priv, struct sk_buff *skb,
+				    const struct nf_hook_state *state)
+{
+	struct sock *sk = skb->sk;
+
+	if (!sk)
+		return NF_ACCEPT;
+	if (sk->sk_state == TCP_NEW_SYN_RECV) {
+		if (!tx_tcp_header(skb))
+			return NF_ACCEPT;
+		return out_request_sock(sk, skb);
+	}
+	if (!sk_fullsock(sk) || sk->sk_protocol != IPPROTO_TCP ||
+	    inet_csk(sk)->icsk_ulp_ops != &tcpinc_ulp_ops || !tx_tcp_header(skb))
+		return NF_ACCEPT;
+	return out_full_sock(sk, skb);
+}
+
+/* --- LOCAL_IN --------------------------------------------------------------- */
+
+/* SYN-form segment (or ENO-carrying one) for a socket of ours in SYN_SENT/SYN_RECV. */
+static unsigned int in_full_sock(struct sock *sk, const struct tcphdr *th, const u8 *opts,
+				 unsigned int optlen, unsigned int payload)
+{
+	struct tcpinc_sock *ctx = tcpinc_ctx(sk);
+	unsigned int verdict = NF_ACCEPT;
+	u8 flags = tcp_flag_byte(th);
+	int action, discard;
+
+	if (!ctx)
+		return NF_ACCEPT;
+	if (flags & TCPHDR_SYN) {
+		spin_lock_bh(&ctx->lock);
+		ctx->syn_segs_in++;
+		spin_unlock_bh(&ctx->lock);
+	}
+	if (sk->sk_state != TCP_SYN_SENT && sk->sk_state != TCP_SYN_RECV)
+		return NF_ACCEPT;
+	/*
+	 * A SYN-ACK that TCP will reject (its ACK does not cover our SYN) must
+	 * not steer the negotiation. The bound is write_seq, not snd_nxt: on
+	 * veth the SYN-ACK can arrive before tcp_connect() advanced snd_nxt
+	 * past the SYN it just transmitted.
+	 */
+	if ((flags & TCPHDR_ACK) && sk->sk_state == TCP_SYN_SENT) {
+		const struct tcp_sock *tp = tcp_sk(sk);
+		u32 ack = ntohl(th->ack_seq);
+
+		if (!after(ack, READ_ONCE(tp->snd_una)) || after(ack, READ_ONCE(tp->write_seq)))
+			return NF_ACCEPT;
+	}
+	spin_lock_bh(&ctx->lock);
+	if (ctx->phase == TCPINC_ENO_NEGOTIATING) {
+		action = tcpinc_core_eno_on_receive(ctx->eno, flags, opts, optlen, payload, &discard);
+		count_outcome(sock_net(sk), ctx, action);
+		if (action == TCPINC_CORE_ENO_ABORT) {
+			tcpinc_abort_async(sk, ECONNABORTED);
+			verdict = NF_DROP;
+		}
+		if (tcpinc_core_eno_state(ctx->eno) == TCPINC_CORE_ENO_DISABLED)
+			ctx->quiet = 1;
+	}
+	spin_unlock_bh(&ctx->lock);
+	return verdict;
+}
+
+/* The peer's SYN reaches one of our listeners: start a half-open negotiation. */
+static void in_listener_syn(struct sock *lsk, struct sk_buff *skb, const struct tcphdr *th,
+			    const u8 *opts, unsigned int optlen, unsigned int payload)
+{
+	struct tcpinc_sock *lctx = tcpinc_ctx(lsk);
+	struct net *net = sock_net(lsk);
+	struct tcpinc_pending_entry *e;
+	struct tcpinc_core_eno_config c;
+	struct tcpinc_pending *p;
+	struct tcpinc_flow f;
+	int discard;
+
+	if (!lctx || !(p = pending_get(lctx)))
+		return;
+	flow_from_rx(skb, th, &f);
+	spin_lock_bh(&p->lock);
+	e = pending_find(p, &f);
+	if (e) {
+		/* A retransmitted SYN: the core checks the option did not change. */
+		(void)tcpinc_core_eno_on_receive(entry_eno(e), tcp_flag_byte(th), opts, optlen,
+						 payload, &discard);
+		goto out;
+	}
+	if (p->count >= READ_ONCE(tcpinc_pernet(net)->eno_pending_max)) {
+		pending_expire(p);
+		if (p->count >= READ_ONCE(tcpinc_pernet(net)->eno_pending_max)) {
+			TCPINC_INC_STATS(net, TCPINC_MIB_ENO_PENDING_FULL);
+			goto out;
+		}
+	}
+	e = kzalloc(sizeof(*e) + tcpinc_eno_size, GFP_ATOMIC);
+	if (!e)
+		goto out;
+	e->flow = f;
+	e->created = jiffies;
+	spin_lock(&lctx->lock);
+	core_config(lctx, net, true, th->dest, th->source, &c);
+	spin_unlock(&lctx->lock);
+	if (tcpinc_core_eno_init(entry_eno(e), &c) != 0)
+		tcpinc_core_eno_init(entry_eno(e), &(struct tcpinc_core_eno_config){ 0 });
+	(void)tcpinc_core_eno_on_receive(entry_eno(e), tcp_flag_byte(th), opts, optlen, payload,
+					 &discard);
+	hlist_add_head(&e->node, &p->buckets[flow_hash(&f)]);
+	p->count++;
+out:
+	spin_unlock_bh(&p->lock);
+}
+
+/* A segment for a request sock (the third ACK, a retransmitted SYN). */
+static void in_request_sock(struct sock *sk, struct sk_buff *skb, const struct tcphdr *th,
+			    const u8 *opts, unsigned int optlen, unsigned int payload)
+{
+	struct request_sock *req = inet_reqsk(sk);
+	struct tcpinc_pending_entry *e;
+	struct tcpinc_sock *lctx;
+	struct tcpinc_pending *p;
+	struct tcpinc_flow f;
+	int discard;
+
+	if (!req->rsk_listener || !(lctx = tcpinc_ctx(req->rsk_listener)) ||
+	    !(p = READ_ONCE(lctx->pending)))
+		return;
+	flow_from_rx(skb, th, &f);
+	spin_lock_bh(&p->lock);
+	e = pending_find(p, &f);
+	if (e)
+		(void)tcpinc_core_eno_on_receive(entry_eno(e), tcp_flag_byte(th), opts, optlen,
+						 payload, &discard);
+	spin_unlock_bh(&p->lock);
+}
+
+static unsigned int tcpinc_in_hook(void *priv, struct sk_buff *skb,
+				   const struct nf_hook_state *state)
+{
+	struct net *net = state->net;
+	struct inet_hashinfo *hinfo = net->ipv4.tcp_death_row.hashinfo;
+	u8 buf[60];
+	const struct tcphdr *th;
+	struct tcpinc_core_opt_scan scan;
+	unsigned int thoff = skb_transport_offset(skb), optlen, payload;
+	unsigned int verdict = NF_ACCEPT;
+	const u8 *opts;
+	struct sock *sk;
+	bool v4 = ip_hdr(skb)->version == 4;
+
+	if (v4 ? ip_hdr(skb)->protocol != IPPROTO_TCP : ipv6_hdr(skb)->nexthdr != IPPROTO_TCP)
+		return NF_ACCEPT;
+	th = skb_header_pointer(skb, thoff, sizeof(struct tcphdr), buf);
+	if (!th || th->doff < 5)
+		return NF_ACCEPT;
+	if (!th->syn && th->doff == 5)
+		return NF_ACCEPT;	/* no option at all: the common data path */
+	th = skb_header_pointer(skb, thoff, th->doff * 4, buf);
+	if (!th)
+		return NF_ACCEPT;
+	opts = (const u8 *)(th + 1);
+	optlen = th->doff * 4 - sizeof(*th);
+	if (!th->syn) {
+		tcpinc_core_scan_tcp_options(opts, optlen, &scan);
+		if (!scan.eno_count)
+			return NF_ACCEPT;
+	}
+	if (skb->len < thoff + th->doff * 4)
+		return NF_ACCEPT;
+	payload = skb->len - thoff - th->doff * 4;
+
+	if (v4)
+		sk = __inet_lookup_established(net, hinfo, ip_hdr(skb)->saddr, th->source,
+					       ip_hdr(skb)->daddr, ntohs(th->dest),
+					       inet_iif(skb), inet_sdif(skb));
+	else
+		sk = __inet6_lookup_established(net, hinfo, &ipv6_hdr(skb)->saddr, th->source,
+						&ipv6_hdr(skb)->daddr, ntohs(th->dest),
+						inet6_iif(skb), inet6_sdif(skb));
+	if (sk) {
+		if (sk->sk_state == TCP_NEW_SYN_RECV)
+			in_request_sock(sk, skb, th, opts, optlen, payload);
+		else if (sk_fullsock(sk))
+			verdict = in_full_sock(sk, th, opts, optlen, payload);
+		sock_gen_put(sk);
+		return verdict;
+	}
+	if (!th->syn || th->ack)
+		return NF_ACCEPT;
+	if (v4)
+		sk = __inet_lookup_listener(net, hinfo, skb, thoff + th->doff * 4,
+					    ip_hdr(skb)->saddr, th->source, ip_hdr(skb)->daddr,
+					    ntohs(th->dest), inet_iif(skb), inet_sdif(skb));
+#if IS_ENABLED(CONFIG_IPV6)
+	else
+		sk = inet6_lookup_listener(net, hinfo, skb, thoff + th->doff * 4,
+					   &ipv6_hdr(skb)->saddr, th->source, &ipv6_hdr(skb)->daddr,
+					   ntohs(th->dest), inet6_iif(skb), inet6_sdif(skb));
+#endif
+	/* Listeners are RCU-freed and not refcounted by the lookup. */
+	if (sk && sk->sk_state == TCP_LISTEN)
+		in_listener_syn(sk, skb, th, opts, optlen, payload);
+	return NF_ACCEPT;
+}
+
+static const struct nf_hook_ops tcpinc_nf_ops[] = {
+	{ .hook = tcpinc_out_hook, .pf = NFPROTO_IPV4, .hooknum = NF_INET_LOCAL_OUT,
+	  .priority = NF_IP_PRI_LAST - 1 },
+	{ .hook = tcpinc_in_hook, .pf = NFPROTO_IPV4, .hooknum = NF_INET_LOCAL_IN,
+	  .priority = NF_IP_PRI_FIRST + 1 },
+	{ .hook = tcpinc_out_hook, .pf = NFPROTO_IPV6, .hooknum = NF_INET_LOCAL_OUT,
+	  .priority = NF_IP6_PRI_LAST - 1 },
+	{ .hook = tcpinc_in_hook, .pf = NFPROTO_IPV6, .hooknum = NF_INET_LOCAL_IN,
+	  .priority = NF_IP6_PRI_FIRST + 1 },
+};
+
+int tcpinc_eno_hooks_ensure(struct net *net)
+{
+	struct tcpinc_net *tn = tcpinc_pernet(net);
+	int err = 0;
+
+	if (READ_ONCE(tn->hooks_on))
+		return 0;
+	mutex_lock(&tn->hooks_lock);
+	if (!tn->hooks_on) {
+		err = nf_register_net_hooks(net, tcpinc_nf_ops, ARRAY_SIZE(tcpinc_nf_ops));
+		if (!err)
+			WRITE_ONCE(tn->hooks_on, true);
+		else
+			pr_err("tcpinc: cannot register netfilter hooks (%d): ENO stays off in this namespace\n",
+			       err);
+	}
+	mutex_unlock(&tn->hooks_lock);
+	return err;
+}
+
+void tcpinc_eno_hooks_remove(struct net *net)
+{
+	struct tcpinc_net *tn = tcpinc_pernet(net);
+
+	mutex_lock(&tn->hooks_lock);
+	if (tn->hooks_on)
+		nf_unregister_net_hooks(net, tcpinc_nf_ops, ARRAY_SIZE(tcpinc_nf_ops));
+	tn->hooks_on = false;
+	mutex_unlock(&tn->hooks_lock);
+}
+
+/* --- socket lifetime --------------------------------------------------------- */
+
+void tcpinc_eno_sock_init(struct tcpinc_sock *ctx, struct sock *sk)
+{
+	spin_lock_init(&ctx->lock);
+	ctx->eno = (struct tcpinc_core_eno *)(ctx + 1);
+	ctx->cfg.enabled = -1;
+	ctx->cfg.tep_count = 0xff;
+	ctx->phase = TCPINC_ENO_UNSTARTED;
+}
+
+/*
+ * The accepted child takes over the listener's half-open negotiation. Its
+ * third ACK was already fed by the input hook if it carried ENO; if it did
+ * not, the handshake's first ACK lacked ENO and the core falls back.
+ */
+void tcpinc_eno_sock_clone(struct tcpinc_sock *ctx, const struct request_sock *req,
+			   struct sock *newsk)
+{
+	struct sock *lsk = req->rsk_listener;
+	struct tcpinc_sock *lctx = lsk ? tcpinc_ctx(lsk) : NULL;
+	struct net *net = sock_net(newsk);
+	struct tcpinc_pending_entry *e = NULL;
+	struct tcpinc_flow f;
+	int action, discard;
+
+	tcpinc_eno_sock_init(ctx, newsk);
+	ctx->quiet = 1;			/* B never adds ENO after its SYN-ACK */
+	if (lctx) {
+		struct tcpinc_pending *p = READ_ONCE(lctx->pending);
+
+		ctx->cfg = lctx->cfg;
+		if (p) {
+			flow_from_req(req, &f);
+			spin_lock(&p->lock);
+			e = pending_find(p, &f);
+			if (e) {
+				memcpy(ctx->eno, entry_eno(e), tcpinc_eno_size);
+				pending_free(p, e);
+			}
+			spin_unlock(&p->lock);
+		}
+	}
+	if (!e) {
+		ctx->phase = TCPINC_ENO_DISABLED;
+		TCPINC_INC_STATS(net, TCPINC_MIB_ENO_FB_NO_STATE);
+		return;
+	}
+	ctx->phase = TCPINC_ENO_NEGOTIATING;
+	switch (tcpinc_core_eno_state(ctx->eno)) {
+	case TCPINC_CORE_ENO_ENABLED:
+		count_outcome(net, ctx, TCPINC_CORE_ENO_ENABLE);
+		break;
+	case TCPINC_CORE_ENO_SYN_RECEIVED:
+		action = tcpinc_core_eno_on_receive(ctx->eno, TCPHDR_ACK, NULL, 0, 0, &discard);
+		count_outcome(net, ctx, action);
+		if (action == TCPINC_CORE_ENO_ABORT)
+			tcpinc_abort_async(newsk, ECONNABORTED);
+		break;
+	case TCPINC_CORE_ENO_ABORTED:
+		count_outcome(net, ctx, TCPINC_CORE_ENO_ABORT);
+		tcpinc_abort_async(newsk, ECONNABORTED);
+		break;
+	default:
+		count_outcome(net, ctx, TCPINC_CORE_ENO_FALLBACK);
+		break;
+	}
+}
+
+void tcpinc_eno_sock_release(struct tcpinc_sock *ctx)
+{
+	struct tcpinc_pending *p = ctx->pending;
+	struct tcpinc_pending_entry *e;
+	struct hlist_node *tmp;
+	int i;
+
+	if (p) {
+		spin_lock_bh(&p->lock);
+		p->dead = true;
+		for (i = 0; i < TCPINC_PENDING_BUCKETS; i++)
+			hlist_for_each_entry_safe(e, tmp, &p->buckets[i], node)
+				pending_free(p, e);
+		spin_unlock_bh(&p->lock);
+		ctx->pending = NULL;
+		kfree_rcu(p, rcu);
+	}
+	/* The negotiation holds option bytes and flags, no secret; still wipe. */
+	memzero_explicit(ctx->eno, tcpinc_eno_size);
+}
+
+size_t tcpinc_eno_ctx_extra(void)
+{
+	return tcpinc_eno_size;
+}
+
+int tcpinc_eno_init(void)
+{
+	tcpinc_eno_size = tcpinc_core_eno_size();
+	tcpinc_wq = alloc_workqueue("tcpinc", 0, 0);
+	return tcpinc_wq ? 0 : -ENOMEM;
+}
+
+void tcpinc_eno_exit(void)
+{
+	destroy_workqueue(tcpinc_wq);	/* waits for queued aborts */
+}

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpinc_sockopt.c - the TCP_ENO_* socket options (include/uapi/linux/tcpinc.h,
+ * after draft-ietf-tcpinc-api-06) on sockets carrying the ULP.
+ *
+ * Like kTLS, the ULP points sk->sk_prot at a module copy of tcp_prot or
+ * tcpv6_prot whose setsockopt/getsockopt handle our option numbers and pass
+ * everything else to TCP. Children inherit the copy with the socket.
+ */
+#include <linux/module.h>
+#include <net/tcp.h>
+#include <net/transp_v6.h>
+#include <uapi/linux/tcpinc.h>
+
+#include "tcpinc.h"
+#include "tcpinc/core_api.h"
+
+enum { TCPINC_PROT_V4, TCPINC_PROT_V6, TCPINC_NPROTS };
+/* Built once at module init; read-only afterwards. */
+static struct proto tcpinc_prots[TCPINC_NPROTS] __ro_after_init;
+
+static struct proto *tcpinc_base_prot(const struct sock *sk)
+{
+	return sk->sk_prot == &tcpinc_prots[TCPINC_PROT_V6] ? &tcpv6_prot : &tcp_prot;
+}
+
+static bool tcpinc_is_our_opt(int level, int optname)
+{
+	return level == SOL_TCP && optname >= TCP_ENO_ENABLED && optname <= TCP_ENO_TRANSCRIPT;
+}
+
+/* Options that shape our SYN can only change before it is sent. */
+static bool eno_started(const struct sock *sk, const struct tcpinc_sock *ctx)
+{
+	return ctx->phase != TCPINC_ENO_UNSTARTED ||
+	       (sk->sk_state != TCP_CLOSE && sk->sk_state != TCP_LISTEN);
+}
+
+static int set_teps(struct tcpinc_sock *ctx, sockptr_t optval, unsigned int optlen)
+{
+	u8 teps[TCPINC_CORE_ENO_MAX_TEPS];
+	unsigned int i, j;
+
+	if (optlen > sizeof(teps))
+		return -EINVAL;
+	if (copy_from_sockptr(teps, optval, optlen))
+		return -EFAULT;
+	for (i = 0; i < optlen; i++) {
+		teps[i] &= 0x7f;	/* the v bit is not part of an id */
+		if (!tcpinc_core_eno_tep_supported(teps[i]))
+			return -EINVAL;
+		for (j = 0; j < i; j++)
+			if (teps[j] == teps[i])
+				return -EINVAL;
+	}
+	memcpy(ctx->cfg.teps, teps, optlen);
+	ctx->cfg.tep_count = optlen;
+	if (optlen == 0)
+		ctx->cfg.enabled = 0;	/* the draft: an empty list disables ENO */
+	return 0;
+}
+
+static int tcpinc_setsockopt(struct sock *sk, int level, int optname,
+			     sockptr_t optval, unsigned int optlen)
+{
+	struct tcpinc_sock *ctx;
+	bool abort_now = false;
+	int val = 0, err = 0;
+
+	if (!tcpinc_is_our_opt(level, optname))
+		return tcpinc_base_prot(sk)->setsockopt(sk, level, optname, optval, optlen);
+
+	if (optname != TCP_ENO_TEPS) {
+		if (optlen < sizeof(int))
+			return -EINVAL;
+		if (copy_from_sockptr(&val, optval, sizeof(val)))
+			return -EFAULT;
+	}
+
+	lock_sock(sk);
+	ctx = tcpinc_ctx(sk);
+	if (!ctx) {
+		release_sock(sk);
+		return -ENOPROTOOPT;
+	}
+	spin_lock_bh(&ctx->lock);
+	switch (optname) {
+	case TCP_ENO_ENABLED:
+		if (val < -1 || val > 1)
+			err = -EINVAL;
+		else if (eno_started(sk, ctx))
+			err = -EISCONN;
+		else
+			ctx->cfg.enabled = val;
+		break;
+	case TCP_ENO_TEPS:
+		err = eno_started(sk, ctx) ? -EISCONN : set_teps(ctx, optval, optlen);
+		break;
+	case TCP_ENO_SELF_GOPT:
+		if (val < 0 || val > 31)
+			err = -EINVAL;
+		else if (eno_started(sk, ctx))
+			err = -EISCONN;
+		else
+			ctx->cfg.gopt = val;
+		break;
+	case TCP_ENO_AA_MANDATORY:
+		if (val < 0 || val > 1)
+			err = -EINVAL;
+		else if (eno_started(sk, ctx))
+			err = -EISCONN;
+		else
+			ctx->cfg.aa_mandatory = val;
+		break;
+	case TCP_ENO_TEP_MANDATORY:
+		if (val < 0 || val > 1) {
+			err = -EINVAL;
+			break;
+		}
+		ctx->cfg.tep_mandatory = val;
+		/* The draft: on a connection that is already plain TCP, abort now. */
+		abort_now = val && sk->sk_state == TCP_ESTABLISHED &&
+			    ctx->phase != TCPINC_ENO_ENABLED;
+		break;
+	default:
+		err = -ENOPROTOOPT;	/* read-only */
+		break;
+	}
+	spin_unlock_bh(&ctx->lock);
+	release_sock(sk);
+	if (abort_now) {
+		net_info_ratelimited("tcpinc: TCP_ENO_TEP_MANDATORY set on an unencrypted connection: aborting it (ECONNABORTED)\n");
+		TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_ENO_ABORT);
+		tcp_abort(sk, ECONNABORTED);
+	}
+	return err;
+}
+
+/* For the read-only options: the draft's ENOTCONN / EINVAL split. */
+static int need_enabled(const struct tcpinc_sock *ctx)
+{
+	switch (ctx->phase) {
+	case TCPINC_ENO_ENABLED:
+		return 0;
+	case TCPINC_ENO_UNSTARTED:
+	case TCPINC_ENO_NEGOTIATING:
+		return -ENOTCONN;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int tcpinc_getsockopt(struct sock *sk, int level, int optname,
+			     char __user *optval, int __user *optlen)
+{
+	struct tcpinc_core_eno_result res;
+	struct tcpinc_sock *ctx;
+	u8 buf[TCPINC_CORE_ENO_MAX_TRANSCRIPT];
+	const void *src = buf;
+	int len, n = sizeof(int), val = 0, err = 0;
+
+	if (!tcpinc_is_our_opt(level, optname))
+		return tcpinc_base_prot(sk)->getsockopt(sk, level, optname, optval, optlen);
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+
+	lock_sock(sk);
+	ctx = tcpinc_ctx(sk);
+	if (!ctx) {
+		release_sock(sk);
+		return -ENOPROTOOPT;
+	}
+	spin_lock_bh(&ctx->lock);
+	switch (optname) {
+	case TCP_ENO_ENABLED:
+		val = ctx->cfg.enabled;
+		break;
+	case TCP_ENO_TEPS:
+		if (ctx->cfg.tep_count != 0xff) {
+			n = ctx->cfg.tep_count;
+			memcpy(buf, ctx->cfg.teps, n);
+		} else {
+			const struct tcpinc_net *tn = tcpinc_pernet(sock_net(sk));
+
+			n = tn->eno_tep_count;
+			memcpy(buf, tn->eno_teps, n);
+		}
+		break;
+	case TCP_ENO_SELF_GOPT:
+		val = ctx->cfg.gopt | (sk->sk_state == TCP_LISTEN ? 0x01 : 0);
+		if (ctx->phase == TCPINC_ENO_ENABLED &&
+		    tcpinc_core_eno_get_result(ctx->eno, &res) == 0)
+			val = res.local_gopt;
+		break;
+	case TCP_ENO_AA_MANDATORY:
+		val = ctx->cfg.aa_mandatory;
+		break;
+	case TCP_ENO_TEP_MANDATORY:
+		val = ctx->cfg.tep_mandatory;
+		break;
+	case TCP_ENO_NEGTEP:
+	case TCP_ENO_PEER_GOPT:
+	case TCP_ENO_ROLE:
+	case TCP_ENO_TRANSCRIPT:
+		err = need_enabled(ctx);
+		if (err)
+			break;
+		if (tcpinc_core_eno_get_result(ctx->eno, &res)) {
+			err = -EINVAL;
+			break;
+		}
+		if (optname == TCP_ENO_NEGTEP) {
+			val = res.tep_byte;
+		} else if (optname == TCP_ENO_PEER_GOPT) {
+			val = res.peer_gopt;
+		} else if (optname == TCP_ENO_ROLE) {
+			val = res.role;
+		} else {
+			n = res.transcript_len;
+			memcpy(buf, res.transcript, n);
+		}
+		break;
+	case TCP_ENO_SESSID:
+	case TCP_ENO_SELF_NAME:
+	case TCP_ENO_PEER_NAME:
+		/*
+		 * The session ID is the TEP's (tcpcrypt's key schedule); until
+		 * its key exchange completed there is none, and the API must
+		 * say so rather than return an empty ID.
+		 */
+		err = need_enabled(ctx);
+		if (!err)
+			err = -ENOTCONN;
+		break;
+	}
+	spin_unlock_bh(&ctx->lock);
+	release_sock(sk);
+	if (err)
+		return err;
+
+	if (optname == TCP_ENO_TEPS || optname == TCP_ENO_TRANSCRIPT) {
+		len = min(len, n);
+	} else {
+		if (len < (int)sizeof(int))
+			return -EINVAL;
+		len = sizeof(int);
+		src = &val;
+	}
+	if (put_user(len, optlen) || copy_to_user(optval, src, len))
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * tcpinc_sockopt_prepare - swap in our proto copy. Sockets whose proto is
+ * not plain TCP (e.g. in a BPF sockmap) are refused: our copy would drop
+ * whatever the other owner installed.
+ */
+int tcpinc_sockopt_prepare(struct sock *sk)
+{
+	int idx;
+
+	if (sk->sk_prot == &tcp_prot)
+		idx = TCPINC_PROT_V4;
+	else if (sk->sk_prot == &tcpv6_prot)
+		idx = TCPINC_PROT_V6;
+	else
+		return -EOPNOTSUPP;
+	WRITE_ONCE(sk->sk_prot, &tcpinc_prots[idx]);
+	return 0;
+}
+
+/* Undo tcpinc_sockopt_prepare() on a child that could not get a context. */
+void tcpinc_sockopt_restore(struct sock *sk)
+{
+	WRITE_ONCE(sk->sk_prot, tcpinc_base_prot(sk));
+}
+
+int __init tcpinc_sockopt_init(void)
+{
+	tcpinc_prots[TCPINC_PROT_V4] = tcp_prot;
+	tcpinc_prots[TCPINC_PROT_V6] = tcpv6_prot;
+	tcpinc_prots[TCPINC_PROT_V4].setsockopt = tcpinc_setsockopt;
+	tcpinc_prots[TCPINC_PROT_V4].getsockopt = tcpinc_getsockopt;
+	tcpinc_prots[TCPINC_PROT_V6].setsockopt = tcpinc_setsockopt;
+	tcpinc_prots[TCPINC_PROT_V6].getsockopt = tcpinc_getsockopt;
+	return 0;
+}
+
+void tcpinc_sockopt_exit(void)
+{
+}
