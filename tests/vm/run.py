@@ -772,24 +772,35 @@ def scenario_two_guests(env, logdir, report, timing):
     name = "two-guests"
     d = logdir / name
     d.mkdir(parents=True, exist_ok=True)
-    port = free_port()
     t0 = time.monotonic()
-    guests = []
-    for i, (addr, peer, role) in enumerate((("192.0.2.1", "192.0.2.2", "listen"),
-                                           ("192.0.2.2", "192.0.2.1", "connect")), 1):
+    initrds = []
+    for i, (addr, peer) in enumerate((("192.0.2.1", "192.0.2.2"), ("192.0.2.2", "192.0.2.1")), 1):
         conf = {"TCPINC_NAME": name, "TCPINC_TIMEOUT": 150, "TCPINC_NEEDS": "",
                 "TCPINC_LINGER": 150, "TCPINC_ADDR": f"{addr}/24", "TCPINC_PEER": peer}
-        initrd = mini_initrd(env, d / f"g{i}-initrd.img", VMDIR / "mini" / f"{name}.sh", conf, False)
-        guests.append(Qemu(f"g{i}", env, d, initrd, mem="256M", prefix=f"g{i}-", extra=[
+        initrds.append(mini_initrd(env, d / f"g{i}-initrd.img", VMDIR / "mini" / f"{name}.sh",
+                                   conf, False))
+
+    def make(i, role, port):
+        return Qemu(f"g{i}", env, d, initrds[i - 1], mem="256M", prefix=f"g{i}-", extra=[
             "-netdev", f"socket,id=link,{role}=127.0.0.1:{port}",
-            "-device", f"virtio-net-pci,netdev=link,mac=52:54:00:12:34:{i:02x}"]))
+            "-device", f"virtio-net-pci,netdev=link,mac=52:54:00:12:34:{i:02x}"])
+
+    guests = []
     try:
-        guests[0].start()
-        if not wait_until(lambda: port_listening(port) or not guests[0].alive(), 30) \
-                or not guests[0].alive():
+        # The free port may be taken between the probe and QEMU's bind: retry.
+        for _ in range(3):
+            port = free_port()
+            guests = [make(1, "listen", port)]
+            guests[0].start()
+            wait_until(lambda: port_listening(port) or not guests[0].alive(), 30)
+            if guests[0].alive() and port_listening(port):
+                break
+            guests[0].kill()
+        else:
             report.add(name, "fail", f"g1 QEMU did not listen on 127.0.0.1:{port}: "
                        f"{guests[0].qemu_error()}", [("qemu log", rel(guests[0].stderr))])
             return
+        guests.append(make(2, "connect", port))
         guests[1].start()
         budget = BOOT_BUDGET + 150 + PER_SCENARIO_SLACK
         wait_until(lambda: all(name in g.events().verdicts or not g.alive() for g in guests),
@@ -801,6 +812,9 @@ def scenario_two_guests(env, logdir, report, timing):
     for g in guests:
         save_files(g.events(), d / f"{g.name}-out")
     v, r = combine([guest_verdict(g, name) for g in guests])
+    if v == "pass":
+        for f in d.glob("g*-initrd.img"):
+            f.unlink()
     logs = []
     for g in guests:
         logs += [(f"{g.name} console", rel(g.console)), (f"{g.name} results", rel(g.results)),
@@ -913,14 +927,25 @@ def scenario_vmgenid_restore(env, logdir, report, timing):
         v, r = "fail", f"branch1: kernel problem in console log: {problem}"
     notes = branches[-1].q.events().notes
     report.add(name, v, r, logs, notes)
-    if v == "pass":
+    if v == "pass":   # reproducible, and large
         (d / "state.bin").unlink(missing_ok=True)
+        (d / "initrd.img").unlink(missing_ok=True)
 
 
 HOST_FUNCS = {"two-guests": scenario_two_guests, "vmgenid-restore": scenario_vmgenid_restore}
 
 
 # --------------------------------------------------------------------------
+
+KEEP_LOGS = int(os.environ.get("TCPINC_VM_KEEP_LOGS", "30"))
+
+
+def prune_logs():
+    """Keep the newest KEEP_LOGS run directories under build/vm/logs."""
+    runs = sorted((p for p in (BUILD / "logs").glob("*-*") if p.is_dir()), reverse=True)
+    for old in runs[KEEP_LOGS:]:
+        shutil.rmtree(old, ignore_errors=True)
+
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -957,6 +982,7 @@ def main():
         print(report.summary())
         return 1
 
+    prune_logs()
     stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}"
     logdir = BUILD / "logs" / stamp
     logdir.mkdir(parents=True, exist_ok=True)
