@@ -561,3 +561,40 @@ TEST(TcpcryptErrors, BadConfigurations) {
   RecvEvent ev{};
   EXPECT_EQ(u->receive(buf, 1, &n, &ev), Status::kNotReady);
 }
+
+// Init1 can be polled in pieces; an owed rekey answer is never split: with
+// too little room poll_output says so and keeps owing it.
+TEST(TcpcryptSession, PollOutputInPieces) {
+  std::vector<u16> aeads = {1};
+  SessionConfig ca{}, cb{};
+  ca.hs = {Role::kA, TCPINC_CORE_KEX_X25519, kTranscript, sizeof kTranscript, aeads.data(), 1};
+  cb.hs = {Role::kB, TCPINC_CORE_KEX_X25519, kTranscript, sizeof kTranscript, aeads.data(), 1};
+  ca.tep_byte = cb.tep_byte = 0x23;
+  SessionPtr a(new Session()), b(new Session());
+  ASSERT_EQ(a->start(ops(), ca), Status::kOk);
+  ASSERT_EQ(b->start(ops(), cb), Status::kOk);
+  u8 init1[128];
+  usize n = 0, one = 0, used = 0;
+  ASSERT_EQ(a->poll_output(init1, 74, &n), Status::kOk);
+  ASSERT_EQ(n, 74u);
+  ASSERT_EQ(a->poll_output(init1 + 74, 1, &one), Status::kOk);
+  ASSERT_EQ(one, 1u);
+  RecvEvent ev{};
+  ASSERT_EQ(b->receive(init1, 75, &used, &ev), Status::kOk);
+  ASSERT_TRUE(ev.established);
+  u8 wire[256];
+  usize w = 0, f = 0;
+  ASSERT_EQ(b->poll_output(wire, sizeof wire, &w), Status::kOk);  // Init2
+  ASSERT_EQ(b->initiate_rekey(), Status::kOk);
+  ASSERT_EQ(b->seal(nullptr, 0, {}, wire + w, sizeof wire - w, &f), Status::kOk);
+  for (usize off = 0; off < w + f; off += used) ASSERT_EQ(a->receive(wire + off, w + f - off, &used, &ev), Status::kOk);
+  u8 out[64];
+  usize got = 0;
+  EXPECT_EQ(a->poll_output(out, 5, &got), Status::kBufferTooSmall);
+  EXPECT_EQ(got, 0u);
+  ASSERT_EQ(a->poll_output(out, sizeof out, &got), Status::kOk);
+  EXPECT_EQ(got, kFrameOverhead);
+  EXPECT_EQ(out[0], kControlRekey);
+  ASSERT_EQ(b->receive(out, got, &used, &ev), Status::kOk);
+  EXPECT_TRUE(ev.rekeyed);
+}
