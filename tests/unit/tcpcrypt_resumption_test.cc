@@ -204,6 +204,16 @@ TEST(TcpcryptResumption, CacheControls) {
   EXPECT_EQ(b2->export_resumption(&out), Status::kOk);
 }
 
+TEST(TcpcryptResumption, DoNotCacheEndsTheChain) {
+  ResumeSecret h0{}, h1{};
+  fresh(&h0, &h1);
+  // The listener resumes but must not cache ss[i+1]; the opener may.
+  ASSERT_EQ(resume(&h0, &h1, {false, false, 8}, {false, true, 8}).size(), 33u);
+  EXPECT_FALSE(h1.valid);
+  for (u8 b : h1.ss) EXPECT_EQ(b, 0);
+  EXPECT_TRUE(h0.valid);
+}
+
 TEST(TcpcryptResumption, ZeroLengthNonces) {
   ResumeSecret h0{}, h1{};
   fresh(&h0, &h1);

@@ -29,9 +29,14 @@ Status resumption_take(const CryptoOps& ops, const ResumePolicy& policy, ResumeS
     out->nonce_len = policy.nonce_len;
     out->valid = true;
     // Burn index i now: the entry moves on to ss[i+1] even if this attempt
-    // later fails, and ss[i] lives only in the attempt.
-    st = next_ss(ops, entry->ss, entry->ss);
-    entry->index++;
+    // later fails, and ss[i] lives only in the attempt. With do-not-cache
+    // this connection must leave no secret behind: the chain ends here.
+    if (policy.no_cache) {
+      resumption_wipe(entry);
+    } else {
+      st = next_ss(ops, entry->ss, entry->ss);
+      entry->index++;
+    }
   }
   if (st != Status::kOk) {
     // Fail closed: a chain we could not ratchet is dropped altogether.

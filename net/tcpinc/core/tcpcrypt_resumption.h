@@ -33,7 +33,7 @@ constexpr u8 kTepVBit = 0x80;
 // ResumePolicy - the per-connection cache controls of RFC 8548 section 3.5.
 struct ResumePolicy {
   bool ignore_resumption;  // never offer or accept resumption (force fresh)
-  bool no_cache;           // never produce a secret for the cache
+  bool no_cache;           // leave nothing in the cache: a take ends the chain
   u8 nonce_len;            // 0..8; use kDefaultResumeNonceLen unless sure
 };
 
