@@ -1189,3 +1189,20 @@ TEST(EnoNegotiation, VacuousRetransmissionWithCookieStopsAdvertising) {
   EXPECT_EQ(a2.n.disable(), EnoAction::kNone);
   EXPECT_TRUE(a2.send(SYN).eno.empty());
 }
+
+TEST(EnoNegotiation, NoEnableBeforeOwnSynFormOptionWasSent) {
+  // A caller feeding an impossible order (an ACK sent before the SYN-ACK)
+  // must not get a transcript holding an option that never went out.
+  Host b;
+  b.init(ids({X}, true, nullptr));
+  Segment syn;
+  syn.flags = SYN;
+  b.recv(with_eno(syn, {0x45, 0x03, X}));
+  EXPECT_EQ(b.send(ACK).eno, (Bytes{0x45, 0x02}));
+  Segment ack;
+  ack.flags = ACK;
+  EXPECT_EQ(b.recv(with_eno(ack, {0x45, 0x02})), EnoAction::kNone);
+  EXPECT_EQ(b.n.state(), EnoState::kSynReceived);
+  EXPECT_EQ(b.send(SYNACK).eno, (Bytes{0x45, 0x04, 0x01, X}));
+  EXPECT_EQ(b.last(), EnoAction::kEnable);
+}
