@@ -156,8 +156,8 @@ int tcpinc_pernet_register(void);
 int tcpinc_eno_hooks_ensure(struct net *net);
 void tcpinc_eno_hooks_remove(struct net *net);
 void tcpinc_eno_sock_init(struct tcpinc_sock *ctx, struct sock *sk);
-void tcpinc_eno_sock_clone(struct tcpinc_sock *ctx, const struct request_sock *req,
-			   struct sock *newsk);
+void tcpinc_eno_sock_clone(struct tcpinc_sock *ctx, struct tcpinc_sock *lctx,
+			   const struct request_sock *req, struct sock *newsk);
 void tcpinc_eno_sock_release(struct tcpinc_sock *ctx);
 void tcpinc_abort_async(struct sock *sk, int err);
 int tcpinc_sockopt_init(void);

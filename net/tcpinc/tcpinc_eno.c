@@ -789,15 +789,15 @@ void tcpinc_eno_sock_init(struct tcpinc_sock *ctx, struct sock *sk)
 }
 
 /*
- * The accepted child takes over the listener's half-open negotiation. Its
+ * The accepted child takes over the listener's half-open negotiation. lctx
+ * is the listener's context: not taken from req->rsk_listener, which is
+ * NULL for a request rebuilt from a SYN cookie. Its
  * third ACK was already fed by the input hook if it carried ENO; if it did
  * not, the handshake's first ACK lacked ENO and the core falls back.
  */
-void tcpinc_eno_sock_clone(struct tcpinc_sock *ctx, const struct request_sock *req,
-			   struct sock *newsk)
+void tcpinc_eno_sock_clone(struct tcpinc_sock *ctx, struct tcpinc_sock *lctx,
+			   const struct request_sock *req, struct sock *newsk)
 {
-	struct sock *lsk = req->rsk_listener;
-	struct tcpinc_sock *lctx = lsk ? tcpinc_ctx(lsk) : NULL;
 	struct net *net = sock_net(newsk);
 	struct tcpinc_pending_entry *e = NULL;
 	struct tcpinc_flow f;

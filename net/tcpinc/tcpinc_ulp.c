@@ -86,6 +86,8 @@ static void tcpinc_ulp_clone(const struct request_sock *req, struct sock *newsk,
 			     const gfp_t priority)
 {
 	struct inet_connection_sock *icsk = inet_csk(newsk);
+	/* Still the listener's pointer: the child is a byte copy of it. */
+	struct tcpinc_sock *lctx = rcu_dereference(icsk->icsk_ulp_data);
 	struct tcpinc_sock *ctx;
 
 	ctx = tcpinc_ctx_alloc(newsk, priority);
@@ -99,7 +101,7 @@ static void tcpinc_ulp_clone(const struct request_sock *req, struct sock *newsk,
 		return;
 	}
 	__module_get(THIS_MODULE);
-	tcpinc_eno_sock_clone(ctx, req, newsk);
+	tcpinc_eno_sock_clone(ctx, lctx, req, newsk);
 	rcu_assign_pointer(icsk->icsk_ulp_data, ctx);
 }
 
