@@ -200,10 +200,13 @@ struct tcpinc_core_tc_resume_attempt {
 	tcpinc_u64 opaque[12];
 };
 
+#define TCPINC_CORE_TC_RESUME_NONCE_DEFAULT 0    /* 8 bytes: the RFC's MUST default */
+#define TCPINC_CORE_TC_RESUME_NONCE_NONE 0xff    /* no nonce: only if reuse is prevented */
+
 struct tcpinc_core_tc_resume_policy {
 	tcpinc_u8 ignore_resumption; /* never offer/accept: force fresh key exchange */
 	tcpinc_u8 no_cache;          /* never export a secret for the cache */
-	tcpinc_u8 nonce_len;         /* 0..8; 8 unless reuse is prevented otherwise */
+	tcpinc_u8 nonce_len;         /* _NONCE_DEFAULT (0) = 8 bytes, 1..8, or _NONCE_NONE */
 };
 
 struct tcpinc_core_tc_config {

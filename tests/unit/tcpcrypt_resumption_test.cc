@@ -217,8 +217,13 @@ TEST(TcpcryptResumption, DoNotCacheEndsTheChain) {
 TEST(TcpcryptResumption, ZeroLengthNonces) {
   ResumeSecret h0{}, h1{};
   fresh(&h0, &h1);
-  EXPECT_EQ(resume(&h0, &h1, {false, false, 0}, {false, false, 0}).size(), 33u);
+  EXPECT_EQ(resume(&h0, &h1, {false, false, kResumeNonceLenNone}, {false, false, kResumeNonceLenNone}).size(), 33u);
   EXPECT_EQ(resume(&h1, &h0, {false, false, 3}, {false, false, 8}).size(), 33u);
+  // A zeroed policy asks for the default: 8 nonce bytes.
+  ResumeAttempt a{};
+  ASSERT_EQ(resumption_take(*ops(), ResumePolicy{}, &h0, &a), Status::kOk);
+  EXPECT_EQ(a.nonce_len, 8u);
+  resumption_wipe(&a);
 }
 
 TEST(TcpcryptResumption, SuboptionParsing) {

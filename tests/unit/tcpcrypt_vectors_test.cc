@@ -219,7 +219,8 @@ static void run_resume_vector(const std::string& name, bool original_a_opens) {
   ResumeSecret* listener = original_a_opens ? &eb : &ea;
   const Bytes& nonce_open = original_a_opens ? na : nb;
   const Bytes& nonce_listen = original_a_opens ? nb : na;
-  ResumePolicy pol{false, false, static_cast<u8>(nonce_open.size())};
+  auto len_policy = [](size_t n) { return n ? static_cast<u8>(n) : kResumeNonceLenNone; };
+  ResumePolicy pol{false, false, len_policy(nonce_open.size())};
   ResumeAttempt ao{}, al{};
   ASSERT_EQ(resumption_take(ops(), pol, opener, &ao), Status::kOk);
   if (!nonce_open.empty()) memcpy(ao.nonce, nonce_open.data(), nonce_open.size());
@@ -234,7 +235,7 @@ static void run_resume_vector(const std::string& name, bool original_a_opens) {
   u8 half[9];
   ASSERT_EQ(resumption_peer_half(ops(), *listener, half), Status::kOk);
   EXPECT_EQ(0, memcmp(half, offer.half, 9));
-  ResumePolicy pol_l{false, false, static_cast<u8>(nonce_listen.size())};
+  ResumePolicy pol_l{false, false, len_policy(nonce_listen.size())};
   ASSERT_EQ(resumption_accept(ops(), pol_l, listener, offer, &al), Status::kOk);
   if (!nonce_listen.empty()) memcpy(al.nonce, nonce_listen.data(), nonce_listen.size());
   u8 sub2[32];

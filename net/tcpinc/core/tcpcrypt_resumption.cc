@@ -15,18 +15,23 @@ static const u8* half_of(const u8* resume, Role original_role) {
 Status resumption_take(const CryptoOps& ops, const ResumePolicy& policy, ResumeSecret* entry,
                        ResumeAttempt* out) {
   if (policy.ignore_resumption) return Status::kNotResumption;
-  if (!entry->valid || policy.nonce_len > kMaxResumeNonceLen) return Status::kBadArgument;
+  // A zeroed policy means the safe default of 8 nonce bytes (RFC 8548 3.5
+  // MUST); no nonce at all has to be asked for explicitly.
+  usize nonce_len = policy.nonce_len == 0                      ? kDefaultResumeNonceLen
+                    : policy.nonce_len == kResumeNonceLenNone ? 0
+                                                              : policy.nonce_len;
+  if (!entry->valid || nonce_len > kMaxResumeNonceLen) return Status::kBadArgument;
   wipe(out, sizeof *out);
   Status st = resume_id(ops, entry->ss, out->resume);
-  if (st == Status::kOk && policy.nonce_len)
-    st = map_crypto(ops.random_bytes(ops.ctx, out->nonce, policy.nonce_len));
+  if (st == Status::kOk && nonce_len)
+    st = map_crypto(ops.random_bytes(ops.ctx, out->nonce, nonce_len));
   if (st == Status::kOk) {
     copy_bytes(out->ss, entry->ss, kKeyLen);
     out->index = entry->index;
     out->kex = entry->kex;
     out->aead = entry->aead;
     out->original_role = entry->original_role;
-    out->nonce_len = policy.nonce_len;
+    out->nonce_len = static_cast<u8>(nonce_len);
     out->valid = true;
     // Burn index i now: the entry moves on to ss[i+1] even if this attempt
     // later fails, and ss[i] lives only in the attempt. With do-not-cache

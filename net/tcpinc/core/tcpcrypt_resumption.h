@@ -29,12 +29,17 @@ constexpr usize kMaxResumeNonceLen = 8;
 constexpr usize kDefaultResumeNonceLen = 8;  // MUST default (no reuse prohibition here)
 constexpr usize kMaxResumeSuboptionLen = 1 + kResumeHalfLen + kMaxResumeNonceLen;
 constexpr u8 kTepVBit = 0x80;
+constexpr u8 kResumeNonceLenDefault = TCPINC_CORE_TC_RESUME_NONCE_DEFAULT;  // 8 bytes
+constexpr u8 kResumeNonceLenNone = TCPINC_CORE_TC_RESUME_NONCE_NONE;        // 0 bytes
 
 // ResumePolicy - the per-connection cache controls of RFC 8548 section 3.5.
 struct ResumePolicy {
   bool ignore_resumption;  // never offer or accept resumption (force fresh)
   bool no_cache;           // leave nothing in the cache: a take ends the chain
-  u8 nonce_len;            // 0..8; use kDefaultResumeNonceLen unless sure
+  // kResumeNonceLenDefault (0, what a zeroed policy says) = 8 bytes;
+  // 1..8 = that many; kResumeNonceLenNone = no nonce (only where reuse of
+  // session secrets is otherwise prevented).
+  u8 nonce_len;
 };
 
 // ResumeSecret - a cache entry: the next unused secret of one ss[0] chain,
