@@ -1206,3 +1206,29 @@ TEST(EnoNegotiation, NoEnableBeforeOwnSynFormOptionWasSent) {
   EXPECT_EQ(b.send(SYNACK).eno, (Bytes{0x45, 0x04, 0x01, X}));
   EXPECT_EQ(b.last(), EnoAction::kEnable);
 }
+
+TEST(EnoNegotiation, SynDataSenderAbortsOnSynAckWithUnusableEno) {
+  for (const Bytes& opts : {Bytes{0x45, 0x03, Z, 0x45, 0x03, Z}, Bytes{0x45, 0x04, 0x80, 0x00}}) {
+    Host a;
+    EnoConfig ca = config({&kTepZSynData}, false, nullptr);
+    ca.syn_data = true;
+    a.init(ca);
+    a.send(SYN, 30);
+    Segment sa;
+    sa.flags = SYNACK;
+    sa.options = opts;
+    EXPECT_EQ(a.recv(sa), EnoAction::kAbort);
+    EXPECT_EQ(a.n.reason(), EnoReason::kSynDataAtRisk);
+  }
+  // Role conflict with unacknowledged data: ENO was there, so no abort.
+  Host a;
+  EnoConfig ca = config({&kTepZSynData}, false, nullptr);
+  ca.syn_data = true;
+  a.init(ca);
+  a.send(SYN, 30);
+  Segment sa;
+  sa.flags = SYNACK;
+  sa.options = {0x45, 0x03, Z};
+  EXPECT_EQ(a.recv(sa), EnoAction::kFallback);
+  EXPECT_EQ(a.n.reason(), EnoReason::kRoleConflict);
+}

@@ -298,8 +298,11 @@ EnoAction EnoNegotiation::receive_syn_sent(const EnoSegment* seg, const EnoScan*
   if (state_ != EnoState::kSynReceived) {
     // 4.7: SYN data we sent must not be misread. Abort when it was
     // acknowledged without our SYN TEP being negotiated, and when a
-    // SYN-ACK came back without ENO at all (the peer may have cached it).
-    if (sent_syn_data_ && synack && (seg->acks_syn_data || scan->eno_count == 0)) {
+    // SYN-ACK came back without ENO (the peer may have cached the data);
+    // two ENO options or an ill-formed one count as none (4.1, 4.4).
+    const bool no_eno = reason_ == EnoReason::kMissingEno || reason_ == EnoReason::kMultipleEno ||
+                        reason_ == EnoReason::kMalformedEno;
+    if (sent_syn_data_ && synack && (seg->acks_syn_data || no_eno)) {
       state_ = EnoState::kAborted;
       reason_ = EnoReason::kSynDataAtRisk;
       return EnoAction::kAbort;
