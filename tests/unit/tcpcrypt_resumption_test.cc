@@ -400,3 +400,27 @@ TEST(TcpcryptInitCodec, SealAndOpenProviderFailures) {
   EXPECT_EQ(open_frame(*ops(), fk, 0, f, sizeof f, plain, &of), Status::kBadFrame);
   ops()->aead_free(nullptr, h);
 }
+
+// Two crossing (non-simultaneous-open) SYNs that propose the same ss[i]
+// must both fall back (RFC 8548 3.5): each take already burnt index i at its
+// host, so neither accepts the other's offer.
+TEST(TcpcryptResumption, CrossingOffersBothFallBack) {
+  ResumeSecret h0{}, h1{};
+  fresh(&h0, &h1);
+  ResumeAttempt a0{}, a1{}, acc{};
+  ASSERT_EQ(resumption_take(*ops(), {}, &h0, &a0), Status::kOk);
+  ASSERT_EQ(resumption_take(*ops(), {}, &h1, &a1), Status::kOk);
+  u8 s0[32], s1[32];
+  usize l0 = 0, l1 = 0;
+  ASSERT_EQ(resumption_build_suboption(a0, s0, sizeof s0, &l0), Status::kOk);
+  ASSERT_EQ(resumption_build_suboption(a1, s1, sizeof s1, &l1), Status::kOk);
+  ResumeSuboption o0{}, o1{};
+  ASSERT_EQ(resumption_parse_suboption(s0, l0, &o0), Status::kOk);
+  ASSERT_EQ(resumption_parse_suboption(s1, l1, &o1), Status::kOk);
+  EXPECT_EQ(resumption_accept(*ops(), {}, &h1, o0, &acc), Status::kResumeMismatch);
+  EXPECT_EQ(resumption_accept(*ops(), {}, &h0, o1, &acc), Status::kResumeMismatch);
+  resumption_wipe(&a0);
+  resumption_wipe(&a1);
+  // Both chains are still in step for the next attempt.
+  EXPECT_EQ(resume(&h0, &h1).size(), 33u);
+}
