@@ -598,3 +598,39 @@ TEST(TcpcryptSession, PollOutputInPieces) {
   ASSERT_EQ(b->receive(out, got, &used, &ev), Status::kOk);
   EXPECT_TRUE(ev.rekeyed);
 }
+
+// There is no key confirmation (RFC 8548 section 8): a transcript or Init
+// altered in transit shows up as the first frame failing authentication.
+TEST(TcpcryptSession, AlteredTranscriptOrInitFailsTheFirstFrame) {
+  for (int variant = 0; variant < 2; variant++) {
+    SCOPED_TRACE(variant);
+    std::vector<u16> aeads = {1};
+    const u8 other[] = {0x45, 0x04, 0x21, 0x23, 0x45, 0x04, 0x01, 0x21};
+    SessionConfig ca{}, cb{};
+    ca.hs = {Role::kA, TCPINC_CORE_KEX_X25519, kTranscript, sizeof kTranscript, aeads.data(), 1};
+    cb.hs = {Role::kB, TCPINC_CORE_KEX_X25519, variant == 0 ? other : kTranscript, 8, aeads.data(), 1};
+    ca.tep_byte = cb.tep_byte = 0x23;
+    SessionPtr a(new Session()), b(new Session());
+    ASSERT_EQ(a->start(ops(), ca), Status::kOk);
+    ASSERT_EQ(b->start(ops(), cb), Status::kOk);
+    Bytes wire(200);
+    usize n = 0, used = 0;
+    ASSERT_EQ(a->poll_output(wire.data(), wire.size(), &n), Status::kOk);
+    wire.resize(n);
+    if (variant == 1) {
+      // A middlebox appends "ignored" bytes to Init1 and fixes message_len.
+      wire.push_back(0xee);
+      wire[7]++;
+    }
+    RecvEvent ev{};
+    ASSERT_EQ(b->receive(wire.data(), wire.size(), &used, &ev), Status::kOk);
+    u8 out[128];
+    ASSERT_EQ(b->poll_output(out, sizeof out, &n), Status::kOk);
+    ASSERT_EQ(a->receive(out, n, &used, &ev), Status::kOk);
+    u8 msg[3] = {1, 2, 3};
+    ASSERT_EQ(a->seal(msg, 3, {}, out, sizeof out, &n), Status::kOk);
+    EXPECT_EQ(b->receive(out, n, &used, &ev), Status::kAuthFailure);
+    EXPECT_EQ(ev.data_len, 0u);
+    EXPECT_FALSE(ev.frame);
+  }
+}
