@@ -10,7 +10,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 FUZZ_SECONDS ?= 60
 export KVER
 
-.PHONY: all help setup module gate unit coverage fuzz bench vm check demo clean
+.PHONY: all help setup module gate unit coverage fuzz bench bench-vm vm check demo clean
 
 all: module gate
 
@@ -23,6 +23,7 @@ help:
 	@echo "make coverage  line coverage of the C++ core (gcovr)"
 	@echo "make fuzz      libFuzzer targets, FUZZ_SECONDS each (default 60)"
 	@echo "make bench     userspace benchmarks (printed, never asserted)"
+	@echo "make bench-vm  in-guest benchmarks: plain TCP with the module loaded vs not"
 	@echo "make vm        VM scenarios only (SCENARIOS='a b' to pick)"
 	@echo "make kunit     KUnit suites on the debug kernel (KASAN, lockdep, kmemleak, UBSAN)"
 	@echo "make debug-vm  VM scenarios on the debug kernel + kmemleak scan (SCENARIOS='a b')"
@@ -48,6 +49,10 @@ fuzz:
 
 bench:
 	$(MAKE) -C tests/bench run
+
+bench-vm: all
+	/usr/bin/python3 tests/vm/run.py --scenario-dir tests/vm/bench $(or $(BENCHES),plain-throughput)
+	@grep -h '^BENCH' build/vm/logs/$$(ls -t build/vm/logs | head -1)/out/*.log || true
 
 vm: all
 	/usr/bin/python3 tests/vm/run.py $(SCENARIOS)
