@@ -279,6 +279,8 @@ int tcpinc_core_tc_resume_check_answer(const struct tcpinc_core_tc_resume_attemp
 				       const tcpinc_u8 *sub, tcpinc_usize sub_len,
 				       const tcpinc_u8 **out_peer_nonce,
 				       tcpinc_usize *out_peer_nonce_len);
+int tcpinc_core_tc_resume_answer_half(const struct tcpinc_core_tc_resume_attempt *a,
+				      tcpinc_u8 *out_half);
 void tcpinc_core_tc_resume_wipe_secret(struct tcpinc_core_tc_resume_secret *s);
 void tcpinc_core_tc_resume_wipe_attempt(struct tcpinc_core_tc_resume_attempt *a);
 

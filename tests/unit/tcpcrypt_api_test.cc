@@ -124,6 +124,9 @@ TEST(TcpcryptCApi, FreshThenResumed) {
   EXPECT_EQ(0, memcmp(half, sub + 1, sizeof half));  // what the cache is indexed by
   ASSERT_EQ(tcpinc_core_tc_resume_accept(ops(), &pol, &ca, sub, sub_len, &aa), TCPINC_CORE_TC_OK);
   ASSERT_EQ(tcpinc_core_tc_resume_build(&aa, ans, sizeof ans, &ans_len), TCPINC_CORE_TC_OK);
+  tcpinc_u8 expect[TCPINC_CORE_TC_RESUME_HALF_LEN];
+  ASSERT_EQ(tcpinc_core_tc_resume_answer_half(&ab, expect), TCPINC_CORE_TC_OK);
+  EXPECT_EQ(0, memcmp(expect, ans + 1, sizeof expect));
   const tcpinc_u8* peer_nonce = nullptr;
   tcpinc_usize peer_nonce_len = 0;
   ASSERT_EQ(tcpinc_core_tc_resume_check_answer(&ab, ans, ans_len, &peer_nonce, &peer_nonce_len), TCPINC_CORE_TC_OK);

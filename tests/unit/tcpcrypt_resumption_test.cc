@@ -257,10 +257,11 @@ TEST(TcpcryptResumption, MismatchesAreIgnored) {
   offer.tep = 0xa3;  // our own half echoed back (a reflecting middlebox)
   EXPECT_EQ(resumption_check_answer(ao, offer), Status::kResumeMismatch);
   ResumeAttempt empty{};
+  u8 half[9];
   EXPECT_EQ(resumption_check_answer(empty, offer), Status::kBadArgument);
+  EXPECT_EQ(resumption_answer_half(empty, half), Status::kBadArgument);
   EXPECT_EQ(resumption_build_suboption(empty, sub, sizeof sub, &len), Status::kBadArgument);
   ResumeSecret none{};
-  u8 half[9];
   EXPECT_EQ(resumption_peer_half(*ops(), none, half), Status::kBadArgument);
   EXPECT_EQ(resumption_accept(*ops(), {false, false, 8}, &none, offer, &al), Status::kBadArgument);
   u8 sn[16];

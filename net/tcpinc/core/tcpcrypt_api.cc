@@ -137,6 +137,10 @@ int tcpinc_core_tc_resume_check_answer(const tcpinc_core_tc_resume_attempt* a, c
   return C(st);
 }
 
+int tcpinc_core_tc_resume_answer_half(const tcpinc_core_tc_resume_attempt* a, tcpinc_u8* out_half) {
+  return C(resumption_answer_half(*RA(a), out_half));
+}
+
 void tcpinc_core_tc_resume_wipe_secret(tcpinc_core_tc_resume_secret* s) { resumption_wipe(RS(s)); }
 void tcpinc_core_tc_resume_wipe_attempt(tcpinc_core_tc_resume_attempt* a) { resumption_wipe(RA(a)); }
 

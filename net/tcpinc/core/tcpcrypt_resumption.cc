@@ -110,6 +110,13 @@ Status resumption_check_answer(const ResumeAttempt& a, const ResumeSuboption& an
   return Status::kOk;
 }
 
+Status resumption_answer_half(const ResumeAttempt& a, u8* out) {
+  if (!a.valid) return Status::kBadArgument;
+  copy_bytes(out, half_of(a.resume, a.original_role == Role::kA ? Role::kB : Role::kA),
+             kResumeHalfLen);
+  return Status::kOk;
+}
+
 Status resumption_sn(const ResumeAttempt& a, const u8* peer_nonce, usize peer_nonce_len,
                      u8* out, usize* out_len) {
   if (peer_nonce_len > kMaxResumeNonceLen) return Status::kBadArgument;

@@ -101,6 +101,10 @@ Status resumption_accept(const CryptoOps& ops, const ResumePolicy& policy, Resum
 // our attempt (constant-time). A mismatch must be ignored (RFC 8548 3.5).
 Status resumption_check_answer(const ResumeAttempt& a, const ResumeSuboption& answer);
 
+// resumption_answer_half - out[9] = the half the peer must answer our
+// attempt with (what the ENO layer's EnoTcpcryptCtx::peer_half expects).
+Status resumption_answer_half(const ResumeAttempt& a, u8* out);
+
 // resumption_sn - out = nonce_a | nonce_b for our attempt and the peer's
 // nonce; *out_len <= kMaxSnLen.
 Status resumption_sn(const ResumeAttempt& a, const u8* peer_nonce, usize peer_nonce_len,
