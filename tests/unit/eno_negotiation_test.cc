@@ -836,6 +836,10 @@ TEST(EnoNegotiation, EnabledHostRepeatsSynAckOptionOnRetransmission) {
   a.recv(b_sa);
   ASSERT_EQ(a.n.state(), EnoState::kEnabled);
   EXPECT_EQ(a.send(SYNACK).eno, a_sa.eno);
+  // Never a SYN+ENO segment with a cookie or data, even now (4.7).
+  EXPECT_TRUE(a.send(SYNACK, 0, /*tfo=*/true).eno.empty());
+  EXPECT_TRUE(a.send(SYNACK, 5).eno.empty());
+  EXPECT_EQ(a.n.state(), EnoState::kEnabled);
 }
 
 TEST(EnoNegotiation, ResetAndStraySegmentsChangeNothing) {
@@ -1231,4 +1235,12 @@ TEST(EnoNegotiation, SynDataSenderAbortsOnSynAckWithUnusableEno) {
   sa.options = {0x45, 0x03, Z};
   EXPECT_EQ(a.recv(sa), EnoAction::kFallback);
   EXPECT_EQ(a.n.reason(), EnoReason::kRoleConflict);
+}
+
+TEST(EnoNegotiation, VacuousHostThatGaveUpBeforeItsFirstSynNeverAdvertises) {
+  Host a;
+  a.init(ids({}, false, nullptr));
+  EXPECT_TRUE(a.send(SYN, 0, /*tfo=*/true).eno.empty());
+  EXPECT_EQ(a.n.reason(), EnoReason::kConflictingSyn);
+  EXPECT_TRUE(a.send(SYN).eno.empty());
 }

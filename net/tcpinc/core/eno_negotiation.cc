@@ -117,6 +117,7 @@ void EnoNegotiation::emit_non_syn(EnoOptionOut* out) const {
 
 EnoAction EnoNegotiation::fall_back(EnoReason why) {
   reason_ = why;
+  vacuous_ = false;  // a host that gave up does not start advertising either
   if (cfg_.tep_mandatory) {
     state_ = EnoState::kAborted;
     return EnoAction::kAbort;
@@ -214,9 +215,12 @@ EnoAction EnoNegotiation::send_syn_received(const EnoSendSegment* seg, EnoOption
 }
 
 EnoAction EnoNegotiation::send_enabled(const EnoSendSegment* seg, EnoOptionOut* out) {
-  if (seg->tcp_flags & kTcpFlagSyn)
-    emit_local(out);
-  else if (!recv_non_syn_)
+  if (seg->tcp_flags & kTcpFlagSyn) {
+    // A late SYN-ACK retransmission. Encryption is on and stays on, but a
+    // SYN+ENO segment still must not carry a cookie or data (4.7): a caller
+    // asking for that gets no option rather than a forbidden segment.
+    if (!check_syn_conflicts(seg)) emit_local(out);
+  } else if (!recv_non_syn_)
     emit_non_syn(out);
   return EnoAction::kNone;
 }
