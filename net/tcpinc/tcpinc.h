@@ -160,6 +160,8 @@ void tcpinc_eno_sock_clone(struct tcpinc_sock *ctx, struct tcpinc_sock *lctx,
 			   const struct request_sock *req, struct sock *newsk);
 void tcpinc_eno_sock_release(struct tcpinc_sock *ctx);
 void tcpinc_abort_async(struct sock *sk, int err);
+int tcpinc_abort_init(void);
+void tcpinc_abort_exit(void);
 int tcpinc_sockopt_init(void);
 void tcpinc_sockopt_exit(void);
 int tcpinc_sockopt_prepare(struct sock *sk);

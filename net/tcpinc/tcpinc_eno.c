@@ -23,179 +23,14 @@
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
 #include <linux/slab.h>
-#include <linux/jhash.h>
 #include <net/inet_hashtables.h>
 #include <net/inet6_hashtables.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
-#include <net/ip6_checksum.h>
 #include <net/tcp.h>
 
-#include "tcpinc.h"
+#include "tcpinc_eno.h"
 #include "tcpinc/core_api.h"
-
-#define TCPINC_PENDING_BUCKETS	64
-/* Longer than a SYN-ACK retransmission series (1+2+4+8+16+32 s). */
-#define TCPINC_PENDING_LIFETIME	(75 * HZ)
-
-/* The 4-tuple of a connection, as seen from our side. */
-struct tcpinc_flow {
-	struct in6_addr laddr, raddr;	/* v4 as v4-mapped */
-	__be16 lport, rport;
-};
-
-/*
- * A listener's negotiation for one half-open connection, from the SYN to
- * the accept (clone) or expiry. Lives in its listener's table, under the
- * table's lock.
- */
-struct tcpinc_pending_entry {
-	struct hlist_node node;
-	struct tcpinc_flow flow;
-	unsigned long created;		/* jiffies */
-	u64 eno[];			/* tcpinc_core_eno_size() bytes */
-};
-
-/*
- * A listener's half-open negotiations. Allocated by the first SYN that
- * reaches the listener (published with cmpxchg), freed after an RCU grace
- * period once the listener is released: the hooks reach it under RCU.
- */
-struct tcpinc_pending {
-	struct rcu_head rcu;
-	spinlock_t lock;		/* protects all below; _bh */
-	bool dead;			/* listener released: find nothing */
-	unsigned int count;
-	struct hlist_head buckets[TCPINC_PENDING_BUCKETS];
-};
-
-static size_t tcpinc_eno_size __read_mostly;
-
-static inline struct tcpinc_core_eno *entry_eno(struct tcpinc_pending_entry *e)
-{
-	return (struct tcpinc_core_eno *)e->eno;
-}
-
-static u32 flow_hash(const struct tcpinc_flow *f)
-{
-	return jhash2((const u32 *)f, offsetof(struct tcpinc_flow, lport) / 4,
-		      ((u32)f->lport << 16) | f->rport) % TCPINC_PENDING_BUCKETS;
-}
-
-static bool flow_eq(const struct tcpinc_flow *a, const struct tcpinc_flow *b)
-{
-	return a->lport == b->lport && a->rport == b->rport &&
-	       ipv6_addr_equal(&a->laddr, &b->laddr) &&
-	       ipv6_addr_equal(&a->raddr, &b->raddr);
-}
-
-/* Flow of a received segment (we are the destination). */
-static void flow_from_rx(struct sk_buff *skb, const struct tcphdr *th,
-			 struct tcpinc_flow *f)
-{
-	memset(f, 0, sizeof(*f));
-	if (ip_hdr(skb)->version == 4) {
-		ipv6_addr_set_v4mapped(ip_hdr(skb)->daddr, &f->laddr);
-		ipv6_addr_set_v4mapped(ip_hdr(skb)->saddr, &f->raddr);
-	} else {
-		f->laddr = ipv6_hdr(skb)->daddr;
-		f->raddr = ipv6_hdr(skb)->saddr;
-	}
-	f->lport = th->dest;
-	f->rport = th->source;
-}
-
-/* Flow of a segment we send. */
-static void flow_from_tx(struct sk_buff *skb, const struct tcphdr *th,
-			 struct tcpinc_flow *f)
-{
-	memset(f, 0, sizeof(*f));
-	if (ip_hdr(skb)->version == 4) {
-		ipv6_addr_set_v4mapped(ip_hdr(skb)->saddr, &f->laddr);
-		ipv6_addr_set_v4mapped(ip_hdr(skb)->daddr, &f->raddr);
-	} else {
-		f->laddr = ipv6_hdr(skb)->saddr;
-		f->raddr = ipv6_hdr(skb)->daddr;
-	}
-	f->lport = th->source;
-	f->rport = th->dest;
-}
-
-static void flow_from_req(const struct request_sock *req, struct tcpinc_flow *f)
-{
-	const struct inet_request_sock *ireq = inet_rsk(req);
-
-	memset(f, 0, sizeof(*f));
-#if IS_ENABLED(CONFIG_IPV6)
-	if (req->rsk_ops->family == AF_INET6) {
-		f->laddr = ireq->ir_v6_loc_addr;
-		f->raddr = ireq->ir_v6_rmt_addr;
-	} else
-#endif
-	{
-		ipv6_addr_set_v4mapped(ireq->ir_loc_addr, &f->laddr);
-		ipv6_addr_set_v4mapped(ireq->ir_rmt_addr, &f->raddr);
-	}
-	f->lport = htons(ireq->ir_num);
-	f->rport = ireq->ir_rmt_port;
-}
-
-static struct tcpinc_pending_entry *pending_find(struct tcpinc_pending *p,
-						 const struct tcpinc_flow *f)
-{
-	struct tcpinc_pending_entry *e;
-
-	lockdep_assert_held(&p->lock);
-	if (p->dead)
-		return NULL;
-	hlist_for_each_entry(e, &p->buckets[flow_hash(f)], node)
-		if (flow_eq(&e->flow, f))
-			return e;
-	return NULL;
-}
-
-static void pending_free(struct tcpinc_pending *p, struct tcpinc_pending_entry *e)
-{
-	lockdep_assert_held(&p->lock);
-	hlist_del(&e->node);
-	p->count--;
-	kfree(e);	/* holds no secret: ENO option bytes and flags only */
-}
-
-/* Drops entries whose connection can no longer complete. */
-static void pending_expire(struct tcpinc_pending *p)
-{
-	struct tcpinc_pending_entry *e;
-	struct hlist_node *tmp;
-	int i;
-
-	lockdep_assert_held(&p->lock);
-	for (i = 0; i < TCPINC_PENDING_BUCKETS; i++)
-		hlist_for_each_entry_safe(e, tmp, &p->buckets[i], node)
-			if (time_after(jiffies, e->created + TCPINC_PENDING_LIFETIME))
-				pending_free(p, e);
-}
-
-static struct tcpinc_pending *pending_get(struct tcpinc_sock *lctx)
-{
-	struct tcpinc_pending *p = READ_ONCE(lctx->pending), *old;
-	int i;
-
-	if (p)
-		return p;
-	p = kzalloc(sizeof(*p), GFP_ATOMIC);
-	if (!p)
-		return NULL;
-	spin_lock_init(&p->lock);
-	for (i = 0; i < TCPINC_PENDING_BUCKETS; i++)
-		INIT_HLIST_HEAD(&p->buckets[i]);
-	old = cmpxchg(&lctx->pending, NULL, p);
-	if (old) {
-		kfree(p);
-		return old;
-	}
-	return p;
-}
 
 /* --- counting outcomes ---------------------------------------------------- */
 
@@ -289,114 +124,6 @@ static void core_config(const struct tcpinc_sock *ctx, struct net *net, bool pas
 		c->tep_count = tn->eno_tep_count;
 		memcpy(c->teps, tn->eno_teps, tn->eno_tep_count);
 	}
-}
-
-/* --- aborting from atomic context ------------------------------------------ */
-
-struct workqueue_struct *tcpinc_wq;
-
-struct tcpinc_abort_work {
-	struct work_struct work;
-	struct sock *sk;	/* holds a reference */
-	int err;
-};
-
-static void tcpinc_abort_fn(struct work_struct *work)
-{
-	struct tcpinc_abort_work *w = container_of(work, struct tcpinc_abort_work, work);
-
-	tcp_abort(w->sk, w->err);
-	sock_put(w->sk);
-	kfree(w);
-}
-
-/*
- * tcpinc_abort_async - abort sk with err from a context that may not take
- * the socket lock (hooks, clone). tcp_abort() does the RFC 793 ABORT: the
- * application sees err, never a clean EOF.
- */
-void tcpinc_abort_async(struct sock *sk, int err)
-{
-	struct tcpinc_abort_work *w = kzalloc(sizeof(*w), GFP_ATOMIC);
-
-	if (!w) {
-		/* Cannot queue: at least make every later call fail with err. */
-		WRITE_ONCE(sk->sk_err, err);
-		sk_error_report(sk);
-		return;
-	}
-	INIT_WORK(&w->work, tcpinc_abort_fn);
-	sock_hold(sk);
-	w->sk = sk;
-	w->err = err;
-	queue_work(tcpinc_wq, &w->work);
-}
-
-/* --- option insertion ------------------------------------------------------ */
-
-/*
- * Appends opt (len bytes, NOP-padded in front to a 4-byte multiple) after
- * the existing TCP options of a locally generated segment at LOCAL_OUT.
- * The headers move towards the head (skb_push) so the payload, which a
- * clone may share with the retransmission queue, is never written.
- */
-static int tcpinc_skb_add_option(struct sk_buff *skb, const u8 *opt, u8 len)
-{
-	unsigned int thoff = skb_transport_offset(skb);
-	unsigned int pad = (4 - (len & 3)) & 3;
-	unsigned int grow = len + pad;
-	struct tcphdr *th = tcp_hdr(skb);
-	unsigned int hlen = th->doff * 4;
-	unsigned int tcplen;
-	u8 *p;
-
-	if (hlen + grow > 60)
-		return -ENOSPC;
-	if (skb_is_gso(skb))
-		return -EOPNOTSUPP;
-	if (skb_cow_head(skb, grow))
-		return -ENOMEM;
-
-	__skb_push(skb, grow);
-	memmove(skb->data, skb->data + grow, thoff + hlen);
-	skb_reset_network_header(skb);
-	skb_set_transport_header(skb, thoff);
-	th = tcp_hdr(skb);
-	p = (u8 *)th + hlen;
-	memset(p, TCPOPT_NOP, pad);
-	memcpy(p + pad, opt, len);
-	th->doff += grow / 4;
-	tcplen = skb->len - thoff;
-
-	if (ip_hdr(skb)->version == 4) {
-		struct iphdr *iph = ip_hdr(skb);
-
-		iph->tot_len = htons(ntohs(iph->tot_len) + grow);
-		ip_send_check(iph);
-		if (skb->ip_summed == CHECKSUM_PARTIAL) {
-			th->check = ~tcp_v4_check(tcplen, iph->saddr, iph->daddr, 0);
-		} else {
-			th->check = 0;
-			th->check = tcp_v4_check(tcplen, iph->saddr, iph->daddr,
-						 skb_checksum(skb, thoff, tcplen, 0));
-		}
-	} else {
-		struct ipv6hdr *ip6h = ipv6_hdr(skb);
-
-		ip6h->payload_len = htons(ntohs(ip6h->payload_len) + grow);
-		if (skb->ip_summed == CHECKSUM_PARTIAL) {
-			th->check = ~tcp_v6_check(tcplen, &ip6h->saddr, &ip6h->daddr, 0);
-		} else {
-			th->check = 0;
-			th->check = tcp_v6_check(tcplen, &ip6h->saddr, &ip6h->daddr,
-						 skb_checksum(skb, thoff, tcplen, 0));
-		}
-	}
-	if (skb->ip_summed == CHECKSUM_PARTIAL) {
-		skb->csum_start = skb_transport_header(skb) - skb->head;
-		skb->csum_offset = offsetof(struct tcphdr, check);
-	}
-	return 0;
 }
 
 /* Puts the core's option into skb; counts a lack of space. */
@@ -516,11 +243,11 @@ static unsigned int out_request_sock(struct sock *sk, struct sk_buff *skb)
 	if (!lsk || !(lctx = tcpinc_ctx(lsk)) || !(p = READ_ONCE(lctx->pending)))
 		return NF_ACCEPT;
 	th = tcp_hdr(skb);
-	flow_from_tx(skb, th, &f);
+	tcpinc_flow_from_tx(skb, th, &f);
 	spin_lock_bh(&p->lock);
-	e = pending_find(p, &f);
+	e = tcpinc_pending_find(p, &f);
 	if (e) {
-		action = tcpinc_core_eno_on_send(entry_eno(e), tcp_flag_byte(th), 0, 0, opt, &len);
+		action = tcpinc_core_eno_on_send(tcpinc_entry_eno(e), tcp_flag_byte(th), 0, 0, opt, &len);
 		(void)action;	/* outcomes are counted once, at accept */
 	}
 	spin_unlock_bh(&p->lock);
@@ -607,38 +334,29 @@ static void in_listener_syn(struct sock *lsk, struct sk_buff *skb, const struct 
 	struct tcpinc_flow f;
 	int discard;
 
-	if (!lctx || !(p = pending_get(lctx)))
+	if (!lctx || !(p = tcpinc_pending_get(lctx)))
 		return;
-	flow_from_rx(skb, th, &f);
+	tcpinc_flow_from_rx(skb, th, &f);
 	spin_lock_bh(&p->lock);
-	e = pending_find(p, &f);
+	e = tcpinc_pending_find(p, &f);
 	if (e) {
 		/* A retransmitted SYN: the core checks the option did not change. */
-		(void)tcpinc_core_eno_on_receive(entry_eno(e), tcp_flag_byte(th), opts, optlen,
+		(void)tcpinc_core_eno_on_receive(tcpinc_entry_eno(e), tcp_flag_byte(th), opts, optlen,
 						 payload, &discard);
 		goto out;
 	}
-	if (p->count >= READ_ONCE(tcpinc_pernet(net)->eno_pending_max)) {
-		pending_expire(p);
-		if (p->count >= READ_ONCE(tcpinc_pernet(net)->eno_pending_max)) {
-			TCPINC_INC_STATS(net, TCPINC_MIB_ENO_PENDING_FULL);
-			goto out;
-		}
-	}
-	e = kzalloc(sizeof(*e) + tcpinc_eno_size, GFP_ATOMIC);
-	if (!e)
+	e = tcpinc_pending_add(p, &f, READ_ONCE(tcpinc_pernet(net)->eno_pending_max), GFP_ATOMIC);
+	if (!e) {
+		TCPINC_INC_STATS(net, TCPINC_MIB_ENO_PENDING_FULL);
 		goto out;
-	e->flow = f;
-	e->created = jiffies;
+	}
 	spin_lock(&lctx->lock);
 	core_config(lctx, net, true, th->dest, th->source, &c);
 	spin_unlock(&lctx->lock);
-	if (tcpinc_core_eno_init(entry_eno(e), &c) != 0)
-		tcpinc_core_eno_init(entry_eno(e), &(struct tcpinc_core_eno_config){ 0 });
-	(void)tcpinc_core_eno_on_receive(entry_eno(e), tcp_flag_byte(th), opts, optlen, payload,
+	if (tcpinc_core_eno_init(tcpinc_entry_eno(e), &c) != 0)
+		tcpinc_core_eno_init(tcpinc_entry_eno(e), &(struct tcpinc_core_eno_config){ 0 });
+	(void)tcpinc_core_eno_on_receive(tcpinc_entry_eno(e), tcp_flag_byte(th), opts, optlen, payload,
 					 &discard);
-	hlist_add_head(&e->node, &p->buckets[flow_hash(&f)]);
-	p->count++;
 out:
 	spin_unlock_bh(&p->lock);
 }
@@ -657,11 +375,11 @@ static void in_request_sock(struct sock *sk, struct sk_buff *skb, const struct t
 	if (!req->rsk_listener || !(lctx = tcpinc_ctx(req->rsk_listener)) ||
 	    !(p = READ_ONCE(lctx->pending)))
 		return;
-	flow_from_rx(skb, th, &f);
+	tcpinc_flow_from_rx(skb, th, &f);
 	spin_lock_bh(&p->lock);
-	e = pending_find(p, &f);
+	e = tcpinc_pending_find(p, &f);
 	if (e)
-		(void)tcpinc_core_eno_on_receive(entry_eno(e), tcp_flag_byte(th), opts, optlen,
+		(void)tcpinc_core_eno_on_receive(tcpinc_entry_eno(e), tcp_flag_byte(th), opts, optlen,
 						 payload, &discard);
 	spin_unlock_bh(&p->lock);
 }
@@ -810,12 +528,12 @@ void tcpinc_eno_sock_clone(struct tcpinc_sock *ctx, struct tcpinc_sock *lctx,
 
 		ctx->cfg = lctx->cfg;
 		if (p) {
-			flow_from_req(req, &f);
+			tcpinc_flow_from_req(req, &f);
 			spin_lock(&p->lock);
-			e = pending_find(p, &f);
+			e = tcpinc_pending_find(p, &f);
 			if (e) {
-				memcpy(ctx->eno, entry_eno(e), tcpinc_eno_size);
-				pending_free(p, e);
+				memcpy(ctx->eno, tcpinc_entry_eno(e), tcpinc_eno_size);
+				tcpinc_pending_free(p, e);
 			}
 			spin_unlock(&p->lock);
 		}
@@ -848,20 +566,9 @@ void tcpinc_eno_sock_clone(struct tcpinc_sock *ctx, struct tcpinc_sock *lctx,
 
 void tcpinc_eno_sock_release(struct tcpinc_sock *ctx)
 {
-	struct tcpinc_pending *p = ctx->pending;
-	struct tcpinc_pending_entry *e;
-	struct hlist_node *tmp;
-	int i;
-
-	if (p) {
-		spin_lock_bh(&p->lock);
-		p->dead = true;
-		for (i = 0; i < TCPINC_PENDING_BUCKETS; i++)
-			hlist_for_each_entry_safe(e, tmp, &p->buckets[i], node)
-				pending_free(p, e);
-		spin_unlock_bh(&p->lock);
+	if (ctx->pending) {
+		tcpinc_pending_destroy(ctx->pending);
 		ctx->pending = NULL;
-		kfree_rcu(p, rcu);
 	}
 	/* The negotiation holds option bytes and flags, no secret; still wipe. */
 	memzero_explicit(ctx->eno, tcpinc_eno_size);
@@ -875,11 +582,10 @@ size_t tcpinc_eno_ctx_extra(void)
 int tcpinc_eno_init(void)
 {
 	tcpinc_eno_size = tcpinc_core_eno_size();
-	tcpinc_wq = alloc_workqueue("tcpinc", 0, 0);
-	return tcpinc_wq ? 0 : -ENOMEM;
+	return tcpinc_abort_init();
 }
 
 void tcpinc_eno_exit(void)
 {
-	destroy_workqueue(tcpinc_wq);	/* waits for queued aborts */
+	tcpinc_abort_exit();
 }
