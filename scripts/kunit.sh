@@ -37,7 +37,8 @@ if [ "${1:-}" = --vm ]; then
 	shift
 fi
 
-eval "$(bash scripts/debug-kernel.sh --env)" || die "no debug kernel (scripts/debug-kernel.sh failed)"
+dkenv=$(bash scripts/debug-kernel.sh --env) || die "no debug kernel (scripts/debug-kernel.sh failed)"
+eval "$dkenv"
 [ -r "$DK_BZIMAGE" ] || die "debug kernel image $DK_BZIMAGE missing"
 
 # copy_sources DEST - the repository's sources into DEST (objects in DEST
@@ -71,10 +72,15 @@ if [ $mode = kunit ]; then
 	# repository's Kbuild (core object list, C++ rule) is included by it.
 	cmp -s Kbuild "$src/Kbuild.tcpinc" || cp Kbuild "$src/Kbuild.tcpinc"
 	cmp -s tests/kunit/Kbuild "$src/Kbuild" || cp tests/kunit/Kbuild "$src/Kbuild"
+	# TCPINC_KUNIT_EXTRA=DIR adds DIR's suites (tests/kunit/selftest/: suites
+	# that must fail); the next run's rsync --delete removes them again.
+	if [ -n "${TCPINC_KUNIT_EXTRA:-}" ]; then
+		cp "$TCPINC_KUNIT_EXTRA"/*.c* "$src/tests/kunit/"
+	fi
 	log "building tcpinc_kunit.ko against $DK_KREL in $src"
 	kbuild "$src" "$out/kunit-build.log"
 	ko=$src/tcpinc_kunit.ko
-	nsuites=$(grep -l 'kunit_test_suite' tests/kunit/*_test.c | wc -l)
+	nsuites=$(grep -l 'kunit_test_suite' "$src"/tests/kunit/*_test.c | wc -l)
 
 	# Initramfs: busybox + the module + an init that loads it and scans.
 	rd=$out/kunit-initramfs

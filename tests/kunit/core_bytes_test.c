@@ -18,13 +18,13 @@ KT_SHIM_CASE(tcpinc_kt_wipe_clears_only_its_range)
 KT_SHIM_CASE(tcpinc_kt_compare_bytes)
 
 static struct kunit_case core_bytes_cases[] = {
-	KUNIT_CASE(tcpinc_kt_reader_reads_big_endian_case),
-	KUNIT_CASE(tcpinc_kt_reader_refuses_past_end_case),
-	KUNIT_CASE(tcpinc_kt_reader_views_stay_inside_case),
-	KUNIT_CASE(tcpinc_kt_writer_refuses_overflow_case),
-	KUNIT_CASE(tcpinc_kt_writer_fills_exactly_case),
-	KUNIT_CASE(tcpinc_kt_wipe_clears_only_its_range_case),
-	KUNIT_CASE(tcpinc_kt_compare_bytes_case),
+	KT_CASE(tcpinc_kt_reader_reads_big_endian),
+	KT_CASE(tcpinc_kt_reader_refuses_past_end),
+	KT_CASE(tcpinc_kt_reader_views_stay_inside),
+	KT_CASE(tcpinc_kt_writer_refuses_overflow),
+	KT_CASE(tcpinc_kt_writer_fills_exactly),
+	KT_CASE(tcpinc_kt_wipe_clears_only_its_range),
+	KT_CASE(tcpinc_kt_compare_bytes),
 	{}
 };
 

@@ -17,12 +17,12 @@ KT_SHIM_CASE(tcpinc_kt_eno_build_round_trip)
 KT_SHIM_CASE(tcpinc_kt_eno_scan_linux_syn)
 
 static struct kunit_case eno_option_cases[] = {
-	KUNIT_CASE(tcpinc_kt_eno_parses_rfc_examples_case),
-	KUNIT_CASE(tcpinc_kt_eno_parses_data_and_length_bytes_case),
-	KUNIT_CASE(tcpinc_kt_eno_rejects_malformed_case),
-	KUNIT_CASE(tcpinc_kt_eno_parse_stays_in_bounds_case),
-	KUNIT_CASE(tcpinc_kt_eno_build_round_trip_case),
-	KUNIT_CASE(tcpinc_kt_eno_scan_linux_syn_case),
+	KT_CASE(tcpinc_kt_eno_parses_rfc_examples),
+	KT_CASE(tcpinc_kt_eno_parses_data_and_length_bytes),
+	KT_CASE(tcpinc_kt_eno_rejects_malformed),
+	KT_CASE(tcpinc_kt_eno_parse_stays_in_bounds),
+	KT_CASE(tcpinc_kt_eno_build_round_trip),
+	KT_CASE(tcpinc_kt_eno_scan_linux_syn),
 	{}
 };
 

@@ -32,8 +32,9 @@ void tcpinc_kt_check(struct tcpinc_kt *t, int ok, const char *expr,
 void *tcpinc_kt_alloc(struct tcpinc_kt *t, __SIZE_TYPE__ n);
 
 /*
- * KT_SHIM_CASE(fn) - in a suite (.c): a KUnit case that runs the shim
- * function fn(struct tcpinc_kt *). Declares fn, too.
+ * KT_SHIM_CASE(fn) - in a suite (.c): a KUnit case function fn_case that
+ * runs the shim function fn(struct tcpinc_kt *); declares fn, too.
+ * KT_CASE(fn) - its entry in the suite's kunit_case array, named fn.
  */
 #ifndef __cplusplus
 #define KT_SHIM_CASE(fn)						\
@@ -42,6 +43,7 @@ void *tcpinc_kt_alloc(struct tcpinc_kt *t, __SIZE_TYPE__ n);
 	{								\
 		fn((struct tcpinc_kt *)test);				\
 	}
+#define KT_CASE(fn) { .run_case = fn##_case, .name = #fn }
 #endif
 
 #ifdef __cplusplus

@@ -49,6 +49,8 @@ def main():
             done = True
         if line.startswith("tcpinc-kunit: kmemleak report"):
             in_report = True
+        elif line.startswith("tcpinc-kunit: end of kmemleak report"):
+            in_report = False
         if PROBLEM.search(line) or (in_report and line.strip()):
             if not line.startswith("tcpinc-kunit: done"):
                 problems.append(line.strip())
