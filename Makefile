@@ -27,6 +27,7 @@ help:
 	@echo "make vm        VM scenarios only (SCENARIOS='a b' to pick)"
 	@echo "make kunit     KUnit suites on the debug kernel (KASAN, lockdep, kmemleak, UBSAN)"
 	@echo "make debug-vm  VM scenarios on the debug kernel + kmemleak scan (SCENARIOS='a b')"
+	@echo "make selftest-module  build/kselftest/tcpinc_selftest.ko (crypto provider + core self test, VM scenario crypto-glue)"
 
 setup:
 	bash scripts/setup.sh
@@ -63,6 +64,10 @@ kunit:
 
 debug-vm:
 	bash scripts/kunit.sh --vm $(SCENARIOS)
+
+.PHONY: selftest-module
+selftest-module:
+	bash tests/kselftest/build.sh
 
 check:
 	bash scripts/check.sh

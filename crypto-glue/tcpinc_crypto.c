@@ -37,6 +37,7 @@
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
+#include <asm/cpufeature.h>
 #include <asm/simd.h>
 #include <asm/unaligned.h>
 
@@ -648,9 +649,10 @@ static int tcpinc_p256_decompress(const u8 *pub, size_t len, u64 *x, u64 *y)
 	tcpinc_p256_add(rhs, rhs, c->a, c->p);
 	vli_mod_mult_slow(rhs, rhs, x, c->p, nd);
 	tcpinc_p256_add(rhs, rhs, c->b, c->p);
-	/* p = 3 mod 4: y = rhs^((p + 1) / 4) */
+	/* p = 3 mod 4: y = rhs^((p + 1) / 4); p + 1 < 2^256 */
 	memcpy(e, c->p, sizeof(e));
-	e[0] += 1;			/* p is odd: no carry out of digit 0 */
+	for (i = 0; i < nd && ++e[i] == 0; i++)
+		;
 	for (i = 0; i < nd; i++)
 		e[i] = (e[i] >> 2) | (i + 1 < nd ? e[i + 1] << 62 : 0);
 	memset(y, 0, nd * sizeof(u64));
@@ -967,6 +969,13 @@ int tcpinc_crypto_init(void)
 	err = tcpinc_p256_init();
 	if (err)
 		goto err_sha;
+	/*
+	 * aesni_intel is normally loaded by udev from the CPU's modalias; a
+	 * module loaded earlier (or a minimal guest) would otherwise miss it
+	 * and use the software path for the life of the pool.
+	 */
+	if (boot_cpu_has(X86_FEATURE_AES))
+		request_module("aesni_intel");
 	tcpinc_gcm_pool_init();
 	return 0;
 

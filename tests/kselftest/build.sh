@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# build.sh - `make selftest-module`: build tests/kselftest/tcpinc_selftest.ko
+# against the stock headers (scripts/kver.sh) into build/kselftest/.
+#
+# The module is built in a copy of the sources (build/kselftest/src/, kept
+# between runs so rebuilds are incremental) with tests/kselftest/Kbuild as
+# its top-level Kbuild, so the work tree's own objects (make module) are
+# never touched. Fails on any compiler, objtool or modpost warning, and when
+# tests/kselftest/selftest_vectors.h is stale against tests/vectors/.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+KVER=$(scripts/kver.sh)
+KDIR=${KDIR:-/lib/modules/$KVER/build}
+out=$top/build/kselftest
+src=$out/src
+log=$out/build.log
+JOBS=${TCPINC_JOBS:-2}
+
+die() { echo "selftest-module: $*" >&2; exit 1; }
+
+[ -d "$KDIR" ] || die "no kernel headers in $KDIR (run make setup)"
+/usr/bin/python3 tests/kselftest/gen_selftest_vectors.py | cmp -s - tests/kselftest/selftest_vectors.h ||
+	die "tests/kselftest/selftest_vectors.h is stale: rerun tests/kselftest/gen_selftest_vectors.py"
+
+mkdir -p "$src"
+rsync -a --delete \
+	--exclude=/.git/ --exclude=/build/ --exclude=/Kbuild.tcpinc \
+	--exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' --exclude='*.mod' \
+	--exclude='*.mod.c' --exclude='*.d' --exclude=modules.order \
+	--exclude=Module.symvers --exclude=__pycache__/ --exclude=.tmp_versions/ \
+	"$top/" "$src/"
+cmp -s Kbuild "$src/Kbuild.tcpinc" || cp Kbuild "$src/Kbuild.tcpinc"
+cmp -s tests/kselftest/Kbuild "$src/Kbuild" || cp tests/kselftest/Kbuild "$src/Kbuild"
+
+if ! nice -n 10 make -C "$KDIR" M="$src" -j"$JOBS" modules >"$log" 2>&1; then
+	grep -E 'error|Error' "$log" | head -20 >&2
+	die "build failed (see $log)"
+fi
+if grep -E 'warning:|objtool' "$log" >&2; then
+	die "build has warnings (see $log)"
+fi
+cp "$src/tcpinc_selftest.ko" "$out/tcpinc_selftest.ko"
+echo "selftest-module: $out/tcpinc_selftest.ko (depends: $(modinfo -F depends "$out/tcpinc_selftest.ko"))"
