@@ -10,6 +10,9 @@ assert on exact values; errors are reported as errno names, never swallowed.
           connect, send, read the echo, report
   sockopt --addr A --port P
           check the TCP_ULP error semantics against a listening peer
+  eno-sockopt --addr A --port P --plain-port Q
+          check the TCP_ENO_* error semantics: P has a ULP listener, Q a
+          plain one
 """
 import argparse
 import errno
@@ -111,6 +114,8 @@ def cmd_serve(args):
         set_ulp(srv)
         configure_eno(srv, args)
     srv.bind((args.addr, args.port))
+    if args.fastopen:
+        srv.setsockopt(SOL_TCP, 23, args.fastopen)  # TCP_FASTOPEN
     srv.listen(8)
     srv.settimeout(args.timeout)
     if args.ready:
@@ -147,16 +152,24 @@ def cmd_connect(args):
     if args.bind_port:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((args.bind_addr or "", args.bind_port))
+    msg = args.message.encode()
     try:
-        sock.connect((args.addr, args.port))
+        if args.fastopen:
+            # Python implements timeouts with a non-blocking socket, which
+            # makes a Fast Open sendto return EINPROGRESS: block for it.
+            sock.settimeout(None)
+            sock.sendto(msg, socket.MSG_FASTOPEN, (args.addr, args.port))
+            sock.settimeout(args.timeout)
+        else:
+            sock.connect((args.addr, args.port))
     except OSError as exc:
         emit({"connect_error": errname(exc)})
         return
     report = {"ulp": get_ulp(sock)}
     if args.ulp:
         report["eno"] = eno_info(sock)
-    msg = args.message.encode()
-    sock.sendall(msg)
+    if not args.fastopen:
+        sock.sendall(msg)
     sock.shutdown(socket.SHUT_WR)
     echo = b""
     while True:
@@ -192,16 +205,72 @@ def cmd_sockopt(args):
     emit(report)
 
 
+def cmd_eno_sockopt(args):
+    """TCP_ENO_* semantics (draft-ietf-tcpinc-api-06 section 4 and ours)."""
+    fam = family_of(args.addr)
+    r = {}
+
+    def setint(sock, opt, val):
+        return try_errno(lambda: sock.setsockopt(SOL_TCP, opt, val))
+
+    def getint(sock, opt):
+        try:
+            return int.from_bytes(sock.getsockopt(SOL_TCP, opt, 4), "little", signed=True)
+        except OSError as exc:
+            return errname(exc)
+
+    plain = socket.socket(fam, socket.SOCK_STREAM)
+    r["plain_get_role"] = getint(plain, TCP_ENO_ROLE)
+    r["plain_set_enabled"] = setint(plain, TCP_ENO_ENABLED, 1)
+    plain.close()
+
+    s = socket.socket(fam, socket.SOCK_STREAM)
+    s.settimeout(args.timeout)
+    set_ulp(s)
+    r["teps_bad_id"] = try_errno(lambda: s.setsockopt(SOL_TCP, TCP_ENO_TEPS, b"\x99"))
+    r["teps_unsupported"] = try_errno(lambda: s.setsockopt(SOL_TCP, TCP_ENO_TEPS, b"\x22"))
+    r["teps_duplicate"] = try_errno(lambda: s.setsockopt(SOL_TCP, TCP_ENO_TEPS, b"\x23\x23"))
+    r["teps_too_long"] = try_errno(lambda: s.setsockopt(SOL_TCP, TCP_ENO_TEPS, b"\x21" * 9))
+    r["teps_ok"] = try_errno(lambda: s.setsockopt(SOL_TCP, TCP_ENO_TEPS, b"\x21\x23"))
+    r["teps_read"] = s.getsockopt(SOL_TCP, TCP_ENO_TEPS, 16).hex()
+    r["gopt_32"] = setint(s, TCP_ENO_SELF_GOPT, 32)
+    r["enabled_2"] = setint(s, TCP_ENO_ENABLED, 2)
+    r["set_readonly_role"] = setint(s, TCP_ENO_ROLE, 1)
+    r["negtep_before_connect"] = getint(s, TCP_ENO_NEGTEP)
+    r["transcript_before_connect"] = try_errno(lambda: s.getsockopt(SOL_TCP, TCP_ENO_TRANSCRIPT, 80))
+    s.connect((args.addr, args.port))
+    r["teps_after_connect"] = try_errno(lambda: s.setsockopt(SOL_TCP, TCP_ENO_TEPS, b"\x23"))
+    r["enabled_after_connect"] = setint(s, TCP_ENO_ENABLED, 0)
+    r["gopt_after_connect"] = setint(s, TCP_ENO_SELF_GOPT, 1)
+    r["aa_after_connect"] = setint(s, TCP_ENO_AA_MANDATORY, 1)
+    r["tep_mandatory_after_connect_on_encrypted"] = setint(s, TCP_ENO_TEP_MANDATORY, 1)
+    r["negtep_after_connect"] = getint(s, TCP_ENO_NEGTEP)
+    s.close()
+
+    # An established connection whose ENO failed: TEP_MANDATORY aborts it.
+    s = socket.socket(fam, socket.SOCK_STREAM)
+    s.settimeout(args.timeout)
+    set_ulp(s)
+    s.connect((args.addr, args.plain_port))
+    r["negtep_fallback"] = getint(s, TCP_ENO_NEGTEP)
+    r["tep_mandatory_on_plain"] = setint(s, TCP_ENO_TEP_MANDATORY, 1)
+    r["recv_after_mandatory"] = try_errno(lambda: s.recv(1))
+    s.close()
+    emit(r)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
-    for name in ("serve", "connect", "sockopt"):
+    for name in ("serve", "connect", "sockopt", "eno-sockopt"):
         p = sub.add_parser(name)
         p.add_argument("--addr", required=True)
         p.add_argument("--port", type=int, required=True)
         p.add_argument("--timeout", type=float, default=20.0)
-        if name != "sockopt":
+        if name == "eno-sockopt":
+            p.add_argument("--plain-port", type=int, required=True)
+        if name not in ("sockopt", "eno-sockopt"):
             p.add_argument("--ulp", action="store_true")
             p.add_argument("--hold", type=float, default=0.0)
             p.add_argument("--eno-enabled", type=int)
@@ -210,15 +279,20 @@ def main():
             p.add_argument("--eno-aa-mandatory", action="store_true")
             p.add_argument("--eno-tep-mandatory", action="store_true")
         if name == "serve":
+            p.add_argument("--fastopen", type=int, default=0,
+                           help="TCP_FASTOPEN queue length on the listener")
             p.add_argument("--ready")
             p.add_argument("--keep-listener", action="store_true")
         if name == "connect":
+            p.add_argument("--fastopen", action="store_true",
+                           help="send the message with MSG_FASTOPEN (data in the SYN)")
             p.add_argument("--message", default="hello over tcpinc")
             p.add_argument("--bind-addr")
             p.add_argument("--bind-port", type=int, default=0)
     args = ap.parse_args()
     try:
-        {"serve": cmd_serve, "connect": cmd_connect, "sockopt": cmd_sockopt}[args.cmd](args)
+        {"serve": cmd_serve, "connect": cmd_connect, "sockopt": cmd_sockopt,
+         "eno-sockopt": cmd_eno_sockopt}[args.cmd](args)
     except OSError as exc:
         emit({"error": errname(exc) if exc.errno else str(exc)})
         return 1

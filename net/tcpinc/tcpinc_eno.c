@@ -188,12 +188,33 @@ static unsigned int out_full_sock(struct sock *sk, struct sk_buff *skb)
 			goto out;
 		}
 		core_config(ctx, net, false, th->source, th->dest, &c);
-		if (tcpinc_core_eno_init(ctx->eno, &c) != 0 || !c.enabled) {
-			if (c.enabled)
-				net_warn_ratelimited("tcpinc: ENO configuration rejected by the core; connection stays plain TCP\n");
-			tcpinc_core_eno_init(ctx->eno, &(struct tcpinc_core_eno_config){ 0 });
+		if (tcpinc_core_eno_init(ctx->eno, &c) != 0) {
+			/*
+			 * The options were checked one by one when set; what is
+			 * left is a combination such as mandatory encryption
+			 * with ENO off, which no connection can satisfy.
+			 */
+			bool mandatory = c.tep_mandatory;
+
+			net_info_ratelimited("tcpinc: ENO settings cannot be satisfied (e.g. TCP_ENO_TEP_MANDATORY with ENO off): %s\n",
+					     mandatory ? "aborting (ECONNABORTED)" : "plain TCP");
+			memset(&c, 0, sizeof(c));
+			(void)tcpinc_core_eno_init(ctx->eno, &c);
+			if (mandatory) {
+				count_outcome(net, ctx, TCPINC_CORE_ENO_ABORT);
+				ctx->quiet = 1;
+				tcpinc_abort_async(sk, ECONNABORTED);
+				verdict = NF_DROP;
+				goto out;
+			}
 		}
 		ctx->phase = TCPINC_ENO_NEGOTIATING;
+		if (tcpinc_core_eno_state(ctx->eno) == TCPINC_CORE_ENO_DISABLED) {
+			/* Off by configuration (or no TEP): nothing to send, ever. */
+			count_outcome(net, ctx, TCPINC_CORE_ENO_FALLBACK);
+			ctx->quiet = 1;
+			goto out;
+		}
 	}
 	if (!(flags & TCPHDR_SYN) && !ctx->told_non_syn && peer_sent_non_syn(sk, ctx)) {
 		ctx->told_non_syn = 1;
@@ -353,8 +374,10 @@ static void in_listener_syn(struct sock *lsk, struct sk_buff *skb, const struct 
 	spin_lock(&lctx->lock);
 	core_config(lctx, net, true, th->dest, th->source, &c);
 	spin_unlock(&lctx->lock);
-	if (tcpinc_core_eno_init(tcpinc_entry_eno(e), &c) != 0)
-		tcpinc_core_eno_init(tcpinc_entry_eno(e), &(struct tcpinc_core_eno_config){ 0 });
+	if (tcpinc_core_eno_init(tcpinc_entry_eno(e), &c) != 0) {
+		memset(&c, 0, sizeof(c));	/* disabled: the SYN-ACK carries no ENO */
+		(void)tcpinc_core_eno_init(tcpinc_entry_eno(e), &c);
+	}
 	(void)tcpinc_core_eno_on_receive(tcpinc_entry_eno(e), tcp_flag_byte(th), opts, optlen, payload,
 					 &discard);
 out:

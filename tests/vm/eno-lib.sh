@@ -32,7 +32,9 @@ run_conn() {
 		if [ $side = s ]; then sargs+=("$a"); else cargs+=("$a"); fi
 	done
 	rm -f "$TCPINC_OUT/$tag.ready"
-	in_ns h2 $SOCK serve --addr "$addr" --port "$port" --ready "$TCPINC_OUT/$tag.ready" \
+	# RUN_SERVER_ADDR: the server binds another address than the client
+	# connects to (e.g. :: for a v4-mapped client).
+	in_ns h2 $SOCK serve --addr "${RUN_SERVER_ADDR:-$addr}" --port "$port" --ready "$TCPINC_OUT/$tag.ready" \
 		--timeout 15 "${sargs[@]}" >"$TCPINC_OUT/$tag.server" 2>&1 &
 	local spid=$!
 	wait_for 15 test -e "$TCPINC_OUT/$tag.ready" || fail "$tag: server did not start: $(cat "$TCPINC_OUT/$tag.server")"

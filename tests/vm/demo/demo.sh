@@ -3,13 +3,15 @@
 # timeout: 120
 # needs: module
 #
-# `make demo`: two hosts talk through the tcpcrypt ULP.
+# `make demo`: two hosts talk through the tcpcrypt ULP and negotiate TCP-ENO.
 #   h1 192.0.2.1 (client)  ====  h2 192.0.2.2 (server, port 7000)
-# Prints the conversation, a capture of the wire and the module's counters.
+# Prints the conversation, what each end negotiated, a capture of the wire
+# and the module's counters.
 set -euo pipefail
 . "$TCPINC_TOP/tests/vm/lib.sh"
 SOCK="/usr/bin/python3 $TCPINC_TOP/tools/tcpinc_sock.py"
 json_get() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
+eno_get() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["eno"][sys.argv[2]])' "$1" "$2"; }
 
 say() { printf '\n== %s\n' "$*"; }
 
@@ -37,14 +39,19 @@ say "client (h1): setsockopt(TCP_ULP, \"tcpcrypt\") before connect()"
 echo "  socket ULP:     $(json_get "$TCPINC_OUT/demo.client" ulp)"
 echo "  sent:           hello from h1"
 echo "  echo received:  $(json_get "$TCPINC_OUT/demo.client" echo)"
+echo "  TCP-ENO:        role $(eno_get "$TCPINC_OUT/demo.client" role) (0 = A), negotiated TEP $(eno_get "$TCPINC_OUT/demo.client" negtep) (35 = 0x23 tcpcrypt X25519)"
+echo "  transcript:     $(eno_get "$TCPINC_OUT/demo.client" transcript)"
+echo "  session ID:     $(eno_get "$TCPINC_OUT/demo.client" sessid) (tcpcrypt's key exchange is not in the kernel yet)"
 say "server (h2): setsockopt(TCP_ULP, \"tcpcrypt\") before listen()"
 echo "  accepted socket ULP (inherited): $(json_get "$TCPINC_OUT/demo.server" accepted_ulp)"
 echo "  received:       $(json_get "$TCPINC_OUT/demo.server" received)"
+echo "  TCP-ENO:        role $(eno_get "$TCPINC_OUT/demo.server" role) (1 = B), negotiated TEP $(eno_get "$TCPINC_OUT/demo.server" negtep)"
+echo "  transcript:     $(eno_get "$TCPINC_OUT/demo.server" transcript)"
 
 sleep 1
 kill $tpid 2>/dev/null || true
 wait $tpid 2>/dev/null || true
-say "the wire, captured in h1 (ENO option kind 69 shows as unknown-69 once negotiation lands)"
+say "the wire, captured in h1: ENO (option kind 69, tcpdump's unknown-69) on SYN, SYN-ACK and A's ACKs"
 tcpdump -nn -r "$cap" 2>/dev/null | head -20
 
 say "/proc/net/tcpinc_stat in h1 and h2"

@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# timeout: 240
+# timeout: 300
 # needs: module
 #
-# Every fallback RFC 8547 names between two directly connected hosts, and
+# Every fallback RFC 8547 names between two directly connected hosts, the
+# Fast Open exclusion, and
 # the mandatory encryption abort:
 #   h1 192.0.2.1 (client, A)  ====  h2 192.0.2.2 (server, B)
 # Each case: the bytes still flow (plain TCP), the read options say EINVAL
@@ -102,3 +103,20 @@ fallback off 7409 --ulp -- --ulp --eno-enabled 0 --message off
 capture_stop
 segs "$TCPINC_OUT/off.pcap" 7409 >"$TCPINC_OUT/off.segs"
 expect_eq "off: SYN has no ENO" "" "$(eno_of "$TCPINC_OUT/off.segs" 0)"
+
+# 9. TCP Fast Open (RFC 8547 4.7): a SYN with a Fast Open cookie and data
+#    never carries ENO; the cookie request (empty TFO option) may.
+in_ns h2 sysctl -qw net.ipv4.tcp_fastopen=3
+in_ns h1 sysctl -qw net.ipv4.tcp_fastopen=1
+fallback tfo-cookie 7410 --ulp --fastopen 8 -- --ulp --fastopen --message tfo-cookie
+o1=$(stat_of TcpincEnoFallbackOther h1)
+capture_start h1 eth0 7410 "$TCPINC_OUT/tfo.pcap"
+fallback tfo-data 7410 --ulp --fastopen 8 -- --ulp --fastopen --message tfo-data
+capture_stop
+$PCAP "$TCPINC_OUT/tfo.pcap" --port 7410 >"$TCPINC_OUT/tfo.segs"
+head -2 "$TCPINC_OUT/tfo.segs"
+expect_eq "tfo: SYN flags" S "$(flags_of "$TCPINC_OUT/tfo.segs" 0)"
+expect_eq "tfo: SYN carries data" 8 "$(sed -n 1p "$TCPINC_OUT/tfo.segs" | /usr/bin/python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["payload_len"])')"
+expect_eq "tfo: SYN with cookie and data has no ENO" "" "$(eno_of "$TCPINC_OUT/tfo.segs" 0)"
+expect_eq "tfo: counted as a fallback (conflicting SYN)" $((o1 + 1)) "$(stat_of TcpincEnoFallbackOther h1)"
+failed_eno tfo-data.client
