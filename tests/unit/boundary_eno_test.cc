@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+// The ENO section of the extern "C" boundary, driven exactly as the kernel
+// glue drives it: option bytes out of on_send, option areas into
+// on_receive, results through the C structs.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <vector>
+
+#include "tcpinc/core_api.h"
+
+namespace {
+
+constexpr tcpinc_u8 kSyn = 0x02, kAck = 0x10;
+
+struct Eno {
+  std::vector<unsigned char> mem = std::vector<unsigned char>(tcpinc_core_eno_size() + 8);
+  tcpinc_core_eno* get() { return reinterpret_cast<tcpinc_core_eno*>(mem.data()); }
+};
+
+tcpinc_core_eno_config Config(bool passive, std::vector<tcpinc_u8> teps) {
+  tcpinc_core_eno_config c;
+  std::memset(&c, 0, sizeof c);
+  c.enabled = 1;
+  c.passive = passive ? 1 : 0;
+  c.tep_count = static_cast<tcpinc_u8>(teps.size());
+  for (size_t i = 0; i < teps.size(); i++) c.teps[i] = teps[i];
+  return c;
+}
+
+std::vector<tcpinc_u8> Send(tcpinc_core_eno* e, tcpinc_u8 flags, int* action) {
+  tcpinc_u8 opt[TCPINC_CORE_ENO_MAX_OPTION];
+  tcpinc_u8 len = 0xff;
+  *action = tcpinc_core_eno_on_send(e, flags, 0, 0, opt, &len);
+  return std::vector<tcpinc_u8>(opt, opt + len);
+}
+
+// A TCP option area as Linux sends it on a SYN: MSS, SACK-permitted,
+// timestamps, NOP, window scale, then the ENO option.
+std::vector<tcpinc_u8> OptionArea(const std::vector<tcpinc_u8>& eno) {
+  std::vector<tcpinc_u8> a = {2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7};
+  a.insert(a.end(), eno.begin(), eno.end());
+  return a;
+}
+
+int Receive(tcpinc_core_eno* e, tcpinc_u8 flags, const std::vector<tcpinc_u8>& area) {
+  int discard = -1;
+  int action = tcpinc_core_eno_on_receive(e, flags, area.data(), area.size(), 0, &discard);
+  EXPECT_EQ(discard, 0);
+  return action;
+}
+
+TEST(BoundaryEno, FullHandshakeThroughTheCApi) {
+  Eno a, b;
+  auto ca = Config(false, {0x21, 0x23});
+  auto cb = Config(true, {0x21, 0x23});
+  ASSERT_EQ(tcpinc_core_eno_init(a.get(), &ca), 0);
+  ASSERT_EQ(tcpinc_core_eno_init(b.get(), &cb), 0);
+
+  int act = -1;
+  auto syn = Send(a.get(), kSyn, &act);
+  EXPECT_EQ(syn, (std::vector<tcpinc_u8>{0x45, 0x04, 0x21, 0x23}));
+  EXPECT_EQ(act, TCPINC_CORE_ENO_NONE);
+  EXPECT_EQ(Receive(b.get(), kSyn, OptionArea(syn)), TCPINC_CORE_ENO_NONE);
+
+  auto synack = Send(b.get(), kSyn | kAck, &act);
+  EXPECT_EQ(synack, (std::vector<tcpinc_u8>{0x45, 0x04, 0x01, 0x23}));
+  EXPECT_EQ(Receive(a.get(), kSyn | kAck, OptionArea(synack)), TCPINC_CORE_ENO_NONE);
+
+  auto ack = Send(a.get(), kAck, &act);
+  EXPECT_EQ(ack, (std::vector<tcpinc_u8>{0x45, 0x02}));
+  EXPECT_EQ(act, TCPINC_CORE_ENO_ENABLE);
+  EXPECT_EQ(tcpinc_core_eno_state(a.get()), TCPINC_CORE_ENO_ENABLED);
+  std::vector<tcpinc_u8> area = {1, 1, 8, 10, 0, 0, 0, 2, 0, 0, 0, 1, 1, 1, 0x45, 0x02};
+  EXPECT_EQ(Receive(b.get(), kAck, area), TCPINC_CORE_ENO_ENABLE);
+
+  tcpinc_core_eno_result ra, rb;
+  ASSERT_EQ(tcpinc_core_eno_get_result(a.get(), &ra), 0);
+  ASSERT_EQ(tcpinc_core_eno_get_result(b.get(), &rb), 0);
+  EXPECT_EQ(ra.role, 0);
+  EXPECT_EQ(rb.role, 1);
+  EXPECT_EQ(ra.tep_byte, 0x23);
+  EXPECT_EQ(rb.tep_byte, 0x23);
+  EXPECT_EQ(ra.peer_gopt, 0x01);
+  EXPECT_EQ(rb.peer_gopt, 0x00);
+  const std::vector<tcpinc_u8> transcript = {0x45, 0x04, 0x21, 0x23, 0x45, 0x04, 0x01, 0x23};
+  EXPECT_EQ(std::vector<tcpinc_u8>(ra.transcript, ra.transcript + ra.transcript_len), transcript);
+  EXPECT_EQ(std::vector<tcpinc_u8>(rb.transcript, rb.transcript + rb.transcript_len), transcript);
+  tcpinc_u8 g = 0xff;
+  EXPECT_EQ(tcpinc_core_eno_peer_gopt(b.get(), &g), 0);
+  EXPECT_EQ(g, 0x00);
+}
+
+TEST(BoundaryEno, NoResultBeforeEnableAndFallbackReason) {
+  Eno a;
+  auto ca = Config(false, {0x23});
+  ASSERT_EQ(tcpinc_core_eno_init(a.get(), &ca), 0);
+  tcpinc_core_eno_result r;
+  EXPECT_EQ(tcpinc_core_eno_get_result(a.get(), &r), -1);
+  tcpinc_u8 g;
+  EXPECT_EQ(tcpinc_core_eno_peer_gopt(a.get(), &g), -1);
+  int act;
+  Send(a.get(), kSyn, &act);
+  // The SYN-ACK of a host without ENO: only MSS.
+  EXPECT_EQ(Receive(a.get(), kSyn | kAck, {2, 4, 0x05, 0xb4}), TCPINC_CORE_ENO_FALLBACK);
+  EXPECT_EQ(tcpinc_core_eno_state(a.get()), TCPINC_CORE_ENO_DISABLED);
+  EXPECT_EQ(tcpinc_core_eno_reason(a.get()), TCPINC_CORE_ENO_R_MISSING_ENO);
+  EXPECT_EQ(tcpinc_core_eno_get_result(a.get(), &r), -1);
+}
+
+TEST(BoundaryEno, ConfigurationChecks) {
+  Eno a;
+  EXPECT_EQ(tcpinc_core_eno_tep_supported(0x23), 1);
+  EXPECT_EQ(tcpinc_core_eno_tep_supported(0x21), 1);
+  EXPECT_EQ(tcpinc_core_eno_tep_supported(0x22), 0);  // no P-521 in the kernel
+  EXPECT_EQ(tcpinc_core_eno_tep_supported(0x24), 0);  // no X448 either
+  auto bad = Config(false, {0x22});
+  EXPECT_NE(tcpinc_core_eno_init(a.get(), &bad), 0);
+  auto off = Config(false, {0x23});
+  off.enabled = 0;
+  ASSERT_EQ(tcpinc_core_eno_init(a.get(), &off), 0);
+  EXPECT_EQ(tcpinc_core_eno_state(a.get()), TCPINC_CORE_ENO_DISABLED);
+  EXPECT_EQ(tcpinc_core_eno_reason(a.get()), TCPINC_CORE_ENO_R_CONFIG_DISABLED);
+  auto too_many = Config(false, {0x23});
+  too_many.tep_count = TCPINC_CORE_ENO_MAX_TEPS + 1;
+  EXPECT_NE(tcpinc_core_eno_init(a.get(), &too_many), 0);
+}
+
+TEST(BoundaryEno, OptionScan) {
+  tcpinc_core_opt_scan s;
+  std::vector<tcpinc_u8> two_eno = {0x45, 0x02, 1, 1, 0x45, 0x02};
+  tcpinc_core_scan_tcp_options(two_eno.data(), two_eno.size(), &s);
+  EXPECT_EQ(s.eno_count, 2);
+  EXPECT_EQ(s.tfo_nonempty, 0);
+  std::vector<tcpinc_u8> tfo_cookie = {34, 10, 1, 2, 3, 4, 5, 6, 7, 8};
+  tcpinc_core_scan_tcp_options(tfo_cookie.data(), tfo_cookie.size(), &s);
+  EXPECT_EQ(s.tfo_nonempty, 1);
+  std::vector<tcpinc_u8> tfo_request = {34, 2};
+  tcpinc_core_scan_tcp_options(tfo_request.data(), tfo_request.size(), &s);
+  EXPECT_EQ(s.tfo_nonempty, 0);
+  std::vector<tcpinc_u8> broken = {0x45, 0x09, 0x21};
+  tcpinc_core_scan_tcp_options(broken.data(), broken.size(), &s);
+  EXPECT_EQ(s.malformed, 1);
+}
+
+}  // namespace
