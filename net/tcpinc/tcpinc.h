@@ -129,7 +129,8 @@ struct tcpinc_sock {
 	spinlock_t lock;
 	struct tcpinc_eno_cfg cfg;
 	u8 phase;			/* enum tcpinc_eno_phase; READ_ONCE outside lock */
-	u8 quiet;			/* nothing left for the output hook to add */
+	u8 quiet;			/* nothing left for the output hook to add;
+					 * WRITE_ONCE under lock, READ_ONCE without */
 	u8 told_non_syn;		/* core told that a non-SYN segment arrived */
 	u8 reason;			/* enum tcpinc_core_eno_reason when DISABLED */
 	u32 syn_segs_in;		/* SYN segments the input hook saw for us */

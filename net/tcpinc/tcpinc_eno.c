@@ -126,7 +126,12 @@ static void core_config(const struct tcpinc_sock *ctx, struct net *net, bool pas
 	}
 }
 
-/* Puts the core's option into skb; counts a lack of space. */
+/*
+ * Puts the core's option into skb; counts a lack of space. The core is not
+ * told: a SYN or SYN-ACK that leaves without ENO makes the peer fall back,
+ * which brings this end down too (its peer's next segment lacks ENO), and
+ * A's first ACK (45 02 after at most 12 bytes of timestamps) always fits.
+ */
 static void emit_option(struct net *net, struct sk_buff *skb, const u8 *opt, u8 len)
 {
 	int err;
@@ -184,7 +189,7 @@ static unsigned int out_full_sock(struct sock *sk, struct sk_buff *skb)
 	if (ctx->phase == TCPINC_ENO_UNSTARTED) {
 		if (!(flags & TCPHDR_SYN)) {
 			/* Connected before we saw a SYN: nothing to negotiate. */
-			ctx->quiet = 1;
+			WRITE_ONCE(ctx->quiet, 1);
 			goto out;
 		}
 		core_config(ctx, net, false, th->source, th->dest, &c);
@@ -202,7 +207,7 @@ static unsigned int out_full_sock(struct sock *sk, struct sk_buff *skb)
 			(void)tcpinc_core_eno_init(ctx->eno, &c);
 			if (mandatory) {
 				count_outcome(net, ctx, TCPINC_CORE_ENO_ABORT);
-				ctx->quiet = 1;
+				WRITE_ONCE(ctx->quiet, 1);
 				tcpinc_abort_async(sk, ECONNABORTED);
 				verdict = NF_DROP;
 				goto out;
@@ -212,7 +217,7 @@ static unsigned int out_full_sock(struct sock *sk, struct sk_buff *skb)
 		if (tcpinc_core_eno_state(ctx->eno) == TCPINC_CORE_ENO_DISABLED) {
 			/* Off by configuration (or no TEP): nothing to send, ever. */
 			count_outcome(net, ctx, TCPINC_CORE_ENO_FALLBACK);
-			ctx->quiet = 1;
+			WRITE_ONCE(ctx->quiet, 1);
 			goto out;
 		}
 	}
@@ -233,11 +238,11 @@ static unsigned int out_full_sock(struct sock *sk, struct sk_buff *skb)
 	switch (tcpinc_core_eno_state(ctx->eno)) {
 	case TCPINC_CORE_ENO_DISABLED:
 	case TCPINC_CORE_ENO_ABORTED:
-		ctx->quiet = 1;
+		WRITE_ONCE(ctx->quiet, 1);
 		break;
 	case TCPINC_CORE_ENO_ENABLED:
 		if (ctx->told_non_syn && !len)
-			ctx->quiet = 1;
+			WRITE_ONCE(ctx->quiet, 1);
 		break;
 	}
 out:
@@ -337,7 +342,7 @@ static unsigned int in_full_sock(struct sock *sk, const struct tcphdr *th, const
 			verdict = NF_DROP;
 		}
 		if (tcpinc_core_eno_state(ctx->eno) == TCPINC_CORE_ENO_DISABLED)
-			ctx->quiet = 1;
+			WRITE_ONCE(ctx->quiet, 1);
 	}
 	spin_unlock_bh(&ctx->lock);
 	return verdict;
@@ -545,7 +550,7 @@ void tcpinc_eno_sock_clone(struct tcpinc_sock *ctx, struct tcpinc_sock *lctx,
 	int action, discard;
 
 	tcpinc_eno_sock_init(ctx, newsk);
-	ctx->quiet = 1;			/* B never adds ENO after its SYN-ACK */
+	WRITE_ONCE(ctx->quiet, 1);			/* B never adds ENO after its SYN-ACK */
 	if (lctx) {
 		struct tcpinc_pending *p = READ_ONCE(lctx->pending);
 
