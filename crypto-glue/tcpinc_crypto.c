@@ -673,18 +673,29 @@ static int tcpinc_p256_decompress(const u8 *pub, size_t len, u64 *x, u64 *y)
 	return ecc_is_pubkey_valid_partial(c, &pt);
 }
 
-/* Process context, tcpinc_p256.lock held: install priv as the KPP secret. */
+/*
+ * Process context, tcpinc_p256.lock held: install priv as the KPP secret.
+ * The packed format is include/crypto/kpp.h's struct kpp_secret header,
+ * the key size, the key (what crypto_ecdh_encode_key() writes). It is
+ * written here so that tcpinc.ko does not link against ecdh_generic: that
+ * module is then loaded on demand by crypto_alloc_kpp() instead of as a
+ * hard dependency at insmod (its load-time self test needs the stdrng
+ * modules, which a minimal system may not be able to autoload).
+ */
 static int tcpinc_p256_set_secret(const u8 *priv)
 {
-	u8 packed[64];
-	struct ecdh p = { .key = (char *)priv, .key_size = TCPINC_P256_BYTES };
-	unsigned int len = crypto_ecdh_key_len(&p);
+	struct kpp_secret hdr = {
+		.type = CRYPTO_KPP_SECRET_TYPE_ECDH,
+		.len = sizeof(hdr) + sizeof(unsigned short) + TCPINC_P256_BYTES,
+	};
+	unsigned short key_size = TCPINC_P256_BYTES;
+	u8 packed[sizeof(hdr) + sizeof(key_size) + TCPINC_P256_BYTES];
 	int err;
 
-	if (len > sizeof(packed))
-		return -EINVAL;
-	err = crypto_ecdh_encode_key(packed, len, &p) ?:
-	      crypto_kpp_set_secret(tcpinc_p256.tfm, packed, len);
+	memcpy(packed, &hdr, sizeof(hdr));
+	memcpy(packed + sizeof(hdr), &key_size, sizeof(key_size));
+	memcpy(packed + sizeof(hdr) + sizeof(key_size), priv, TCPINC_P256_BYTES);
+	err = crypto_kpp_set_secret(tcpinc_p256.tfm, packed, sizeof(packed));
 	memzero_explicit(packed, sizeof(packed));
 	return err;
 }
@@ -889,6 +900,11 @@ static int tcpinc_p256_init(void)
 	struct tcpinc_p256 *p = &tcpinc_p256;
 
 	mutex_init(&p->lock);
+	/*
+	 * In 6.1 ecdh_generic's only module alias is "crypto-ecdh": the
+	 * lookup of "ecdh-nist-p256" alone would not autoload it.
+	 */
+	request_module("crypto-ecdh");
 	p->tfm = crypto_alloc_kpp("ecdh-nist-p256", 0, CRYPTO_ALG_ASYNC);
 	if (IS_ERR(p->tfm)) {
 		pr_warn("tcpinc: no synchronous ecdh-nist-p256 (%ld): TEP 0x21 unavailable\n",

@@ -11,6 +11,7 @@
 
 #include "tcpinc.h"
 #include "tcpinc/core_api.h"
+#include "../../crypto-glue/tcpinc_crypto.h"
 
 static int __init tcpinc_init(void)
 {
@@ -31,9 +32,12 @@ static int __init tcpinc_init(void)
 	err = tcpinc_pernet_register();
 	if (err)
 		goto err_sockopt;
-	err = tcpinc_notifiers_register();
+	err = tcpinc_crypto_init();
 	if (err)
 		goto err_pernet;
+	err = tcpinc_notifiers_register();
+	if (err)
+		goto err_crypto;
 	err = tcpinc_ulp_register();
 	if (err)
 		goto err_notifiers;
@@ -44,6 +48,8 @@ static int __init tcpinc_init(void)
 
 err_notifiers:
 	tcpinc_notifiers_unregister();
+err_crypto:
+	tcpinc_crypto_exit();
 err_pernet:
 	tcpinc_pernet_unregister();
 err_sockopt:
@@ -57,6 +63,7 @@ static void __exit tcpinc_exit(void)
 {
 	tcpinc_ulp_unregister();
 	tcpinc_notifiers_unregister();
+	tcpinc_crypto_exit();
 	tcpinc_pernet_unregister();
 	tcpinc_sockopt_exit();
 	tcpinc_eno_exit();
