@@ -3,7 +3,8 @@
 # check.sh - `make check`: every test tier, one summary line at the end.
 #
 #   setup -> module build + object gate -> gate self-test -> modinfo ->
-#   userspace unit tests (ASan/UBSan) -> VM scenarios (stock kernel, QEMU)
+#   self-test module build -> userspace unit tests (ASan/UBSan) ->
+#   VM scenarios (stock kernel, QEMU)
 #
 # Each tier's output goes to build/check/<tier>.log; a tier that cannot run
 # (e.g. the module does not build) counts its tests as failed, never as
@@ -30,7 +31,7 @@ if ! bash scripts/setup.sh >"$logs/setup.log" 2>&1; then
 fi
 
 note "module build and object gate"
-if make -s all >"$logs/module.log" 2>&1 && ! grep -qiE 'warning:|objtool' "$logs/module.log"; then
+if make -s -j"$(nproc)" all >"$logs/module.log" 2>&1 && ! grep -qiE 'warning:|objtool' "$logs/module.log"; then
 	pass "module-build-and-gate"
 	module_ok=1
 else
@@ -60,8 +61,16 @@ else
 	failt "modinfo (no module)"
 fi
 
+note "in-kernel self-test module (crypto glue)"
+if [ $module_ok = 1 ] && make -s selftest-module >"$logs/selftest-module.log" 2>&1; then
+	pass "selftest-module-build"
+else
+	tail -20 "$logs/selftest-module.log"
+	failt "selftest-module-build (see $logs/selftest-module.log)"
+fi
+
 note "userspace unit tests"
-make -s -C tests/unit build >"$logs/unit-build.log" 2>&1
+make -s -j"$(nproc)" -C tests/unit build >"$logs/unit-build.log" 2>&1
 if [ -x build/unit/tcpinc_unit_tests ] && ! grep -q 'error' "$logs/unit-build.log"; then
 	build/unit/tcpinc_unit_tests >"$logs/unit.log" 2>&1
 	urc=$?

@@ -11,7 +11,7 @@ set -euo pipefail
 CACHE=${TCPINC_CACHE:-/var/cache/tcpinc}
 
 PKGS=(
-	build-essential kmod cpio
+	build-essential kmod cpio rsync
 	linux-headers-amd64
 	qemu-system-x86 busybox-static
 	libgtest-dev googletest libbenchmark-dev libssl-dev
