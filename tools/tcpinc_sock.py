@@ -10,6 +10,8 @@ assert on exact values; errors are reported as errno names, never swallowed.
           connect, send, read the echo, report
   sockopt --addr A --port P
           check the TCP_ULP error semantics against a listening peer
+  many    --addr A --port P --count N
+          N concurrent ULP connections to a ULP listener in one process
   eno-sockopt --addr A --port P --plain-port Q
           check the TCP_ENO_* error semantics: P has a ULP listener, Q a
           plain one
@@ -259,18 +261,85 @@ def cmd_eno_sockopt(args):
     emit(r)
 
 
+def cmd_many(args):
+    """--count connections at once from one process (bounded by --timeout):
+    a ULP listener echoing, clients each sending their index. Reports how
+    many echoed correctly and how many negotiated ENO on each side."""
+    import selectors
+    fam = family_of(args.addr)
+    srv = socket.socket(fam, socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    set_ulp(srv)
+    srv.bind((args.addr, args.port))
+    srv.listen(args.count)
+    clients = []
+    for i in range(args.count):
+        c = socket.socket(fam, socket.SOCK_STREAM)
+        set_ulp(c)
+        c.setblocking(False)
+        try:
+            c.connect((args.connect_addr or args.addr, args.port))
+        except BlockingIOError:
+            pass
+        clients.append(c)
+    srv.settimeout(args.timeout)
+    accepted = []
+    deadline = time.time() + args.timeout
+    while len(accepted) < args.count and time.time() < deadline:
+        conn, _ = srv.accept()
+        accepted.append(conn)
+    report = {"accepted": len(accepted)}
+    server_ok = sum(1 for a in accepted if isinstance(eno_info(a)["negtep"], int))
+    ok = 0
+    client_eno = 0
+    for i, c in enumerate(clients):
+        c.setblocking(True)
+        c.settimeout(max(1.0, deadline - time.time()))
+        try:
+            c.sendall(b"%d." % i)
+            if isinstance(eno_info(c)["negtep"], int):
+                client_eno += 1
+        except OSError:
+            pass
+    for a in accepted:
+        a.settimeout(max(1.0, deadline - time.time()))
+        try:
+            data = b""
+            while not data.endswith(b"."):
+                chunk = a.recv(64)
+                if not chunk:
+                    break
+                data += chunk
+            a.sendall(data)
+        except OSError:
+            pass
+    for i, c in enumerate(clients):
+        try:
+            if c.recv(64) == b"%d." % i:
+                ok += 1
+        except OSError:
+            pass
+    for x in clients + accepted + [srv]:
+        x.close()
+    report.update({"echoed": ok, "client_eno": client_eno, "server_eno": server_ok})
+    emit(report)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
-    for name in ("serve", "connect", "sockopt", "eno-sockopt"):
+    for name in ("serve", "connect", "sockopt", "eno-sockopt", "many"):
         p = sub.add_parser(name)
         p.add_argument("--addr", required=True)
         p.add_argument("--port", type=int, required=True)
         p.add_argument("--timeout", type=float, default=20.0)
         if name == "eno-sockopt":
             p.add_argument("--plain-port", type=int, required=True)
-        if name not in ("sockopt", "eno-sockopt"):
+        if name == "many":
+            p.add_argument("--count", type=int, default=200)
+            p.add_argument("--connect-addr")
+        if name not in ("sockopt", "eno-sockopt", "many"):
             p.add_argument("--ulp", action="store_true")
             p.add_argument("--hold", type=float, default=0.0)
             p.add_argument("--eno-enabled", type=int)
@@ -292,7 +361,7 @@ def main():
     args = ap.parse_args()
     try:
         {"serve": cmd_serve, "connect": cmd_connect, "sockopt": cmd_sockopt,
-         "eno-sockopt": cmd_eno_sockopt}[args.cmd](args)
+         "eno-sockopt": cmd_eno_sockopt, "many": cmd_many}[args.cmd](args)
     except OSError as exc:
         emit({"error": errname(exc) if exc.errno else str(exc)})
         return 1
