@@ -12,6 +12,7 @@
 
 #include "tcpcrypt_init_msg.h"
 #include "tcpcrypt_resumption.h"
+#include "fake_crypto.h"
 #include "tcpcrypt_session.h"
 
 using namespace tcpinc;
@@ -19,39 +20,6 @@ using namespace tcpinc::tcpcrypt;
 
 namespace {
 
-u8 g_dummy_aead;
-
-int fake_hmac(void*, const u8* key, usize key_len, const tcpinc_core_seg* segs, usize n, u8* out) {
-  u32 h = 2166136261u;
-  for (usize i = 0; i < key_len; i++) h = (h ^ key[i]) * 16777619u;
-  for (usize s = 0; s < n; s++)
-    for (usize i = 0; i < segs[s].len; i++) h = (h ^ segs[s].data[i]) * 16777619u;
-  for (int i = 0; i < 32; i++) out[i] = static_cast<u8>(h >> (8 * (i % 4))) ^ static_cast<u8>(i);
-  return 0;
-}
-int fake_aead_new(void*, u16, const u8*, usize, void** out) {
-  *out = &g_dummy_aead;
-  return 0;
-}
-void fake_aead_free(void*, void*) {}
-int fake_seal(void*, void*, const u8*, const u8*, usize, const tcpinc_core_seg* in, usize n, u8* out) {
-  usize pos = 0;
-  for (usize s = 0; s < n; s++) {
-    if (in[s].len) memcpy(out + pos, in[s].data, in[s].len);
-    pos += in[s].len;
-  }
-  memset(out + pos, 0, 16);
-  return 0;
-}
-int fake_open(void*, void*, const u8*, const u8*, usize, const u8* in, usize len, u8* out) {
-  for (usize i = len - 16; i < len; i++)
-    if (in[i]) {
-      memset(out, 0, len - 16);
-      return TCPINC_CORE_CRYPTO_EAUTH;
-    }
-  memmove(out, in, len - 16);
-  return 0;
-}
 int fake_keygen(void*, u8 kex, u8* priv, u8* pub) {
   memset(priv, 7, 32);
   memset(pub, 2, kex == TCPINC_CORE_KEX_P256 ? 33 : 32);
@@ -66,13 +34,7 @@ int fake_shared(void*, u8, const u8*, const u8* pub, usize len, u8* out) {
   memcpy(out, pub, len < 32 ? len : 32);  // all-zero peer key -> zero secret path
   return 0;
 }
-int fake_random(void*, u8* out, usize len) {
-  memset(out, 0x5a, len);
-  return 0;
-}
-
-const tcpinc_core_crypto_ops kFake = {nullptr,   fake_hmac,     fake_aead_new, fake_aead_free, fake_seal,
-                                      fake_open, fake_keygen,   fake_validate, fake_shared,    fake_random};
+const tcpinc_core_crypto_ops kFake = fake_crypto::fake_crypto_ops(fake_keygen, fake_validate, fake_shared);
 
 Session g_session;  // 64 KiB: static storage, zero-initialised
 
