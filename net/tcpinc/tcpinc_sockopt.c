@@ -29,6 +29,30 @@ static bool tcpinc_is_our_opt(int level, int optname)
 	return level == SOL_TCP && optname >= TCP_ENO_ENABLED && optname <= TCP_ENO_TRANSCRIPT;
 }
 
+/*
+ * Both handlers work under the socket lock (against connect/listen changing
+ * the state) and the context lock (against the hooks, in softirq).
+ */
+static struct tcpinc_sock *tcpinc_lock_ctx(struct sock *sk)
+{
+	struct tcpinc_sock *ctx;
+
+	lock_sock(sk);
+	ctx = tcpinc_ctx(sk);
+	if (!ctx) {
+		release_sock(sk);
+		return NULL;
+	}
+	spin_lock_bh(&ctx->lock);
+	return ctx;
+}
+
+static void tcpinc_unlock_ctx(struct sock *sk, struct tcpinc_sock *ctx)
+{
+	spin_unlock_bh(&ctx->lock);
+	release_sock(sk);
+}
+
 /* Options that shape our SYN can only change before it is sent. */
 static bool eno_started(const struct sock *sk, const struct tcpinc_sock *ctx)
 {
@@ -77,13 +101,9 @@ static int tcpinc_setsockopt(struct sock *sk, int level, int optname,
 			return -EFAULT;
 	}
 
-	lock_sock(sk);
-	ctx = tcpinc_ctx(sk);
-	if (!ctx) {
-		release_sock(sk);
+	ctx = tcpinc_lock_ctx(sk);
+	if (!ctx)
 		return -ENOPROTOOPT;
-	}
-	spin_lock_bh(&ctx->lock);
 	switch (optname) {
 	case TCP_ENO_ENABLED:
 		if (val < -1 || val > 1)
@@ -126,8 +146,7 @@ static int tcpinc_setsockopt(struct sock *sk, int level, int optname,
 		err = -ENOPROTOOPT;	/* read-only */
 		break;
 	}
-	spin_unlock_bh(&ctx->lock);
-	release_sock(sk);
+	tcpinc_unlock_ctx(sk, ctx);
 	if (abort_now) {
 		net_info_ratelimited("tcpinc: TCP_ENO_TEP_MANDATORY set on an unencrypted connection: aborting it (ECONNABORTED)\n");
 		TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_ENO_ABORT);
@@ -166,13 +185,9 @@ static int tcpinc_getsockopt(struct sock *sk, int level, int optname,
 	if (len < 0)
 		return -EINVAL;
 
-	lock_sock(sk);
-	ctx = tcpinc_ctx(sk);
-	if (!ctx) {
-		release_sock(sk);
+	ctx = tcpinc_lock_ctx(sk);
+	if (!ctx)
 		return -ENOPROTOOPT;
-	}
-	spin_lock_bh(&ctx->lock);
 	switch (optname) {
 	case TCP_ENO_ENABLED:
 		val = ctx->cfg.enabled;
@@ -235,8 +250,7 @@ static int tcpinc_getsockopt(struct sock *sk, int level, int optname,
 			err = -ENOTCONN;
 		break;
 	}
-	spin_unlock_bh(&ctx->lock);
-	release_sock(sk);
+	tcpinc_unlock_ctx(sk, ctx);
 	if (err)
 		return err;
 
