@@ -624,6 +624,77 @@ static void tcpinc_p256_add(u64 *r, const u64 *a, const u64 *b, const u64 *p)
 }
 
 /*
+ * Montgomery multiplication mod the P-256 prime (CIOS, 64-bit limbs):
+ * r = a * b / 2^256 mod p for a, b < p. The square root below needs about
+ * 380 multiplications; crypto/ecc.c exports only vli_mod_mult_slow (a
+ * bit-serial reduction, about 20 times slower here), its fast P-256
+ * reduction is static.
+ */
+static void tcpinc_p256_mont_mul(u64 *r, const u64 *a, const u64 *b, const u64 *p)
+{
+	const int n = TCPINC_P256_DIGITS;
+	u64 t[TCPINC_P256_DIGITS + 2] = {};
+	unsigned __int128 v;
+	u64 c, m;
+	int i, j;
+
+	for (i = 0; i < n; i++) {
+		c = 0;
+		for (j = 0; j < n; j++) {
+			v = (unsigned __int128)a[j] * b[i] + t[j] + c;
+			t[j] = (u64)v;
+			c = v >> 64;
+		}
+		v = (unsigned __int128)t[n] + c;
+		t[n] = (u64)v;
+		t[n + 1] = v >> 64;
+		/* p = -1 mod 2^64, so -1/p mod 2^64 = 1: m = t[0]. */
+		m = t[0];
+		v = (unsigned __int128)m * p[0] + t[0];
+		c = v >> 64;
+		for (j = 1; j < n; j++) {
+			v = (unsigned __int128)m * p[j] + t[j] + c;
+			t[j - 1] = (u64)v;
+			c = v >> 64;
+		}
+		v = (unsigned __int128)t[n] + c;
+		t[n - 1] = (u64)v;
+		t[n] = t[n + 1] + (u64)(v >> 64);
+	}
+	if (t[n] || vli_cmp(t, p, n) >= 0)
+		vli_sub(t, t, p, n);
+	memcpy(r, t, n * sizeof(u64));
+}
+
+/* y = a^((p + 1) / 4) mod p, in the Montgomery domain. */
+static void tcpinc_p256_sqrt_candidate(u64 *y, const u64 *a, const u64 *p)
+{
+	const unsigned int nd = TCPINC_P256_DIGITS;
+	u64 e[TCPINC_P256_DIGITS], rr[TCPINC_P256_DIGITS], am[TCPINC_P256_DIGITS];
+	u64 one[TCPINC_P256_DIGITS] = { 1 };
+	int i;
+
+	/* R mod p = 2^256 - p; R^2 mod p by the slow exported multiply. */
+	memset(rr, 0, sizeof(rr));
+	vli_sub(rr, rr, p, nd);
+	memcpy(y, rr, sizeof(rr));		/* 1 in Montgomery form */
+	vli_mod_mult_slow(rr, rr, rr, p, nd);
+	tcpinc_p256_mont_mul(am, a, rr, p);
+	/* e = (p + 1) / 4; p + 1 < 2^256 */
+	memcpy(e, p, sizeof(e));
+	for (i = 0; i < nd && ++e[i] == 0; i++)
+		;
+	for (i = 0; i < nd; i++)
+		e[i] = (e[i] >> 2) | (i + 1 < nd ? e[i + 1] << 62 : 0);
+	for (i = nd * 64 - 1; i >= 0; i--) {
+		tcpinc_p256_mont_mul(y, y, y, p);
+		if (e[i / 64] >> (i % 64) & 1)
+			tcpinc_p256_mont_mul(y, y, am, p);
+	}
+	tcpinc_p256_mont_mul(y, y, one, p);	/* out of Montgomery form */
+}
+
+/*
  * tcpinc_p256_decompress - 33-byte compressed point -> affine (x, y).
  * Fails unless the prefix is 02/03, x < p, x^3 + ax + b is a square mod p
  * (y is computed as its square root and checked), and the kernel's own
@@ -635,9 +706,8 @@ static int tcpinc_p256_decompress(const u8 *pub, size_t len, u64 *x, u64 *y)
 {
 	const struct ecc_curve *c = ecc_get_curve(ECC_CURVE_NIST_P256);
 	const unsigned int nd = TCPINC_P256_DIGITS;
-	u64 rhs[TCPINC_P256_DIGITS], e[TCPINC_P256_DIGITS], chk[TCPINC_P256_DIGITS];
+	u64 rhs[TCPINC_P256_DIGITS], chk[TCPINC_P256_DIGITS];
 	struct ecc_point pt = ECC_POINT_INIT(x, y, TCPINC_P256_DIGITS);
-	int i;
 
 	if (!c || len != TCPINC_CORE_P256_POINT_LEN || (pub[0] != 2 && pub[0] != 3))
 		return -EINVAL;
@@ -649,19 +719,8 @@ static int tcpinc_p256_decompress(const u8 *pub, size_t len, u64 *x, u64 *y)
 	tcpinc_p256_add(rhs, rhs, c->a, c->p);
 	vli_mod_mult_slow(rhs, rhs, x, c->p, nd);
 	tcpinc_p256_add(rhs, rhs, c->b, c->p);
-	/* p = 3 mod 4: y = rhs^((p + 1) / 4); p + 1 < 2^256 */
-	memcpy(e, c->p, sizeof(e));
-	for (i = 0; i < nd && ++e[i] == 0; i++)
-		;
-	for (i = 0; i < nd; i++)
-		e[i] = (e[i] >> 2) | (i + 1 < nd ? e[i + 1] << 62 : 0);
-	memset(y, 0, nd * sizeof(u64));
-	y[0] = 1;
-	for (i = nd * 64 - 1; i >= 0; i--) {
-		vli_mod_mult_slow(y, y, y, c->p, nd);
-		if (e[i / 64] >> (i % 64) & 1)
-			vli_mod_mult_slow(y, y, rhs, c->p, nd);
-	}
+	/* p = 3 mod 4: y = rhs^((p + 1) / 4), a root if rhs is a square */
+	tcpinc_p256_sqrt_candidate(y, rhs, c->p);
 	vli_mod_mult_slow(chk, y, y, c->p, nd);
 	if (vli_cmp(chk, rhs, nd))
 		return -EINVAL;		/* not a square: x is off the curve */
