@@ -22,6 +22,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <net/inet_hashtables.h>
 #include <net/inet6_hashtables.h>
@@ -112,6 +113,14 @@ static void core_config(const struct tcpinc_sock *ctx, struct net *net, bool pas
 	else
 		c->enabled = (passive ? tn->eno_enable_listen : tn->eno_enable_connect) &&
 			     !port_is_bad(tn, lport) && !port_is_bad(tn, rport);
+	/*
+	 * RFC 8547 section 10: ENO must not be sent before the RNG can give
+	 * the TEP its fresh randomness (tcpcrypt's nonces and keys).
+	 */
+	if (c->enabled && !rng_is_initialized()) {
+		net_info_ratelimited("tcpinc: random number generator not seeded yet: ENO off for this connection\n");
+		c->enabled = 0;
+	}
 	c->passive = passive;
 	c->b = cfg->gopt & 0x01;
 	c->a = !!(cfg->gopt & 0x02);
