@@ -8,12 +8,18 @@
 # its top-level Kbuild, so the work tree's own objects (make module) are
 # never touched. Fails on any compiler, objtool or modpost warning, and when
 # tests/kselftest/selftest_vectors.h is stale against tests/vectors/.
+#
+# Another kernel (e.g. the debug kernel of scripts/debug-kernel.sh):
+#   KDIR=<its build tree> TCPINC_SELFTEST_OUT=build/kselftest/debug tests/kselftest/build.sh
+# Every build also leaves a copy in build/kselftest/<vermagic release>/,
+# which is what the VM scenario crypto-glue loads for the running kernel.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 KVER=$(scripts/kver.sh)
 KDIR=${KDIR:-/lib/modules/$KVER/build}
-out=$top/build/kselftest
+out=${TCPINC_SELFTEST_OUT:-build/kselftest}
+case $out in /*) ;; *) out=$top/$out;; esac
 src=$out/src
 log=$out/build.log
 JOBS=${TCPINC_JOBS:-2}
@@ -42,4 +48,7 @@ if grep -E 'warning:|objtool' "$log" >&2; then
 	die "build has warnings (see $log)"
 fi
 cp "$src/tcpinc_selftest.ko" "$out/tcpinc_selftest.ko"
-echo "selftest-module: $out/tcpinc_selftest.ko (depends: $(modinfo -F depends "$out/tcpinc_selftest.ko"))"
+krel=$(modinfo -F vermagic "$out/tcpinc_selftest.ko" | awk '{print $1}')
+mkdir -p "$top/build/kselftest/$krel"
+cp "$out/tcpinc_selftest.ko" "$top/build/kselftest/$krel/tcpinc_selftest.ko"
+echo "selftest-module: build/kselftest/$krel/tcpinc_selftest.ko (depends: $(modinfo -F depends "$out/tcpinc_selftest.ko"))"

@@ -15,7 +15,8 @@
 set -euo pipefail
 . "$TCPINC_TOP/tests/vm/lib.sh"
 
-ko=$TCPINC_TOP/build/kselftest/tcpinc_selftest.ko
+# Built for the running kernel (stock, or the debug kernel: see build.sh).
+ko=$TCPINC_TOP/build/kselftest/$(uname -r)/tcpinc_selftest.ko
 [ -r "$ko" ] || fail "$ko does not exist (run make selftest-module on the host)"
 for dep in $(modinfo -F depends "$ko" | tr , ' '); do
 	timeout 60 modprobe "$dep" || fail "modprobe $dep (dependency of tcpinc_selftest) failed"
