@@ -106,6 +106,7 @@ def segments(path, port=None):
             "flags": flag_string(tcp[13]),
             "seq": struct.unpack("!I", tcp[4:8])[0],
             "eno": [o.hex() for k, o in tcp_options(opts) if k == 69],
+            "tfo": [o.hex() for k, o in tcp_options(opts) if k == 34],
             "options_len": len(opts),
             "payload_len": len(payload),
             "payload_hex": payload.hex(),

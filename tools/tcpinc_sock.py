@@ -18,6 +18,7 @@ assert on exact values; errors are reported as errno names, never swallowed.
 """
 import argparse
 import errno
+import hashlib
 import json
 import os
 import socket
@@ -89,7 +90,9 @@ def eno_info(sock):
     return {"negtep": intopt(TCP_ENO_NEGTEP), "role": intopt(TCP_ENO_ROLE),
             "peer_gopt": intopt(TCP_ENO_PEER_GOPT), "self_gopt": intopt(TCP_ENO_SELF_GOPT),
             "transcript": bytesopt(TCP_ENO_TRANSCRIPT, 80),
-            "sessid": bytesopt(TCP_ENO_SESSID, 64)}
+            "sessid": bytesopt(TCP_ENO_SESSID, 64),
+            "self_name": bytesopt(TCP_ENO_SELF_NAME, 64),
+            "peer_name": bytesopt(TCP_ENO_PEER_NAME, 64)}
 
 
 def errname(exc):
@@ -127,18 +130,30 @@ def cmd_serve(args):
     conn.settimeout(args.timeout)
     if not args.keep_listener:
         srv.close()
+    if args.greeting:
+        # Server speaks first (SMTP-like): nothing from the client yet.
+        conn.sendall(args.greeting.encode())
     report = {"listener_ulp": get_ulp(srv) if args.keep_listener else None,
               "accepted_ulp": get_ulp(conn), "peer": peer[0]}
-    if args.ulp:
-        report["eno"] = eno_info(conn)
     received = b""
+    digest = hashlib.sha256()
+    total = 0
     while True:
         chunk = conn.recv(65536)
         if not chunk:
             break
-        received += chunk
+        total += len(chunk)
+        digest.update(chunk)
+        if total <= 4096:
+            received += chunk
         conn.sendall(chunk)
-    report["received"] = received.decode(errors="replace")
+    # Read after the exchange: the session ID exists once the key exchange
+    # completed, which may be after accept() returned.
+    if args.ulp:
+        report["eno"] = eno_info(conn)
+    report["received"] = received.decode(errors="replace") if total <= 4096 else None
+    report["received_len"] = total
+    report["received_sha256"] = digest.hexdigest()
     if args.hold:
         time.sleep(args.hold)
     conn.close()
@@ -168,8 +183,52 @@ def cmd_connect(args):
         emit({"connect_error": errname(exc)})
         return
     report = {"ulp": get_ulp(sock)}
-    if args.ulp:
-        report["eno"] = eno_info(sock)
+    if args.expect_greeting:
+        greeting = b""
+        while len(greeting) < len(args.expect_greeting):
+            chunk = sock.recv(len(args.expect_greeting) - len(greeting))
+            if not chunk:
+                break
+            greeting += chunk
+        report["greeting"] = greeting.decode(errors="replace")
+    if args.size:
+        # Bulk: a deterministic pseudo-random stream, sent by a thread while
+        # this one reads the echo (so neither side's buffers fill up).
+        import threading
+        sent_digest = hashlib.sha256()
+
+        def sender():
+            block = hashlib.sha256(b"tcpinc").digest() * 2048  # 64 KiB
+            left = args.size
+            n = 0
+            while left:
+                part = block[:min(left, len(block))]
+                part = bytes([n & 0xff]) + part[1:]
+                sock.sendall(part)
+                sent_digest.update(part)
+                left -= len(part)
+                n += 1
+            sock.shutdown(socket.SHUT_WR)
+
+        t = threading.Thread(target=sender)
+        t.start()
+        digest = hashlib.sha256()
+        total = 0
+        while True:
+            chunk = sock.recv(262144)
+            if not chunk:
+                break
+            total += len(chunk)
+            digest.update(chunk)
+        t.join()
+        if args.ulp:
+            report["eno"] = eno_info(sock)
+        report["sent_sha256"] = sent_digest.hexdigest()
+        report["echo_len"] = total
+        report["echo_sha256"] = digest.hexdigest()
+        sock.close()
+        emit(report)
+        return
     if not args.fastopen:
         sock.sendall(msg)
     sock.shutdown(socket.SHUT_WR)
@@ -180,6 +239,8 @@ def cmd_connect(args):
             break
         echo += chunk
     report["echo"] = echo.decode(errors="replace")
+    if args.ulp:
+        report["eno"] = eno_info(sock)
     if args.hold:
         time.sleep(args.hold)
     sock.close()
@@ -348,6 +409,7 @@ def main():
             p.add_argument("--eno-aa-mandatory", action="store_true")
             p.add_argument("--eno-tep-mandatory", action="store_true")
         if name == "serve":
+            p.add_argument("--greeting", help="send this right after accept()")
             p.add_argument("--fastopen", type=int, default=0,
                            help="TCP_FASTOPEN queue length on the listener")
             p.add_argument("--ready")
@@ -356,6 +418,9 @@ def main():
             p.add_argument("--fastopen", action="store_true",
                            help="send the message with MSG_FASTOPEN (data in the SYN)")
             p.add_argument("--message", default="hello over tcpinc")
+            p.add_argument("--expect-greeting", help="read this many bytes' greeting first")
+            p.add_argument("--size", type=int, default=0,
+                           help="bulk: send SIZE bytes and check the echo by SHA-256")
             p.add_argument("--bind-addr")
             p.add_argument("--bind-port", type=int, default=0)
     args = ap.parse_args()

@@ -43,6 +43,12 @@ enum tcpinc_mib_field {
 	TCPINC_MIB_ENO_MALFORMED,	/* received SYN-form ENO options that were malformed */
 	TCPINC_MIB_ENO_NO_SPACE,	/* ENO left out: not enough TCP option space */
 	TCPINC_MIB_ENO_PENDING_FULL,	/* listener's table of half-open negotiations full */
+	TCPINC_MIB_TC_HANDSHAKES,	/* tcpcrypt key exchanges completed */
+	TCPINC_MIB_TC_ABORT,		/* tcpcrypt connections aborted (any reason) */
+	TCPINC_MIB_TC_AUTH_FAIL,	/* frames that failed authentication */
+	TCPINC_MIB_TC_REKEYS,		/* rekeys received from peers */
+	TCPINC_MIB_TC_TX_BYTES,		/* application bytes sealed */
+	TCPINC_MIB_TC_RX_BYTES,		/* application bytes opened and delivered */
 	__TCPINC_MIB_MAX
 };
 
@@ -88,6 +94,8 @@ static inline struct tcpinc_net *tcpinc_pernet(const struct net *net)
 	this_cpu_inc(tcpinc_pernet(net)->mib->mibs[field])
 #define TCPINC_DEC_STATS(net, field) \
 	this_cpu_dec(tcpinc_pernet(net)->mib->mibs[field])
+#define TCPINC_ADD_STATS(net, field, n) \
+	this_cpu_add(tcpinc_pernet(net)->mib->mibs[field], n)
 
 unsigned long tcpinc_stat_read(const struct net *net, enum tcpinc_mib_field field);
 
@@ -100,6 +108,9 @@ unsigned long tcpinc_stat_read(const struct net *net, enum tcpinc_mib_field fiel
  */
 struct tcpinc_core_eno;
 struct tcpinc_pending;
+struct tcpinc_tc;
+
+#define TCPINC_TC_WORK_QUEUED	0
 
 /* Per-socket ENO settings (socket options); fixed once the SYN left. */
 struct tcpinc_eno_cfg {
@@ -134,6 +145,15 @@ struct tcpinc_sock {
 	u8 told_non_syn;		/* core told that a non-SYN segment arrived */
 	u8 reason;			/* enum tcpinc_core_eno_reason when DISABLED */
 	u32 syn_segs_in;		/* SYN segments the input hook saw for us */
+	/*
+	 * tcpcrypt data path (tcpinc_tcpcrypt.c). tc: created and freed
+	 * under the socket lock (or at release, the last user); the saved
+	 * callbacks are set once under sk_callback_lock when ENO enables.
+	 */
+	struct tcpinc_tc *tc;
+	unsigned long tc_flags;		/* TCPINC_TC_WORK_QUEUED; atomic bitops */
+	void (*saved_data_ready)(struct sock *sk);
+	void (*saved_write_space)(struct sock *sk);
 	struct tcpinc_pending *pending;	/* listeners: half-open negotiations */
 	struct tcpinc_core_eno *eno;	/* tcpinc_core_eno_size() bytes after the struct */
 	struct rcu_head rcu;
@@ -169,6 +189,23 @@ int tcpinc_sockopt_prepare(struct sock *sk);
 void tcpinc_sockopt_restore(struct sock *sk);
 extern struct workqueue_struct *tcpinc_wq;
 size_t tcpinc_eno_ctx_extra(void);
+bool tcpinc_eno_will_encrypt(struct tcpinc_sock *ctx);
+void tcpinc_tc_enable(struct sock *sk, struct tcpinc_sock *ctx);
+void tcpinc_tc_free(struct tcpinc_sock *ctx);
+int tcpinc_tc_sendmsg(struct sock *sk, struct msghdr *msg, size_t size,
+		      int (*base)(struct sock *, struct msghdr *, size_t));
+int tcpinc_tc_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
+		      int *addr_len,
+		      int (*base)(struct sock *, struct msghdr *, size_t, int, int *));
+int tcpinc_tc_sendpage(struct sock *sk, struct page *page, int offset, size_t size, int flags,
+		       int (*base_sendpage)(struct sock *, struct page *, int, size_t, int),
+		       int (*base_sendmsg)(struct sock *, struct msghdr *, size_t));
+void tcpinc_tc_shutdown(struct sock *sk, int how, void (*base)(struct sock *, int));
+void tcpinc_tc_close(struct sock *sk, long timeout, void (*base)(struct sock *, long));
+bool tcpinc_tc_is_readable(struct sock *sk);
+bool tcpinc_tc_write_blocked(struct sock *sk);
+int tcpinc_tc_session_id(struct sock *sk, struct tcpinc_sock *ctx, u8 *out, size_t cap,
+			 size_t *out_len);
 int tcpinc_eno_init(void);
 void tcpinc_eno_exit(void);
 void tcpinc_pernet_unregister(void);

@@ -41,11 +41,13 @@ static void count_outcome(struct net *net, struct tcpinc_sock *ctx, int action)
 
 	switch (action) {
 	case TCPINC_CORE_ENO_ENABLE:
-		ctx->phase = TCPINC_ENO_ENABLED;
+		WRITE_ONCE(ctx->phase, TCPINC_ENO_ENABLED);
 		TCPINC_INC_STATS(net, TCPINC_MIB_ENO_OK);
+		/* Every TEP we negotiate is tcpcrypt: start its data path. */
+		tcpinc_tc_enable(ctx->sk, ctx);
 		return;
 	case TCPINC_CORE_ENO_ABORT:
-		ctx->phase = TCPINC_ENO_ABORTED;
+		WRITE_ONCE(ctx->phase, TCPINC_ENO_ABORTED);
 		TCPINC_INC_STATS(net, TCPINC_MIB_ENO_ABORT);
 		return;
 	case TCPINC_CORE_ENO_FALLBACK:
@@ -53,7 +55,7 @@ static void count_outcome(struct net *net, struct tcpinc_sock *ctx, int action)
 	default:
 		return;
 	}
-	ctx->phase = TCPINC_ENO_DISABLED;
+	WRITE_ONCE(ctx->phase, TCPINC_ENO_DISABLED);
 	reason = tcpinc_core_eno_reason(ctx->eno);
 	ctx->reason = reason;
 	switch (reason) {
@@ -601,8 +603,26 @@ void tcpinc_eno_sock_clone(struct tcpinc_sock *ctx, struct tcpinc_sock *lctx,
 	}
 }
 
+/*
+ * tcpinc_eno_will_encrypt - ENO is enabled, or certain to enable with our
+ * next segment (A has accepted B's SYN-ACK and owes the ACK that carries
+ * ENO): no application byte may leave in the clear.
+ */
+bool tcpinc_eno_will_encrypt(struct tcpinc_sock *ctx)
+{
+	bool r;
+
+	spin_lock_bh(&ctx->lock);
+	r = ctx->phase == TCPINC_ENO_ENABLED ||
+	    (ctx->phase == TCPINC_ENO_NEGOTIATING &&
+	     tcpinc_core_eno_state(ctx->eno) == TCPINC_CORE_ENO_SYN_RECEIVED);
+	spin_unlock_bh(&ctx->lock);
+	return r;
+}
+
 void tcpinc_eno_sock_release(struct tcpinc_sock *ctx)
 {
+	tcpinc_tc_free(ctx);
 	if (ctx->pending) {
 		tcpinc_pending_destroy(ctx->pending);
 		ctx->pending = NULL;

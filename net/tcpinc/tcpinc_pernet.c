@@ -34,6 +34,12 @@ static const char *const tcpinc_mib_names[__TCPINC_MIB_MAX] = {
 	[TCPINC_MIB_ENO_MALFORMED]	= "TcpincEnoMalformedOption",
 	[TCPINC_MIB_ENO_NO_SPACE]	= "TcpincEnoNoSpace",
 	[TCPINC_MIB_ENO_PENDING_FULL]	= "TcpincEnoPendingFull",
+	[TCPINC_MIB_TC_HANDSHAKES]	= "TcpincTcHandshakes",
+	[TCPINC_MIB_TC_ABORT]		= "TcpincTcAbort",
+	[TCPINC_MIB_TC_AUTH_FAIL]	= "TcpincTcAuthFail",
+	[TCPINC_MIB_TC_REKEYS]		= "TcpincTcRekeys",
+	[TCPINC_MIB_TC_TX_BYTES]	= "TcpincTcTxBytes",
+	[TCPINC_MIB_TC_RX_BYTES]	= "TcpincTcRxBytes",
 };
 
 /* --- sysctls: net.tcpinc.* (per netns) ------------------------------------ */

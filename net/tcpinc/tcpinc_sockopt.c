@@ -91,6 +91,20 @@ static int tcpinc_setsockopt(struct sock *sk, int level, int optname,
 	bool abort_now = false;
 	int val = 0, err = 0;
 
+	if (level == SOL_TCP && optname == TCP_REPAIR) {
+		struct tcpinc_sock *c;
+		bool encrypted;
+
+		rcu_read_lock();
+		c = tcpinc_ctx(sk);
+		encrypted = c && READ_ONCE(c->phase) == TCPINC_ENO_ENABLED;
+		rcu_read_unlock();
+		/* A repaired copy would send again under the same keys and nonces. */
+		if (encrypted) {
+			net_info_ratelimited("tcpinc: TCP_REPAIR refused (EPERM) on a tcpcrypt connection: a restored copy would reuse (key, nonce) pairs\n");
+			return -EPERM;
+		}
+	}
 	if (!tcpinc_is_our_opt(level, optname))
 		return tcpinc_base_prot(sk)->setsockopt(sk, level, optname, optval, optlen);
 
@@ -178,6 +192,17 @@ static int tcpinc_getsockopt(struct sock *sk, int level, int optname,
 	const void *src = buf;
 	int len, n = sizeof(int), val = 0, err = 0;
 
+	if (level == SOL_TCP && optname == TCP_ZEROCOPY_RECEIVE) {
+		struct tcpinc_sock *c;
+		bool encrypted;
+
+		rcu_read_lock();
+		c = tcpinc_ctx(sk);
+		encrypted = c && READ_ONCE(c->phase) == TCPINC_ENO_ENABLED;
+		rcu_read_unlock();
+		if (encrypted)
+			return -EOPNOTSUPP;	/* it would map ciphertext */
+	}
 	if (!tcpinc_is_our_opt(level, optname))
 		return tcpinc_base_prot(sk)->getsockopt(sk, level, optname, optval, optlen);
 	if (get_user(len, optlen))
@@ -239,22 +264,41 @@ static int tcpinc_getsockopt(struct sock *sk, int level, int optname,
 		break;
 	case TCP_ENO_SESSID:
 	case TCP_ENO_SELF_NAME:
-	case TCP_ENO_PEER_NAME:
+	case TCP_ENO_PEER_NAME: {
 		/*
 		 * The session ID is the TEP's (tcpcrypt's key schedule); until
 		 * its key exchange completed there is none, and the API must
 		 * say so rather than return an empty ID.
 		 */
+		size_t idlen = 0;
+		u8 *id = optname == TCP_ENO_SESSID ? buf : buf + 1;
+
 		err = need_enabled(ctx);
 		if (!err)
-			err = -ENOTCONN;
+			err = tcpinc_tc_session_id(sk, ctx, id, TCPINC_CORE_TC_SESSION_ID_LEN, &idlen);
+		if (err)
+			break;
+		n = idlen;
+		if (optname != TCP_ENO_SESSID) {
+			struct tcpinc_core_eno_result r;
+
+			if (tcpinc_core_eno_get_result(ctx->eno, &r)) {
+				err = -EINVAL;
+				break;
+			}
+			/* SELF: our role byte; PEER: the peer's, i.e. negated. */
+			buf[0] = optname == TCP_ENO_SELF_NAME ? r.role : !r.role;
+			n = idlen + 1;
+		}
 		break;
+	}
 	}
 	tcpinc_unlock_ctx(sk, ctx);
 	if (err)
 		return err;
 
-	if (optname == TCP_ENO_TEPS || optname == TCP_ENO_TRANSCRIPT) {
+	if (optname == TCP_ENO_TEPS || optname == TCP_ENO_TRANSCRIPT || optname == TCP_ENO_SESSID ||
+	    optname == TCP_ENO_SELF_NAME || optname == TCP_ENO_PEER_NAME) {
 		len = min(len, n);
 	} else {
 		if (len < (int)sizeof(int))
@@ -286,6 +330,48 @@ int tcpinc_sockopt_prepare(struct sock *sk)
 	return 0;
 }
 
+/* The data path's entry points, with TCP's own functions as the fallback. */
+static int tcpinc_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
+{
+	return tcpinc_tc_sendmsg(sk, msg, size, tcpinc_base_prot(sk)->sendmsg);
+}
+
+static int tcpinc_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
+			  int *addr_len)
+{
+	return tcpinc_tc_recvmsg(sk, msg, len, flags, addr_len, tcpinc_base_prot(sk)->recvmsg);
+}
+
+static int tcpinc_sendpage(struct sock *sk, struct page *page, int offset, size_t size,
+			   int flags)
+{
+	return tcpinc_tc_sendpage(sk, page, offset, size, flags, tcpinc_base_prot(sk)->sendpage,
+				  tcpinc_base_prot(sk)->sendmsg);
+}
+
+static void tcpinc_shutdown(struct sock *sk, int how)
+{
+	tcpinc_tc_shutdown(sk, how, tcpinc_base_prot(sk)->shutdown);
+}
+
+static void tcpinc_close(struct sock *sk, long timeout)
+{
+	tcpinc_tc_close(sk, timeout, tcpinc_base_prot(sk)->close);
+}
+
+static bool tcpinc_sock_is_readable(struct sock *sk)
+{
+	return tcpinc_tc_is_readable(sk);
+}
+
+/* Not writable before the keys exist: poll must not say POLLOUT. */
+static bool tcpinc_stream_memory_free(const struct sock *sk, int wake)
+{
+	if (tcpinc_tc_write_blocked((struct sock *)sk))
+		return false;
+	return tcp_stream_memory_free(sk, wake);
+}
+
 /* Undo tcpinc_sockopt_prepare() on a child that could not get a context. */
 void tcpinc_sockopt_restore(struct sock *sk)
 {
@@ -294,12 +380,25 @@ void tcpinc_sockopt_restore(struct sock *sk)
 
 int __init tcpinc_sockopt_init(void)
 {
+	int i;
+
 	tcpinc_prots[TCPINC_PROT_V4] = tcp_prot;
 	tcpinc_prots[TCPINC_PROT_V6] = tcpv6_prot;
 	tcpinc_prots[TCPINC_PROT_V4].setsockopt = tcpinc_setsockopt;
 	tcpinc_prots[TCPINC_PROT_V4].getsockopt = tcpinc_getsockopt;
 	tcpinc_prots[TCPINC_PROT_V6].setsockopt = tcpinc_setsockopt;
 	tcpinc_prots[TCPINC_PROT_V6].getsockopt = tcpinc_getsockopt;
+	for (i = 0; i < TCPINC_NPROTS; i++) {
+		struct proto *p = &tcpinc_prots[i];
+
+		p->sendmsg = tcpinc_sendmsg;
+		p->recvmsg = tcpinc_recvmsg;
+		p->sendpage = tcpinc_sendpage;
+		p->shutdown = tcpinc_shutdown;
+		p->close = tcpinc_close;
+		p->sock_is_readable = tcpinc_sock_is_readable;
+		p->stream_memory_free = tcpinc_stream_memory_free;
+	}
 	return 0;
 }
 

@@ -41,18 +41,31 @@ echo "  sent:           hello from h1"
 echo "  echo received:  $(json_get "$TCPINC_OUT/demo.client" echo)"
 echo "  TCP-ENO:        role $(eno_get "$TCPINC_OUT/demo.client" role) (0 = A), negotiated TEP $(eno_get "$TCPINC_OUT/demo.client" negtep) (35 = 0x23 tcpcrypt X25519)"
 echo "  transcript:     $(eno_get "$TCPINC_OUT/demo.client" transcript)"
-echo "  session ID:     $(eno_get "$TCPINC_OUT/demo.client" sessid) (tcpcrypt's key exchange is not in the kernel yet)"
+echo "  session ID:     $(eno_get "$TCPINC_OUT/demo.client" sessid)"
 say "server (h2): setsockopt(TCP_ULP, \"tcpcrypt\") before listen()"
 echo "  accepted socket ULP (inherited): $(json_get "$TCPINC_OUT/demo.server" accepted_ulp)"
 echo "  received:       $(json_get "$TCPINC_OUT/demo.server" received)"
 echo "  TCP-ENO:        role $(eno_get "$TCPINC_OUT/demo.server" role) (1 = B), negotiated TEP $(eno_get "$TCPINC_OUT/demo.server" negtep)"
 echo "  transcript:     $(eno_get "$TCPINC_OUT/demo.server" transcript)"
+echo "  session ID:     $(eno_get "$TCPINC_OUT/demo.server" sessid) (equal on both ends)"
 
 sleep 1
 kill $tpid 2>/dev/null || true
 wait $tpid 2>/dev/null || true
 say "the wire, captured in h1: ENO (option kind 69, tcpdump's unknown-69) on SYN, SYN-ACK and A's ACKs"
 tcpdump -nn -r "$cap" 2>/dev/null | head -20
+say "payloads on the wire: Init1 (magic 15101a0e), Init2 (097105e0), then only encryption frames"
+/usr/bin/python3 "$TCPINC_TOP/tools/tcpinc_pcap.py" "$cap" | /usr/bin/python3 -c '
+import json, sys
+for line in sys.stdin:
+    s = json.loads(line)
+    if s["payload_len"]:
+        print("  %-15s -> %-15s %4d bytes: %s..." % (s["src"], s["dst"], s["payload_len"], s["payload_hex"][:32]))'
+if /usr/bin/python3 "$TCPINC_TOP/tools/tcpinc_pcap.py" "$cap" | grep -q "$(printf 'hello from h1' | od -An -tx1 | tr -d ' \n')"; then
+	echo "  PLAINTEXT FOUND ON THE WIRE"
+	exit 1
+fi
+echo "  the message \"hello from h1\" appears nowhere in the capture"
 
 say "/proc/net/tcpinc_stat in h1 and h2"
 in_ns h1 cat /proc/net/tcpinc_stat >"$TCPINC_OUT/demo.stat.h1"

@@ -66,8 +66,11 @@ PY
 	expect_eq "$tag: server negotiated TEP" 35 "$(jq_py "$sv" 'd["eno"]["negtep"]')"
 	expect_eq "$tag: client sees peer gopt" 1 "$(jq_py "$cl" 'd["eno"]["peer_gopt"]')"
 	expect_eq "$tag: server sees peer gopt" 0 "$(jq_py "$sv" 'd["eno"]["peer_gopt"]')"
-	# No session ID before the TEP ran its key exchange; never an empty one.
-	expect_eq "$tag: client session ID" ENOTCONN "$(jq_py "$cl" 'd["eno"]["sessid"]')"
+	# tcpcrypt's session ID: B's TEP byte, then 32 bytes; equal on both ends.
+	local sid
+	sid=$(jq_py "$cl" 'd["eno"]["sessid"]')
+	expect_eq "$tag: session ID is 33 bytes starting with 0x23" 66:23 "${#sid}:${sid:0:2}"
+	expect_eq "$tag: same session ID on both ends" "$sid" "$(jq_py "$sv" 'd["eno"]["sessid"]')"
 }
 
 check_family 192.0.2.2 7201 v4

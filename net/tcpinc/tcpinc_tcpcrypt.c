@@ -1,0 +1,751 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpinc_tcpcrypt.c - the tcpcrypt data path (RFC 8548) for sockets whose
+ * ENO negotiation enabled a tcpcrypt TEP: the key exchange (Init1/Init2)
+ * and every application byte in encryption frames, driven by the C++ core
+ * (tcpinc_core_tc_*) with the kernel crypto provider (crypto-glue/).
+ *
+ * Model (kTLS's software path, simplified):
+ * - Send: sendmsg seals at most TCPINC_TC_FRAME_DATA bytes per frame, once,
+ *   into a staging buffer and queues the ciphertext to TCP with
+ *   tcp_sendmsg_locked(); TCP retransmits those same bytes. Ciphertext that
+ *   TCP could not take yet (non-blocking socket, signal) stays staged and is
+ *   queued before anything else; it is never sealed again.
+ * - Receive: the ciphertext is taken off TCP's receive queue with
+ *   tcp_read_sock() and fed to the core, which opens one frame at a time;
+ *   the frame's plaintext is handed out by recvmsg before more is read
+ *   (TCP's window pushes back on the peer meanwhile).
+ * - Nobody may wait for the application: A's Init1 goes out and B's Init2
+ *   answers from a work item scheduled when ENO enables and whenever data
+ *   arrives (sk_data_ready), so server-speaks-first protocols work.
+ * - Until the keys exist, sends wait (EAGAIN when non-blocking) and the
+ *   socket does not poll writable. EOF only on a FINp frame; an
+ *   authentication failure or a FIN without FINp aborts the connection
+ *   (RST) with an errno that is never 0 (Documentation/socket-api.md).
+ *
+ * Locking: everything in struct tcpinc_tc is under the socket lock
+ * (lock_sock), which every path here takes; the softirq callbacks only
+ * schedule the work item.
+ */
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+#include <linux/workqueue.h>
+#include <net/tcp.h>
+
+#include "tcpinc.h"
+#include "tcpinc/core_api.h"
+#include "../../crypto-glue/tcpinc_crypto.h"
+
+/* Application bytes per frame: big enough for kTLS-like throughput. */
+#define TCPINC_TC_FRAME_DATA	16384
+#define TCPINC_TC_SCRATCH	(TCPINC_TC_FRAME_DATA + TCPINC_CORE_TC_FRAME_OVERHEAD + 64)
+/* Ciphertext copied off TCP's queue per core call. */
+#define TCPINC_TC_RX_CHUNK	4096
+
+/* Errnos an aborted tcpcrypt connection reports (socket-api.md). */
+#define TCPINC_ERR_AUTH		EBADMSG		/* a frame failed authentication */
+#define TCPINC_ERR_FIN		EPIPE		/* TCP FIN without a FINp frame */
+#define TCPINC_ERR_PROTO	EPROTO		/* bad Init, unoffered AEAD, bad key... */
+
+struct tcpinc_tc {
+	void *sess;			/* core session (kvzalloc, wiped on free) */
+	u8 *scratch;			/* TCPINC_TC_SCRATCH bytes: staged ciphertext */
+	u8 *plain;			/* TCPINC_TC_FRAME_DATA bytes: plaintext to seal */
+	u8 *rx_chunk;			/* TCPINC_TC_RX_CHUNK bytes */
+	size_t tx_off, tx_len;		/* staged ciphertext not yet queued */
+	const u8 *rx_data;		/* plaintext of the open frame (in sess) */
+	size_t rx_off, rx_len;
+	bool started;			/* session_start done */
+	bool established;		/* keys exist in both directions */
+	bool eof;			/* FINp received */
+	bool fin_sent;			/* FINp frame staged/queued */
+	bool internal_tx;		/* inside tc_flush: poll must not block us */
+	int err;			/* positive errno once aborted */
+};
+
+struct tcpinc_tc_work {
+	struct work_struct work;
+	struct sock *sk;		/* holds a reference */
+};
+
+static int tc_status_errno(int st)
+{
+	switch (st) {
+	case TCPINC_CORE_TC_AUTH_FAILURE:
+		return TCPINC_ERR_AUTH;
+	case TCPINC_CORE_TC_FIN_WITHOUT_FINP:
+		return TCPINC_ERR_FIN;
+	default:
+		return TCPINC_ERR_PROTO;
+	}
+}
+
+/*
+ * RFC 793 ABORT from under the socket lock: the application sees err at
+ * once; tcp_abort() (RST, state CLOSE) runs from the workqueue right after,
+ * since it takes the socket lock itself.
+ */
+static void tc_abort_locked(struct sock *sk, struct tcpinc_tc *tc, int err, const char *why)
+{
+	sock_owned_by_me(sk);
+	if (tc->err)
+		return;
+	tc->err = err;
+	TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_TC_ABORT);
+	net_info_ratelimited("tcpinc: tcpcrypt connection aborted (errno %d): %s\n", err, why);
+	WRITE_ONCE(sk->sk_err, err);
+	sk_error_report(sk);
+	tcpinc_abort_async(sk, err);
+}
+
+static bool tc_active(const struct tcpinc_sock *ctx)
+{
+	return ctx && ctx->tc;
+}
+
+/* Queues staged ciphertext to TCP; false while some of it is still staged. */
+static bool tc_flush(struct sock *sk, struct tcpinc_tc *tc, int flags)
+{
+	struct msghdr msg = { .msg_flags = flags | MSG_NOSIGNAL };
+	struct kvec iov;
+	int n;
+
+	while (tc->tx_len) {
+		iov.iov_base = tc->scratch + tc->tx_off;
+		iov.iov_len = tc->tx_len;
+		iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &iov, 1, tc->tx_len);
+		/* Our own bytes may go out before the keys exist (Init1). */
+		WRITE_ONCE(tc->internal_tx, true);
+		n = tcp_sendmsg_locked(sk, &msg, tc->tx_len);
+		WRITE_ONCE(tc->internal_tx, false);
+		if (n <= 0)
+			return false;
+		tc->tx_off += n;
+		tc->tx_len -= n;
+	}
+	tc->tx_off = 0;
+	return true;
+}
+
+/* Stages what the core owes the peer (Init1/Init2, rekey answers). */
+static int tc_poll_output(struct sock *sk, struct tcpinc_tc *tc)
+{
+	size_t len = 0;
+	int st;
+
+	if (tc->tx_len)
+		return 0;	/* ordered behind staged ciphertext */
+	st = tcpinc_core_tc_poll_output(tc->sess, tc->scratch, TCPINC_TC_SCRATCH, &len);
+	if (st != TCPINC_CORE_TC_OK)
+		return st;
+	tc->tx_off = 0;
+	tc->tx_len = len;
+	return TCPINC_CORE_TC_OK;
+}
+
+static int tc_start(struct sock *sk, struct tcpinc_sock *ctx, struct tcpinc_tc *tc)
+{
+	static const u16 aeads[] = {
+		TCPINC_CORE_AEAD_AES_128_GCM,
+		TCPINC_CORE_AEAD_CHACHA20_POLY1305,
+		TCPINC_CORE_AEAD_AES_256_GCM,
+	};
+	struct tcpinc_core_eno_result res;
+	struct tcpinc_core_tc_config cfg = {};
+	int st;
+
+	if (tcpinc_core_eno_get_result(ctx->eno, &res))
+		return TCPINC_CORE_TC_BAD_ARGUMENT;
+	cfg.role = res.role ? TCPINC_CORE_TC_ROLE_B : TCPINC_CORE_TC_ROLE_A;
+	cfg.kex = res.tep_byte & 0x7f;	/* the core names groups by their TEP id */
+	cfg.tep_byte = res.tep_byte;
+	cfg.no_cache = 1;	/* no resumption cache yet */
+	cfg.transcript = res.transcript;
+	cfg.transcript_len = res.transcript_len;
+	cfg.aeads = aeads;
+	cfg.naeads = ARRAY_SIZE(aeads);
+	st = tcpinc_core_tc_session_start(tc->sess, tcpinc_crypto_ops(), &cfg);
+	memzero_explicit(&res, sizeof(res));
+	if (st == TCPINC_CORE_TC_OK)
+		tc->started = true;
+	return st;
+}
+
+/* Creates the data path state; process context, socket lock held. */
+static struct tcpinc_tc *tc_create(struct sock *sk, struct tcpinc_sock *ctx)
+{
+	struct tcpinc_tc *tc = kzalloc(sizeof(*tc), GFP_KERNEL);
+
+	if (!tc)
+		return NULL;
+	tc->sess = kvzalloc(tcpinc_core_tc_session_size(), GFP_KERNEL);
+	tc->scratch = kvmalloc(TCPINC_TC_SCRATCH, GFP_KERNEL);
+	tc->plain = kvmalloc(TCPINC_TC_FRAME_DATA, GFP_KERNEL);
+	tc->rx_chunk = kmalloc(TCPINC_TC_RX_CHUNK, GFP_KERNEL);
+	if (!tc->sess || !tc->scratch || !tc->plain || !tc->rx_chunk) {
+		kvfree(tc->sess);
+		kvfree(tc->scratch);
+		kvfree(tc->plain);
+		kfree(tc->rx_chunk);
+		kfree(tc);
+		return NULL;
+	}
+	return tc;
+}
+
+void tcpinc_tc_free(struct tcpinc_sock *ctx)
+{
+	struct tcpinc_tc *tc = ctx->tc;
+
+	if (!tc)
+		return;
+	ctx->tc = NULL;
+	if (tc->started)
+		tcpinc_core_tc_session_destroy(tc->sess);	/* wipes every secret */
+	else
+		memzero_explicit(tc->sess, tcpinc_core_tc_session_size());
+	kvfree(tc->sess);
+	kvfree_sensitive(tc->scratch, TCPINC_TC_SCRATCH);
+	kvfree_sensitive(tc->plain, TCPINC_TC_FRAME_DATA);
+	kfree_sensitive(tc->rx_chunk);
+	kfree(tc);
+}
+
+struct tc_rx_state {
+	struct tcpinc_tc *tc;
+	struct sock *sk;
+	int status;
+};
+
+/*
+ * tcp_read_sock() actor: copies ciphertext off the skb in chunks and feeds
+ * the core; stops (by consuming less) as soon as a frame with plaintext is
+ * open, so that TCP keeps the rest and its window throttles the peer.
+ */
+static int tc_rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
+		       unsigned int offset, size_t len)
+{
+	struct tc_rx_state *rs = desc->arg.data;
+	struct tcpinc_tc *tc = rs->tc;
+	size_t done = 0;
+
+	while (done < len && !tc->rx_len && !tc->eof && !tc->err) {
+		struct tcpinc_core_tc_event ev = {};
+		size_t n = min_t(size_t, len - done, TCPINC_TC_RX_CHUNK), used = 0;
+		int st;
+
+		if (skb_copy_bits(skb, offset + done, tc->rx_chunk, n))
+			break;
+		st = tcpinc_core_tc_receive(tc->sess, tc->rx_chunk, n, &used, &ev);
+		done += used;
+		if (st != TCPINC_CORE_TC_OK && st != TCPINC_CORE_TC_NEED_MORE) {
+			rs->status = st;
+			break;
+		}
+		if (ev.established) {
+			tc->established = true;
+			TCPINC_INC_STATS(sock_net(rs->sk), TCPINC_MIB_TC_HANDSHAKES);
+		}
+		if (ev.rekeyed)
+			TCPINC_INC_STATS(sock_net(rs->sk), TCPINC_MIB_TC_REKEYS);
+		if (ev.frame && ev.data_len) {
+			tc->rx_data = ev.data;
+			tc->rx_off = 0;
+			tc->rx_len = ev.data_len;
+		}
+		if (ev.eof)
+			tc->eof = true;
+		if (st == TCPINC_CORE_TC_NEED_MORE && used == n)
+			continue;
+		if (!used && st == TCPINC_CORE_TC_OK && !ev.frame && !ev.established)
+			break;	/* no progress: never spin */
+	}
+	desc->count = (tc->rx_len || tc->eof || tc->err || rs->status) ? 0 : 1;
+	return done;
+}
+
+/*
+ * Moves the connection forward as far as it can without the application:
+ * start the session, queue what is staged and what the core owes, read and
+ * open ciphertext until a frame's plaintext waits for recvmsg. Socket lock
+ * held. Returns false if the connection was aborted.
+ */
+static bool tc_pump(struct sock *sk, struct tcpinc_sock *ctx, int flags)
+{
+	struct tcpinc_tc *tc = ctx->tc;
+	struct tc_rx_state rs = { .tc = tc, .sk = sk };
+	read_descriptor_t desc;
+	int st;
+
+	sock_owned_by_me(sk);
+	if (tc->err)
+		return false;
+	if (!tc->started) {
+		st = tc_start(sk, ctx, tc);
+		if (st != TCPINC_CORE_TC_OK) {
+			tc_abort_locked(sk, tc, TCPINC_ERR_PROTO, "cannot start the key exchange");
+			return false;
+		}
+	}
+	for (;;) {
+		if (!tc_flush(sk, tc, flags | MSG_DONTWAIT))
+			break;
+		st = tc_poll_output(sk, tc);
+		if (st >= TCPINC_CORE_TC_FIRST_ABORT) {
+			tc_abort_locked(sk, tc, tc_status_errno(st), "key exchange failed");
+			return false;
+		}
+		if (!tc->tx_len)
+			break;
+	}
+	if (!tc->rx_len && !tc->eof && sk->sk_state != TCP_LISTEN) {
+		desc.arg.data = &rs;
+		desc.count = 1;
+		tcp_read_sock(sk, &desc, tc_rx_actor);
+		if (rs.status) {
+			tc_abort_locked(sk, tc, tc_status_errno(rs.status),
+					rs.status == TCPINC_CORE_TC_AUTH_FAILURE ?
+					"a frame failed authentication" : "malformed tcpcrypt input");
+			if (rs.status == TCPINC_CORE_TC_AUTH_FAILURE)
+				TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_TC_AUTH_FAIL);
+			return false;
+		}
+		/* Receiving may owe the peer an answer (Init2, rekey). */
+		if (!tc_poll_output(sk, tc))
+			tc_flush(sk, tc, flags | MSG_DONTWAIT);
+	}
+	/* A FIN with the stream exhausted and no FINp: truncation, not EOF. */
+	if (!tc->eof && !tc->rx_len && (sk->sk_shutdown & RCV_SHUTDOWN) &&
+	    skb_queue_empty(&sk->sk_receive_queue)) {
+		tcpinc_core_tc_on_peer_fin(tc->sess);
+		tc_abort_locked(sk, tc, TCPINC_ERR_FIN, "TCP FIN without a FINp frame");
+		return false;
+	}
+	return true;
+}
+
+/* --- work item: progress without the application ------------------------- */
+
+static void tc_work_fn(struct work_struct *work)
+{
+	struct tcpinc_tc_work *w = container_of(work, struct tcpinc_tc_work, work);
+	struct sock *sk = w->sk;
+	struct tcpinc_sock *ctx;
+	bool wake_read = false, wake_write = false;
+
+	lock_sock(sk);
+	ctx = tcpinc_ctx(sk);
+	if (ctx) {
+		clear_bit(TCPINC_TC_WORK_QUEUED, &ctx->tc_flags);
+		if (!ctx->tc && READ_ONCE(ctx->phase) == TCPINC_ENO_ENABLED &&
+		    !sock_flag(sk, SOCK_DEAD)) {
+			ctx->tc = tc_create(sk, ctx);
+			if (!ctx->tc)
+				net_warn_ratelimited("tcpinc: no memory for a tcpcrypt session\n");
+		}
+		if (ctx->tc) {
+			bool was = ctx->tc->established;
+
+			tc_pump(sk, ctx, 0);
+			wake_read = ctx->tc->rx_len || ctx->tc->eof || ctx->tc->err;
+			wake_write = ctx->tc->established != was || ctx->tc->err;
+		}
+	}
+	release_sock(sk);
+	if (ctx && wake_read)
+		ctx->saved_data_ready(sk);
+	if (ctx && wake_write)
+		ctx->saved_write_space(sk);
+	sock_put(sk);
+	kfree(w);
+}
+
+/* Schedules the work; any context. Duplicates are coalesced. */
+static void tc_kick(struct sock *sk, struct tcpinc_sock *ctx)
+{
+	struct tcpinc_tc_work *w;
+
+	if (test_and_set_bit(TCPINC_TC_WORK_QUEUED, &ctx->tc_flags))
+		return;
+	w = kzalloc(sizeof(*w), GFP_ATOMIC);
+	if (!w) {
+		clear_bit(TCPINC_TC_WORK_QUEUED, &ctx->tc_flags);
+		return;	/* the next syscall or data_ready pumps instead */
+	}
+	INIT_WORK(&w->work, tc_work_fn);
+	sock_hold(sk);
+	w->sk = sk;
+	queue_work(tcpinc_wq, &w->work);
+}
+
+static void tcpinc_tc_data_ready(struct sock *sk)
+{
+	struct tcpinc_sock *ctx;
+
+	rcu_read_lock();
+	ctx = tcpinc_ctx(sk);
+	if (ctx) {
+		tc_kick(sk, ctx);
+		ctx->saved_data_ready(sk);
+	}
+	rcu_read_unlock();
+}
+
+static void tcpinc_tc_write_space(struct sock *sk)
+{
+	struct tcpinc_sock *ctx;
+
+	rcu_read_lock();
+	ctx = tcpinc_ctx(sk);
+	if (ctx) {
+		tc_kick(sk, ctx);
+		ctx->saved_write_space(sk);
+	}
+	rcu_read_unlock();
+}
+
+/*
+ * tcpinc_tc_enable - ENO enabled a tcpcrypt TEP on sk: take over its
+ * callbacks and start the key exchange from the work item. Any context;
+ * ctx->lock may be held.
+ */
+void tcpinc_tc_enable(struct sock *sk, struct tcpinc_sock *ctx)
+{
+	write_lock_bh(&sk->sk_callback_lock);
+	if (sk->sk_data_ready != tcpinc_tc_data_ready) {
+		ctx->saved_data_ready = sk->sk_data_ready;
+		ctx->saved_write_space = sk->sk_write_space;
+		sk->sk_data_ready = tcpinc_tc_data_ready;
+		sk->sk_write_space = tcpinc_tc_write_space;
+	}
+	write_unlock_bh(&sk->sk_callback_lock);
+	tc_kick(sk, ctx);
+}
+
+/* --- proto ops ------------------------------------------------------------ */
+
+/* Waits (bounded by the socket timeout) until cond, an error or a signal. */
+#define tc_wait(sk, timeo, cond)						\
+	({									\
+		DEFINE_WAIT_FUNC(__wait, woken_wake_function);			\
+		int __rc;							\
+		add_wait_queue(sk_sleep(sk), &__wait);				\
+		__rc = sk_wait_event(sk, timeo, (cond), &__wait);		\
+		remove_wait_queue(sk_sleep(sk), &__wait);			\
+		__rc;								\
+	})
+
+int tcpinc_tc_sendmsg(struct sock *sk, struct msghdr *msg, size_t size,
+		      int (*base)(struct sock *, struct msghdr *, size_t))
+{
+	struct tcpinc_sock *ctx;
+	struct tcpinc_tc *tc;
+	size_t sent = 0;
+	long timeo;
+	int err = 0;
+
+	/*
+	 * sendto(MSG_FASTOPEN) connects and queues the data in one call, in
+	 * the clear. Connect with no data instead (a Fast Open cookie request
+	 * may travel with ENO; a SYN with a cookie goes without ENO and the
+	 * connection falls back), then send the data below once the
+	 * negotiation has decided whether it is encrypted.
+	 */
+	if ((msg->msg_flags & MSG_FASTOPEN) && sk->sk_state == TCP_CLOSE) {
+		struct msghdr syn = *msg;
+		struct kvec none = {};
+		int rc;
+
+		iov_iter_kvec(&syn.msg_iter, ITER_SOURCE, &none, 0, 0);
+		rc = base(sk, &syn, 0);
+		if (rc < 0)
+			return rc;
+		msg->msg_flags &= ~MSG_FASTOPEN;
+	}
+
+	lock_sock(sk);
+	ctx = tcpinc_ctx(sk);
+	timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
+	/*
+	 * A's ENO enables when its first ACK leaves; if that ACK was delayed,
+	 * no byte may go out in the clear meanwhile: wait for it.
+	 */
+	while (ctx && tcpinc_eno_will_encrypt(ctx) && READ_ONCE(ctx->phase) != TCPINC_ENO_ENABLED) {
+		long t = min_t(long, timeo, HZ / 20);
+
+		if (!timeo) {
+			release_sock(sk);
+			return -EAGAIN;
+		}
+		if (signal_pending(current)) {
+			release_sock(sk);
+			return sock_intr_errno(timeo);
+		}
+		tc_wait(sk, &t, READ_ONCE(ctx->phase) != TCPINC_ENO_NEGOTIATING);
+		timeo = timeo == MAX_SCHEDULE_TIMEOUT ? timeo : max_t(long, 0, timeo - HZ / 20);
+	}
+	if (!ctx || (READ_ONCE(ctx->phase) != TCPINC_ENO_ENABLED)) {
+		release_sock(sk);
+		return base(sk, msg, size);
+	}
+	if (msg->msg_flags & MSG_OOB) {
+		err = -EOPNOTSUPP;	/* urgent data: socket-api.md */
+		goto out;
+	}
+	if (!ctx->tc) {
+		ctx->tc = tc_create(sk, ctx);
+		if (!ctx->tc) {
+			err = -ENOMEM;
+			goto out;
+		}
+	}
+	tc = ctx->tc;
+	for (;;) {
+		if (!tc_pump(sk, ctx, msg->msg_flags) || tc->err) {
+			err = -tc->err;
+			goto out;
+		}
+		if (tc->fin_sent || (sk->sk_shutdown & SEND_SHUTDOWN)) {
+			err = -EPIPE;
+			goto out;
+		}
+		if (tc->established && !tc->tx_len)
+			break;
+		if (!timeo) {
+			err = -EAGAIN;
+			goto out;
+		}
+		if (signal_pending(current)) {
+			err = sock_intr_errno(timeo);
+			goto out;
+		}
+		tc_wait(sk, &timeo, tc->err || (tc->established && !tc->tx_len) ||
+			!skb_queue_empty(&sk->sk_receive_queue) ||
+			sk_stream_memory_free(sk));
+	}
+	while (sent < size) {
+		size_t n = min_t(size_t, size - sent, TCPINC_TC_FRAME_DATA), len = 0;
+		int st;
+
+		if (copy_from_iter(tc->plain, n, &msg->msg_iter) != n) {
+			err = -EFAULT;
+			break;
+		}
+		st = tcpinc_core_tc_seal(tc->sess, tc->plain, n, 0, 0, tc->scratch,
+					 TCPINC_TC_SCRATCH, &len);
+		memzero_explicit(tc->plain, n);
+		if (st != TCPINC_CORE_TC_OK) {
+			tc_abort_locked(sk, tc, TCPINC_ERR_PROTO, "cannot seal a frame");
+			err = -tc->err;
+			break;
+		}
+		tc->tx_off = 0;
+		tc->tx_len = len;
+		sent += n;
+		TCPINC_ADD_STATS(sock_net(sk), TCPINC_MIB_TC_TX_BYTES, n);
+		/* Blocking sockets wait here for TCP memory, like tcp_sendmsg. */
+		if (!tc_flush(sk, tc, msg->msg_flags))
+			break;
+		if (!tc_poll_output(sk, tc) && !tc_flush(sk, tc, msg->msg_flags))
+			break;
+	}
+out:
+	release_sock(sk);
+	return sent ? sent : err;
+}
+
+int tcpinc_tc_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
+		      int *addr_len,
+		      int (*base)(struct sock *, struct msghdr *, size_t, int, int *))
+{
+	struct tcpinc_sock *ctx;
+	struct tcpinc_tc *tc;
+	size_t copied = 0, target;
+	long timeo;
+	int err = 0;
+
+	lock_sock(sk);
+	ctx = tcpinc_ctx(sk);
+	if (!ctx || READ_ONCE(ctx->phase) != TCPINC_ENO_ENABLED) {
+		release_sock(sk);
+		return base(sk, msg, len, flags, addr_len);
+	}
+	if (flags & MSG_OOB) {
+		err = -EINVAL;
+		goto out;
+	}
+	if (!ctx->tc) {
+		ctx->tc = tc_create(sk, ctx);
+		if (!ctx->tc) {
+			err = -ENOMEM;
+			goto out;
+		}
+	}
+	tc = ctx->tc;
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
+	while (copied < len) {
+		if (tc->rx_len) {
+			size_t n = min(len - copied, tc->rx_len - tc->rx_off);
+
+			if (copy_to_iter(tc->rx_data + tc->rx_off, n, &msg->msg_iter) != n) {
+				err = -EFAULT;
+				break;
+			}
+			copied += n;
+			if (flags & MSG_PEEK)
+				break;	/* peek at the open frame only */
+			tc->rx_off += n;
+			TCPINC_ADD_STATS(sock_net(sk), TCPINC_MIB_TC_RX_BYTES, n);
+			if (tc->rx_off == tc->rx_len)
+				tc->rx_len = tc->rx_off = 0;
+			continue;
+		}
+		if (tc->eof)
+			break;
+		if (!tc_pump(sk, ctx, 0)) {
+			err = -tc->err;
+			break;
+		}
+		if (tc->rx_len || tc->eof)
+			continue;
+		if (copied >= target)
+			break;
+		if (!timeo) {
+			err = -EAGAIN;
+			break;
+		}
+		if (signal_pending(current)) {
+			err = sock_intr_errno(timeo);
+			break;
+		}
+		/* Wait for a new skb: the ones queued were all fed to the core. */
+		sk_wait_data(sk, &timeo, skb_peek_tail(&sk->sk_receive_queue));
+	}
+out:
+	release_sock(sk);
+	return copied ? copied : err;
+}
+
+/* Stages and queues the FINp frame; socket lock held. */
+static void tc_send_finp(struct sock *sk, struct tcpinc_sock *ctx)
+{
+	struct tcpinc_tc *tc = ctx->tc;
+	size_t len = 0;
+	u8 shutdown;
+
+	sock_owned_by_me(sk);
+	if (!tc || tc->fin_sent || tc->err || !tc->established)
+		return;
+	/* Staged ciphertext first: FINp must be on the last frame. */
+	if (!tc_flush(sk, tc, 0))
+		return;
+	if (tcpinc_core_tc_seal(tc->sess, NULL, 0, TCPINC_CORE_TC_SEAL_FIN, 0, tc->scratch,
+				TCPINC_TC_SCRATCH, &len) != TCPINC_CORE_TC_OK)
+		return;
+	tc->fin_sent = true;
+	tc->tx_off = 0;
+	tc->tx_len = len;
+	/*
+	 * inet_shutdown() sets SEND_SHUTDOWN before it calls us, and
+	 * tcp_sendmsg_locked() refuses to queue after it: lift it for the
+	 * FINp frame only (we hold the socket lock), so the frame goes out
+	 * ahead of the FIN that tcp_shutdown() sends next.
+	 */
+	shutdown = sk->sk_shutdown;
+	WRITE_ONCE(sk->sk_shutdown, shutdown & ~SEND_SHUTDOWN);
+	tc_flush(sk, tc, 0);
+	WRITE_ONCE(sk->sk_shutdown, shutdown);
+}
+
+/* inet_shutdown() calls this with the socket lock held. */
+void tcpinc_tc_shutdown(struct sock *sk, int how, void (*base)(struct sock *, int))
+{
+	struct tcpinc_sock *ctx;
+
+	sock_owned_by_me(sk);
+	if (how & SEND_SHUTDOWN) {
+		ctx = tcpinc_ctx(sk);
+		if (tc_active(ctx))
+			tc_send_finp(sk, ctx);
+	}
+	base(sk, how);
+}
+
+void tcpinc_tc_close(struct sock *sk, long timeout, void (*base)(struct sock *, long))
+{
+	struct tcpinc_sock *ctx;
+
+	lock_sock(sk);
+	ctx = tcpinc_ctx(sk);
+	if (tc_active(ctx))
+		tc_send_finp(sk, ctx);
+	release_sock(sk);
+	base(sk, timeout);
+}
+
+/* Poll: readable when recvmsg has something to say, writable once keyed. */
+bool tcpinc_tc_is_readable(struct sock *sk)
+{
+	struct tcpinc_sock *ctx;
+	bool r = false;
+
+	rcu_read_lock();
+	ctx = tcpinc_ctx(sk);
+	if (tc_active(ctx)) {
+		struct tcpinc_tc *tc = READ_ONCE(ctx->tc);
+
+		r = READ_ONCE(tc->rx_len) || READ_ONCE(tc->eof) || READ_ONCE(tc->err);
+	}
+	rcu_read_unlock();
+	return r;
+}
+
+bool tcpinc_tc_write_blocked(struct sock *sk)
+{
+	struct tcpinc_sock *ctx;
+	bool blocked = false;
+
+	rcu_read_lock();
+	ctx = tcpinc_ctx(sk);
+	if (ctx && READ_ONCE(ctx->phase) == TCPINC_ENO_ENABLED) {
+		struct tcpinc_tc *tc = READ_ONCE(ctx->tc);
+
+		blocked = (!tc || !READ_ONCE(tc->established)) && !(tc && READ_ONCE(tc->internal_tx));
+	}
+	rcu_read_unlock();
+	return blocked;
+}
+
+int tcpinc_tc_session_id(struct sock *sk, struct tcpinc_sock *ctx, u8 *out, size_t cap,
+			 size_t *out_len)
+{
+	sock_owned_by_me(sk);
+	if (!ctx->tc || !ctx->tc->established)
+		return -ENOTCONN;
+	if (tcpinc_core_tc_session_id(ctx->tc->sess, out, cap, out_len) != TCPINC_CORE_TC_OK)
+		return -ENOTCONN;
+	return 0;
+}
+
+/* sendfile/splice into the socket: the pages are sealed like sendmsg data. */
+int tcpinc_tc_sendpage(struct sock *sk, struct page *page, int offset, size_t size, int flags,
+		       int (*base_sendpage)(struct sock *, struct page *, int, size_t, int),
+		       int (*base_sendmsg)(struct sock *, struct msghdr *, size_t))
+{
+	struct tcpinc_sock *ctx;
+	struct msghdr msg = { .msg_flags = flags };
+	struct bio_vec bv = { .bv_page = page, .bv_offset = offset, .bv_len = size };
+	bool encrypt;
+
+	rcu_read_lock();
+	ctx = tcpinc_ctx(sk);
+	encrypt = ctx && (READ_ONCE(ctx->phase) == TCPINC_ENO_ENABLED ||
+			  tcpinc_eno_will_encrypt(ctx));
+	rcu_read_unlock();
+	if (!encrypt)
+		return base_sendpage(sk, page, offset, size, flags);
+	iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, &bv, 1, size);
+	return tcpinc_tc_sendmsg(sk, &msg, size, base_sendmsg);
+}

@@ -1,0 +1,98 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 400
+# needs: module
+#
+# The tcpcrypt data path between two hosts with the module (RFC 8548):
+#   h1 192.0.2.1 / 2001:db8::1 (client, A)  ====  h2 192.0.2.2 / 2001:db8::2 (server, B)
+# - the stream starts with Init1 (A) and Init2 (B) and carries only frames
+#   after them; a plaintext marker the application sends appears nowhere in
+#   the capture;
+# - TCP_ENO_SESSID: 33 bytes, byte 0 = 0x23 (or 0x21 for P-256), equal on
+#   both ends; SELF_NAME at one end = PEER_NAME at the other;
+# - bulk echo of BULK_MIB MiB each way with matching SHA-256, IPv4 and IPv6,
+#   X25519 and P-256;
+# - the server speaks first (its greeting needs Init1 from A without any
+#   send from A's application);
+# - half-close: the client's shutdown(SHUT_WR) is a FINp the server reads
+#   as EOF, and the server's answer still arrives;
+# - counters: handshakes, bytes, no aborts.
+set -euo pipefail
+. "$TCPINC_TOP/tests/vm/lib.sh"
+. "$TCPINC_TOP/tests/vm/eno-lib.sh"
+
+BULK=$(( ${BULK_MIB:-4} * 1024 * 1024 ))
+netns_pair
+
+# 1. Wire format and session IDs (IPv4, X25519).
+marker=tcpinc-plaintext-marker-7f3a
+capture_start h1 eth0 7601 "$TCPINC_OUT/wire.pcap"
+run_conn wire 192.0.2.2 7601 --ulp -- --ulp --message "$marker"
+capture_stop
+cl=$TCPINC_OUT/wire.client sv=$TCPINC_OUT/wire.server
+expect_eq "echo through tcpcrypt" "$marker" "$(jq_py "$cl" 'd["echo"]')"
+sid=$(jq_py "$cl" 'd["eno"]["sessid"]')
+expect_eq "session ID length (bytes)" 33 $(( ${#sid} / 2 ))
+expect_eq "session ID byte 0 (B's TEP byte)" 23 "${sid:0:2}"
+expect_eq "same session ID on both ends" "$sid" "$(jq_py "$sv" 'd["eno"]["sessid"]')"
+$PCAP "$TCPINC_OUT/wire.pcap" --port 7601 >"$TCPINC_OUT/wire.segs"
+/usr/bin/python3 - "$TCPINC_OUT/wire.segs" "$marker" <<'PY' || fail "wire format check failed"
+import json, sys
+segs = [json.loads(l) for l in open(sys.argv[1])]
+marker = sys.argv[2].encode().hex()
+streams = {}
+for s in segs:
+    if s["payload_len"]:
+        streams.setdefault(s["src"], {})[s["seq"]] = s["payload_hex"]
+for src, parts in streams.items():
+    data = bytes.fromhex("".join(parts[k] for k in sorted(parts)))
+    magic = "15101a0e" if src == "192.0.2.1" else "097105e0"
+    if data[:4].hex() != magic:
+        sys.exit(f"{src}: stream starts with {data[:4].hex()}, not the Init magic {magic}")
+    mlen = int.from_bytes(data[4:8], "big")
+    off, frames = mlen, 0
+    while off < len(data):
+        clen = int.from_bytes(data[off + 1:off + 3], "big")
+        if data[off] & 0xfe:
+            sys.exit(f"{src}: frame at {off} has reserved control bits set")
+        off += 3 + clen
+        frames += 1
+    if off != len(data):
+        sys.exit(f"{src}: frames do not tile the stream ({off} != {len(data)})")
+    print(f"{src}: Init ({mlen} bytes) then {frames} frames, {len(data)} bytes")
+for s in segs:
+    if marker in s["payload_hex"]:
+        sys.exit("the plaintext marker is on the wire")
+print("no plaintext marker in", len(segs), "segments")
+PY
+
+# 2. Names: SELF_NAME here is PEER_NAME there.
+run_conn names 192.0.2.2 7602 --ulp -- --ulp --message names
+expect_eq "names: echo" names "$(jq_py "$TCPINC_OUT/names.client" 'd["echo"]')"
+n_cs=$(jq_py "$TCPINC_OUT/names.client" 'd["eno"]["self_name"]')
+expect_eq "client SELF_NAME starts with role A" 00 "${n_cs:0:2}"
+expect_eq "client SELF_NAME = server PEER_NAME" "$n_cs" "$(jq_py "$TCPINC_OUT/names.server" 'd["eno"]["peer_name"]')"
+expect_eq "server SELF_NAME = client PEER_NAME" "$(jq_py "$TCPINC_OUT/names.server" 'd["eno"]["self_name"]')" "$(jq_py "$TCPINC_OUT/names.client" 'd["eno"]["peer_name"]')"
+
+# 3. Bulk, both families, both TEPs.
+bulk() { # TAG ADDR PORT TEP
+	run_conn "$1" "$2" "$3" --ulp --eno-teps "$4" -- --ulp --eno-teps "$4" --size "$BULK"
+	local c=$TCPINC_OUT/$1.client s=$TCPINC_OUT/$1.server
+	expect_eq "$1: bytes echoed" "$BULK" "$(jq_py "$c" 'd["echo_len"]')"
+	expect_eq "$1: server got the client's bytes" "$(jq_py "$c" 'd["sent_sha256"]')" "$(jq_py "$s" 'd["received_sha256"]')"
+	expect_eq "$1: client got them back" "$(jq_py "$c" 'd["sent_sha256"]')" "$(jq_py "$c" 'd["echo_sha256"]')"
+	expect_eq "$1: TEP" "$(( $4 ))" "$(jq_py "$c" 'd["eno"]["negtep"]')"
+}
+bulk bulk-x25519-v4 192.0.2.2 7603 0x23
+bulk bulk-x25519-v6 2001:db8::2 7604 0x23
+bulk bulk-p256-v4 192.0.2.2 7605 0x21
+
+# 4. The server speaks first.
+run_conn greet 192.0.2.2 7606 --ulp --greeting "220 tcpinc ready" -- --ulp --expect-greeting "220 tcpinc ready" --message quit
+expect_eq "greeting before any client byte" "220 tcpinc ready" "$(jq_py "$TCPINC_OUT/greet.client" 'd["greeting"]')"
+expect_eq "greet: echo after the greeting" quit "$(jq_py "$TCPINC_OUT/greet.client" 'd["echo"]')"
+
+expect_eq "h1 tcpcrypt aborts" 0 "$(stat_of TcpincTcAbort h1)"
+expect_eq "h2 tcpcrypt aborts" 0 "$(stat_of TcpincTcAbort h2)"
+[ "$(stat_of TcpincTcHandshakes h1)" -ge 6 ] || fail "h1 handshakes: $(stat_of TcpincTcHandshakes h1)"
+echo "h1: $(stat_of TcpincTcTxBytes h1) bytes sealed, $(stat_of TcpincTcRxBytes h1) opened"
