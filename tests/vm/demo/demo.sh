@@ -70,6 +70,6 @@ echo "  the message \"hello from h1\" appears nowhere in the capture"
 say "/proc/net/tcpinc_stat in h1 and h2"
 in_ns h1 cat /proc/net/tcpinc_stat >"$TCPINC_OUT/demo.stat.h1"
 in_ns h2 cat /proc/net/tcpinc_stat >"$TCPINC_OUT/demo.stat.h2"
-awk 'BEGIN { printf "  %-24s %6s %6s\n", "counter", "h1", "h2" }
+awk 'BEGIN { printf "  %-28s %6s %6s\n", "counter", "h1", "h2" }
      NR == FNR { h1[FNR] = $2; next }
-     { printf "  %-24s %6s %6s\n", $1, h1[FNR], $2 }' "$TCPINC_OUT/demo.stat.h1" "$TCPINC_OUT/demo.stat.h2"
+     { printf "  %-28s %6s %6s\n", $1, h1[FNR], $2 }' "$TCPINC_OUT/demo.stat.h1" "$TCPINC_OUT/demo.stat.h2"
