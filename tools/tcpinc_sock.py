@@ -43,6 +43,7 @@ TCP_ENO_ROLE = TCP_ENO_BASE + 8
 TCP_ENO_SELF_NAME = TCP_ENO_BASE + 9
 TCP_ENO_PEER_NAME = TCP_ENO_BASE + 10
 TCP_ENO_TRANSCRIPT = TCP_ENO_BASE + 11
+TCP_CRYPT_REKEY = 0x4560
 
 
 def family_of(addr):
@@ -196,6 +197,7 @@ def cmd_connect(args):
         # this one reads the echo (so neither side's buffers fill up).
         import threading
         sent_digest = hashlib.sha256()
+        rekeys = [0]
 
         def sender():
             block = hashlib.sha256(b"tcpinc").digest() * 2048  # 64 KiB
@@ -208,6 +210,14 @@ def cmd_connect(args):
                 sent_digest.update(part)
                 left -= len(part)
                 n += 1
+                if args.rekey_every and (args.size - left) // args.rekey_every != \
+                        (args.size - left - len(part)) // args.rekey_every:
+                    try:
+                        sock.setsockopt(SOL_TCP, TCP_CRYPT_REKEY, 1)
+                        rekeys[0] += 1
+                    except OSError as exc:
+                        if exc.errno != errno.EBUSY:  # previous one unanswered
+                            raise
             sock.shutdown(socket.SHUT_WR)
 
         t = threading.Thread(target=sender)
@@ -224,6 +234,7 @@ def cmd_connect(args):
         if args.ulp:
             report["eno"] = eno_info(sock)
         report["sent_sha256"] = sent_digest.hexdigest()
+        report["rekeys_started"] = rekeys[0]
         report["echo_len"] = total
         report["echo_sha256"] = digest.hexdigest()
         sock.close()
@@ -421,6 +432,8 @@ def main():
             p.add_argument("--expect-greeting", help="read this many bytes' greeting first")
             p.add_argument("--size", type=int, default=0,
                            help="bulk: send SIZE bytes and check the echo by SHA-256")
+            p.add_argument("--rekey-every", type=int, default=0,
+                           help="bulk: TCP_CRYPT_REKEY after every N bytes sent")
             p.add_argument("--bind-addr")
             p.add_argument("--bind-port", type=int, default=0)
     args = ap.parse_args()

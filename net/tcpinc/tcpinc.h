@@ -47,6 +47,7 @@ enum tcpinc_mib_field {
 	TCPINC_MIB_TC_ABORT,		/* tcpcrypt connections aborted (any reason) */
 	TCPINC_MIB_TC_AUTH_FAIL,	/* frames that failed authentication */
 	TCPINC_MIB_TC_REKEYS,		/* rekeys received from peers */
+	TCPINC_MIB_TC_REKEYS_SENT,	/* rekeys we started (TCP_CRYPT_REKEY) */
 	TCPINC_MIB_TC_TX_BYTES,		/* application bytes sealed */
 	TCPINC_MIB_TC_RX_BYTES,		/* application bytes opened and delivered */
 	__TCPINC_MIB_MAX
@@ -203,6 +204,7 @@ int tcpinc_tc_sendpage(struct sock *sk, struct page *page, int offset, size_t si
 void tcpinc_tc_shutdown(struct sock *sk, int how, void (*base)(struct sock *, int));
 void tcpinc_tc_close(struct sock *sk, long timeout, void (*base)(struct sock *, long));
 bool tcpinc_tc_is_readable(struct sock *sk);
+int tcpinc_tc_rekey(struct sock *sk, struct tcpinc_sock *ctx);
 bool tcpinc_tc_write_blocked(struct sock *sk);
 int tcpinc_tc_session_id(struct sock *sk, struct tcpinc_sock *ctx, u8 *out, size_t cap,
 			 size_t *out_len);

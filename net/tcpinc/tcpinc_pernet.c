@@ -38,6 +38,7 @@ static const char *const tcpinc_mib_names[__TCPINC_MIB_MAX] = {
 	[TCPINC_MIB_TC_ABORT]		= "TcpincTcAbort",
 	[TCPINC_MIB_TC_AUTH_FAIL]	= "TcpincTcAuthFail",
 	[TCPINC_MIB_TC_REKEYS]		= "TcpincTcRekeys",
+	[TCPINC_MIB_TC_REKEYS_SENT]	= "TcpincTcRekeysSent",
 	[TCPINC_MIB_TC_TX_BYTES]	= "TcpincTcTxBytes",
 	[TCPINC_MIB_TC_RX_BYTES]	= "TcpincTcRxBytes",
 };

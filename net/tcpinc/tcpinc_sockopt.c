@@ -105,6 +105,14 @@ static int tcpinc_setsockopt(struct sock *sk, int level, int optname,
 			return -EPERM;
 		}
 	}
+	if (level == SOL_TCP && optname == TCP_CRYPT_REKEY) {
+		/* Sends a frame: socket lock only, no context spinlock. */
+		lock_sock(sk);
+		ctx = tcpinc_ctx(sk);
+		err = ctx ? tcpinc_tc_rekey(sk, ctx) : -ENOPROTOOPT;
+		release_sock(sk);
+		return err;
+	}
 	if (!tcpinc_is_our_opt(level, optname))
 		return tcpinc_base_prot(sk)->setsockopt(sk, level, optname, optval, optlen);
 

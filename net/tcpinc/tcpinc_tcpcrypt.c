@@ -749,3 +749,34 @@ int tcpinc_tc_sendpage(struct sock *sk, struct page *page, int offset, size_t si
 	iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, &bv, 1, size);
 	return tcpinc_tc_sendmsg(sk, &msg, size, base_sendmsg);
 }
+
+/*
+ * tcpinc_tc_rekey - TCP_CRYPT_REKEY: an empty frame opens our next key
+ * generation (RFC 8548 3.8). Socket lock held.
+ */
+int tcpinc_tc_rekey(struct sock *sk, struct tcpinc_sock *ctx)
+{
+	struct tcpinc_tc *tc = ctx->tc;
+	size_t len = 0;
+	int st;
+
+	sock_owned_by_me(sk);
+	if (!tc || !tc->established)
+		return -ENOTCONN;
+	if (tc->err)
+		return -tc->err;
+	if (tc->fin_sent)
+		return -EPIPE;
+	if (!tc_flush(sk, tc, MSG_DONTWAIT))
+		return -EAGAIN;	/* staged ciphertext must leave first */
+	st = tcpinc_core_tc_keepalive(tc->sess, tc->scratch, TCPINC_TC_SCRATCH, &len);
+	if (st == TCPINC_CORE_TC_REKEY_PENDING)
+		return -EBUSY;
+	if (st != TCPINC_CORE_TC_OK)
+		return -EPROTO;
+	tc->tx_off = 0;
+	tc->tx_len = len;
+	tc_flush(sk, tc, MSG_DONTWAIT);
+	TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_TC_REKEYS_SENT);
+	return 0;
+}

@@ -50,6 +50,13 @@
 /* bytes, R: negotiation transcript: A's SYN-form ENO option, then B's */
 #define TCP_ENO_TRANSCRIPT	(TCP_ENO_BASE + 11)
 
+/* tcpcrypt options (draft-ietf-tcpinc-api-06 section 6 and ours). */
+#define TCP_CRYPT_BASE		0x4560
+/* int, W: start a rekey now (RFC 8548 section 3.8): an empty frame with the
+ * rekey bit goes out; EBUSY while our previous rekey is unanswered,
+ * ENOTCONN before the keys exist */
+#define TCP_CRYPT_REKEY		(TCP_CRYPT_BASE + 0)
+
 /* TEP identifiers this module implements (RFC 8548 section 7). */
 #define TCP_ENO_TEP_TCPCRYPT_ECDHE_P256		0x21
 #define TCP_ENO_TEP_TCPCRYPT_ECDHE_CURVE25519	0x23

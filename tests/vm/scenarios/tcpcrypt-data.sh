@@ -16,6 +16,8 @@
 #   send from A's application);
 # - half-close: the client's shutdown(SHUT_WR) is a FINp the server reads
 #   as EOF, and the server's answer still arrives;
+# - TCP_CRYPT_REKEY every 64 KiB of a transfer: each rekey reaches the
+#   peer, is answered, and the bytes stay intact;
 # - counters: handshakes, bytes, no aborts.
 set -euo pipefail
 . "$TCPINC_TOP/tests/vm/lib.sh"
@@ -87,7 +89,20 @@ bulk bulk-x25519-v4 192.0.2.2 7603 0x23
 bulk bulk-x25519-v6 2001:db8::2 7604 0x23
 bulk bulk-p256-v4 192.0.2.2 7605 0x21
 
-# 4. The server speaks first.
+# 4. Forced rekeys every 64 KiB during a transfer: the peer answers each,
+#    the bytes stay intact.
+r2=$(stat_of TcpincTcRekeys h2)
+run_conn rekey 192.0.2.2 7607 --ulp -- --ulp --size "$BULK" --rekey-every 65536
+expect_eq "rekey: client got its bytes back" "$(jq_py "$TCPINC_OUT/rekey.client" 'd["sent_sha256"]')" "$(jq_py "$TCPINC_OUT/rekey.client" 'd["echo_sha256"]')"
+expect_eq "rekey: server got them" "$(jq_py "$TCPINC_OUT/rekey.client" 'd["sent_sha256"]')" "$(jq_py "$TCPINC_OUT/rekey.server" 'd["received_sha256"]')"
+started=$(jq_py "$TCPINC_OUT/rekey.client" 'd["rekeys_started"]')
+got=$(( $(stat_of TcpincTcRekeys h2) - r2 ))
+echo "rekeys started by the client: $started, seen by the server: $got, answered: $(stat_of TcpincTcRekeys h1)"
+[ "$started" -ge 3 ] || fail "too few rekeys started: $started"
+expect_eq "every rekey reached the server" "$started" "$got"
+[ "$(stat_of TcpincTcRekeys h1)" -ge "$started" ] || fail "the server did not answer every rekey"
+
+# 5. The server speaks first.
 run_conn greet 192.0.2.2 7606 --ulp --greeting "220 tcpinc ready" -- --ulp --expect-greeting "220 tcpinc ready" --message quit
 expect_eq "greeting before any client byte" "220 tcpinc ready" "$(jq_py "$TCPINC_OUT/greet.client" 'd["greeting"]')"
 expect_eq "greet: echo after the greeting" quit "$(jq_py "$TCPINC_OUT/greet.client" 'd["echo"]')"
