@@ -61,6 +61,7 @@ struct tcpinc_tc {
 	bool eof;			/* FINp received */
 	bool fin_sent;			/* FINp frame staged/queued */
 	bool internal_tx;		/* inside tc_flush: poll must not block us */
+	bool tx_busy;			/* a tc_flush is running (maybe asleep) */
 	int err;			/* positive errno once aborted */
 };
 
@@ -109,8 +110,18 @@ static bool tc_flush(struct sock *sk, struct tcpinc_tc *tc, int flags)
 {
 	struct msghdr msg = { .msg_flags = flags | MSG_NOSIGNAL };
 	struct kvec iov;
+	bool done = true;
 	int n;
 
+	/*
+	 * tcp_sendmsg_locked() may sleep for memory and drop the socket lock
+	 * meanwhile; whoever else gets the lock then (the work item, a
+	 * receiver, a second sender) must neither send the staged bytes again
+	 * nor seal over them.
+	 */
+	if (tc->tx_busy)
+		return !tc->tx_len;
+	tc->tx_busy = true;
 	while (tc->tx_len) {
 		iov.iov_base = tc->scratch + tc->tx_off;
 		iov.iov_len = tc->tx_len;
@@ -119,13 +130,17 @@ static bool tc_flush(struct sock *sk, struct tcpinc_tc *tc, int flags)
 		WRITE_ONCE(tc->internal_tx, true);
 		n = tcp_sendmsg_locked(sk, &msg, tc->tx_len);
 		WRITE_ONCE(tc->internal_tx, false);
-		if (n <= 0)
-			return false;
+		if (n <= 0) {
+			done = false;
+			break;
+		}
 		tc->tx_off += n;
 		tc->tx_len -= n;
 	}
-	tc->tx_off = 0;
-	return true;
+	if (done)
+		tc->tx_off = 0;
+	tc->tx_busy = false;
+	return done;
 }
 
 /* Stages what the core owes the peer (Init1/Init2, rekey answers). */
@@ -134,7 +149,7 @@ static int tc_poll_output(struct sock *sk, struct tcpinc_tc *tc)
 	size_t len = 0;
 	int st;
 
-	if (tc->tx_len)
+	if (tc->tx_len || tc->tx_busy)
 		return 0;	/* ordered behind staged ciphertext */
 	st = tcpinc_core_tc_poll_output(tc->sess, tc->scratch, TCPINC_TC_SCRATCH, &len);
 	if (st != TCPINC_CORE_TC_OK)
@@ -510,7 +525,7 @@ int tcpinc_tc_sendmsg(struct sock *sk, struct msghdr *msg, size_t size,
 			err = -EPIPE;
 			goto out;
 		}
-		if (tc->established && !tc->tx_len)
+		if (tc->established && !tc->tx_len && !tc->tx_busy)
 			break;
 		if (!timeo) {
 			err = -EAGAIN;
@@ -520,7 +535,7 @@ int tcpinc_tc_sendmsg(struct sock *sk, struct msghdr *msg, size_t size,
 			err = sock_intr_errno(timeo);
 			goto out;
 		}
-		tc_wait(sk, &timeo, tc->err || (tc->established && !tc->tx_len) ||
+		tc_wait(sk, &timeo, tc->err || (tc->established && !tc->tx_len && !tc->tx_busy) ||
 			!skb_queue_empty(&sk->sk_receive_queue) ||
 			sk_stream_memory_free(sk));
 	}
@@ -634,10 +649,17 @@ static void tc_send_finp(struct sock *sk, struct tcpinc_sock *ctx)
 	struct tcpinc_tc *tc = ctx->tc;
 	size_t len = 0;
 	u8 shutdown;
+	int tries;
 
 	sock_owned_by_me(sk);
 	if (!tc || tc->fin_sent || tc->err || !tc->established)
 		return;
+	/* A sender asleep in tc_flush: let it finish (bounded, 5 s). */
+	for (tries = 0; tc->tx_busy && tries < 50; tries++) {
+		long t = HZ / 10;
+
+		tc_wait(sk, &t, !tc->tx_busy);
+	}
 	/* Staged ciphertext first: FINp must be on the last frame. */
 	if (!tc_flush(sk, tc, 0))
 		return;

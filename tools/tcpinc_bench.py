@@ -1,0 +1,133 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""tcpinc_bench.py - throughput and connection-rate benchmarks for the VM
+bench scenarios. Prints one JSON object; never asserts on a speed.
+
+  serve --addr A --port P --mode M          (runs until killed)
+  bulk  --addr A --port P --mode M --size N  one connection, N bytes one way
+  rate  --addr A --port P --mode M --count N connect, 1-byte echo, close
+
+Modes: plain (TCP), tcpcrypt (the tcpinc ULP), ktls (Linux kTLS software
+AES-128-GCM, keys set directly with setsockopt(SOL_TLS), no handshake).
+"""
+import argparse
+import json
+import socket
+import struct
+import sys
+import time
+
+SOL_TCP, TCP_ULP, SOL_TLS, TLS_TX, TLS_RX = 6, 31, 282, 1, 2
+TLS_1_2, AES_GCM_128 = 0x0303, 51
+
+
+def ktls_info(direction):
+    # Fixed test keys: this measures the record layer, not key exchange.
+    key, salt, iv, seq = bytes(range(16)), b"salt", b"iv" * 4, bytes(8)
+    if direction:
+        seq = bytes(8)
+    return struct.pack("<HH", TLS_1_2, AES_GCM_128) + iv + key + salt + seq
+
+
+def prepare(sock, mode, listening=False):
+    if mode == "tcpcrypt":
+        sock.setsockopt(SOL_TCP, TCP_ULP, b"tcpcrypt")
+
+
+def after_connect(sock, mode, server):
+    if mode == "ktls":
+        sock.setsockopt(SOL_TCP, TCP_ULP, b"tls")
+        sock.setsockopt(SOL_TLS, TLS_TX, ktls_info(0))
+        sock.setsockopt(SOL_TLS, TLS_RX, ktls_info(1))
+
+
+def fam(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
+def serve(a):
+    srv = socket.socket(fam(a.addr), socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    prepare(srv, a.mode, True)
+    srv.bind((a.addr, a.port))
+    srv.listen(128)
+    if a.ready:
+        open(a.ready, "w").write("ok\n")
+    while True:
+        c, _ = srv.accept()
+        after_connect(c, a.mode, True)
+        total = 0
+        while True:
+            d = c.recv(262144)
+            if not d:
+                break
+            total += len(d)
+            if a.echo:
+                c.sendall(d)
+        if not a.echo:
+            c.sendall(struct.pack("!Q", total))
+        c.close()
+
+
+def connect(a):
+    s = socket.socket(fam(a.addr), socket.SOCK_STREAM)
+    prepare(s, a.mode)
+    s.connect((a.addr, a.port))
+    after_connect(s, a.mode, False)
+    return s
+
+
+def bulk(a):
+    block = bytes(65536)
+    t0 = time.monotonic()
+    s = connect(a)
+    left = a.size
+    while left:
+        n = min(left, len(block))
+        s.sendall(block[:n])
+        left -= n
+    s.shutdown(socket.SHUT_WR)
+    got = b""
+    while len(got) < 8:
+        d = s.recv(8 - len(got))
+        if not d:
+            break
+        got += d
+    dt = time.monotonic() - t0
+    s.close()
+    received = struct.unpack("!Q", got)[0] if len(got) == 8 else -1
+    print(json.dumps({"mode": a.mode, "bytes": a.size, "received": received, "seconds": round(dt, 3),
+                      "mbit_s": round(a.size * 8 / dt / 1e6, 1)}))
+
+
+def rate(a):
+    t0 = time.monotonic()
+    ok = 0
+    for _ in range(a.count):
+        s = connect(a)
+        s.sendall(b"x")
+        if s.recv(1) == b"x":
+            ok += 1
+        s.close()
+    dt = time.monotonic() - t0
+    print(json.dumps({"mode": a.mode, "connections": a.count, "echoed": ok, "seconds": round(dt, 3),
+                      "per_second": round(a.count / dt, 1)}))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("cmd", choices=["serve", "bulk", "rate"])
+    ap.add_argument("--addr", required=True)
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--mode", choices=["plain", "tcpcrypt", "ktls"], required=True)
+    ap.add_argument("--size", type=int, default=64 << 20)
+    ap.add_argument("--count", type=int, default=100)
+    ap.add_argument("--echo", action="store_true")
+    ap.add_argument("--ready")
+    a = ap.parse_args()
+    {"serve": serve, "bulk": bulk, "rate": rate}[a.cmd](a)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
