@@ -147,7 +147,8 @@ def cmd_serve(args):
         digest.update(chunk)
         if total <= 4096:
             received += chunk
-        conn.sendall(chunk)
+        if not args.no_echo:
+            conn.sendall(chunk)
     # Read after the exchange: the session ID exists once the key exchange
     # completed, which may be after accept() returned.
     if args.ulp:
@@ -199,7 +200,7 @@ def cmd_connect(args):
         sent_digest = hashlib.sha256()
         rekeys = [0]
 
-        def sender():
+        def sender(half_close=True):
             block = hashlib.sha256(b"tcpinc").digest() * 2048  # 64 KiB
             left = args.size
             n = 0
@@ -218,8 +219,17 @@ def cmd_connect(args):
                     except OSError as exc:
                         if exc.errno != errno.EBUSY:  # previous one unanswered
                             raise
-            sock.shutdown(socket.SHUT_WR)
+            if half_close:
+                sock.shutdown(socket.SHUT_WR)
 
+        if args.close_after_send:
+            # close() with data still queued: the FINp frame and FIN must
+            # follow every byte (the receiver checks them by SHA-256).
+            sender(half_close=False)
+            report["sent_sha256"] = sent_digest.hexdigest()
+            sock.close()
+            emit(report)
+            return
         t = threading.Thread(target=sender)
         t.start()
         digest = hashlib.sha256()
@@ -421,6 +431,7 @@ def main():
             p.add_argument("--eno-tep-mandatory", action="store_true")
         if name == "serve":
             p.add_argument("--greeting", help="send this right after accept()")
+            p.add_argument("--no-echo", action="store_true", help="only read and count")
             p.add_argument("--fastopen", type=int, default=0,
                            help="TCP_FASTOPEN queue length on the listener")
             p.add_argument("--ready")
@@ -432,6 +443,8 @@ def main():
             p.add_argument("--expect-greeting", help="read this many bytes' greeting first")
             p.add_argument("--size", type=int, default=0,
                            help="bulk: send SIZE bytes and check the echo by SHA-256")
+            p.add_argument("--close-after-send", action="store_true",
+                           help="bulk: close() right after the last send, read nothing")
             p.add_argument("--rekey-every", type=int, default=0,
                            help="bulk: TCP_CRYPT_REKEY after every N bytes sent")
             p.add_argument("--bind-addr")

@@ -16,6 +16,7 @@
 #   send from A's application);
 # - half-close: the client's shutdown(SHUT_WR) is a FINp the server reads
 #   as EOF, and the server's answer still arrives;
+# - close() right after a bulk send: every byte, then EOF (FINp), arrives;
 # - TCP_CRYPT_REKEY every 64 KiB of a transfer: each rekey reaches the
 #   peer, is answered, and the bytes stay intact;
 # - counters: handshakes, bytes, no aborts.
@@ -102,7 +103,12 @@ echo "rekeys started by the client: $started, seen by the server: $got, answered
 expect_eq "every rekey reached the server" "$started" "$got"
 [ "$(stat_of TcpincTcRekeys h1)" -ge "$started" ] || fail "the server did not answer every rekey"
 
-# 5. The server speaks first.
+# 5. close() with unsent data: every byte and then the FINp arrive.
+run_conn closed 192.0.2.2 7608 --ulp --no-echo -- --ulp --size "$BULK" --close-after-send
+expect_eq "close with unsent data: all bytes arrived" "$BULK" "$(jq_py "$TCPINC_OUT/closed.server" 'd["received_len"]')"
+expect_eq "close with unsent data: intact, then EOF" "$(jq_py "$TCPINC_OUT/closed.client" 'd["sent_sha256"]')" "$(jq_py "$TCPINC_OUT/closed.server" 'd["received_sha256"]')"
+
+# 6. The server speaks first.
 run_conn greet 192.0.2.2 7606 --ulp --greeting "220 tcpinc ready" -- --ulp --expect-greeting "220 tcpinc ready" --message quit
 expect_eq "greeting before any client byte" "220 tcpinc ready" "$(jq_py "$TCPINC_OUT/greet.client" 'd["greeting"]')"
 expect_eq "greet: echo after the greeting" quit "$(jq_py "$TCPINC_OUT/greet.client" 'd["echo"]')"
