@@ -44,6 +44,8 @@ TCP_ENO_SELF_NAME = TCP_ENO_BASE + 9
 TCP_ENO_PEER_NAME = TCP_ENO_BASE + 10
 TCP_ENO_TRANSCRIPT = TCP_ENO_BASE + 11
 TCP_CRYPT_REKEY = 0x4560
+TCP_CRYPT_CONF = 0x4561
+TCP_CRYPT_AEADS = 0x4562
 
 
 def family_of(addr):
@@ -72,6 +74,9 @@ def configure_eno(sock, args):
         sock.setsockopt(SOL_TCP, TCP_ENO_AA_MANDATORY, 1)
     if getattr(args, "eno_tep_mandatory", False):
         sock.setsockopt(SOL_TCP, TCP_ENO_TEP_MANDATORY, 1)
+    if getattr(args, "aeads", None):
+        ids = [int(t, 0) for t in args.aeads.split(",")]
+        sock.setsockopt(SOL_TCP, TCP_CRYPT_AEADS, b"".join(i.to_bytes(2, sys.byteorder) for i in ids))
 
 
 def eno_info(sock):
@@ -93,6 +98,7 @@ def eno_info(sock):
             "transcript": bytesopt(TCP_ENO_TRANSCRIPT, 80),
             "sessid": bytesopt(TCP_ENO_SESSID, 64),
             "self_name": bytesopt(TCP_ENO_SELF_NAME, 64),
+            "aead": intopt(TCP_CRYPT_CONF),
             "peer_name": bytesopt(TCP_ENO_PEER_NAME, 64)}
 
 
@@ -429,6 +435,7 @@ def main():
             p.add_argument("--eno-gopt", type=int)
             p.add_argument("--eno-aa-mandatory", action="store_true")
             p.add_argument("--eno-tep-mandatory", action="store_true")
+            p.add_argument("--aeads", help="TCP_CRYPT_AEADS, best first, e.g. 0x0010,0x0001")
         if name == "serve":
             p.add_argument("--greeting", help="send this right after accept()")
             p.add_argument("--no-echo", action="store_true", help="only read and count")

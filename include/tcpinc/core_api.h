@@ -256,6 +256,8 @@ int tcpinc_core_tc_on_peer_fin(void *sess);
 int tcpinc_core_tc_session_id(const void *sess, tcpinc_u8 *out, tcpinc_usize cap,
 			      tcpinc_usize *out_len);
 int tcpinc_core_tc_failure(const void *sess);
+/* tcpinc_core_tc_aead - the AEAD id in use once established, else 0. */
+tcpinc_u16 tcpinc_core_tc_aead(const void *sess);
 int tcpinc_core_tc_export_resumption(void *sess, struct tcpinc_core_tc_resume_secret *out);
 void tcpinc_core_tc_flush_resumption(void *sess);
 void tcpinc_core_tc_session_destroy(void *sess);

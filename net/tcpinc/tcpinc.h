@@ -74,6 +74,8 @@ struct tcpinc_net {
 	u16 eno_bad_ports[16];			/* ports ENO stays off on (local or remote) */
 	u8 eno_bad_port_count;
 	int eno_pending_max;			/* per listener */
+	u16 tcpcrypt_aeads[8];			/* best first */
+	u8 tcpcrypt_aead_count;
 	/*
 	 * hooks_on: the netfilter hooks are registered lazily, by the first
 	 * socket of this netns that takes the ULP, so namespaces that never
@@ -121,6 +123,8 @@ struct tcpinc_eno_cfg {
 	u8 tep_mandatory;
 	u8 tep_count;			/* 0xff: sysctl list */
 	u8 teps[8];
+	u8 aead_count;			/* 0: sysctl list */
+	u16 aeads[8];			/* best first */
 };
 
 /* Where a socket's negotiation stands, as the glue sees it. */
@@ -205,6 +209,7 @@ void tcpinc_tc_shutdown(struct sock *sk, int how, void (*base)(struct sock *, in
 void tcpinc_tc_close(struct sock *sk, long timeout, void (*base)(struct sock *, long));
 bool tcpinc_tc_is_readable(struct sock *sk);
 int tcpinc_tc_rekey(struct sock *sk, struct tcpinc_sock *ctx);
+int tcpinc_tc_aead(struct sock *sk, struct tcpinc_sock *ctx);
 bool tcpinc_tc_write_blocked(struct sock *sk);
 int tcpinc_tc_session_id(struct sock *sk, struct tcpinc_sock *ctx, u8 *out, size_t cap,
 			 size_t *out_len);

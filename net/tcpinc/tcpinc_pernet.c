@@ -125,6 +125,38 @@ static int tcpinc_sysctl_ports(struct ctl_table *table, int write, void *buffer,
 	return 0;
 }
 
+/* tcpcrypt_aeads: AEAD ids (RFC 8548 section 7), best first. */
+static int tcpinc_sysctl_aeads(struct ctl_table *table, int write, void *buffer,
+			       size_t *lenp, loff_t *ppos)
+{
+	struct tcpinc_net *tn = table->data;
+	char text[64] = "";
+	struct ctl_table tmp = { .data = text, .maxlen = sizeof(text) };
+	u16 ids[8];
+	int i, j, n, err, len = 0;
+
+	for (i = 0; i < tn->tcpcrypt_aead_count; i++)
+		len += scnprintf(text + len, sizeof(text) - len, "%s0x%04x", i ? " " : "",
+				 tn->tcpcrypt_aeads[i]);
+	err = proc_dostring(&tmp, write, buffer, lenp, ppos);
+	if (err || !write)
+		return err;
+	err = parse_u16_list(text, ids, 8, &n, 1, 0xffff);
+	if (err || !n)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		if (ids[i] != TCPINC_CORE_AEAD_AES_128_GCM && ids[i] != TCPINC_CORE_AEAD_AES_256_GCM &&
+		    ids[i] != TCPINC_CORE_AEAD_CHACHA20_POLY1305)
+			return -EINVAL;
+		for (j = 0; j < i; j++)
+			if (ids[j] == ids[i])
+				return -EINVAL;
+	}
+	memcpy(tn->tcpcrypt_aeads, ids, n * sizeof(ids[0]));
+	WRITE_ONCE(tn->tcpcrypt_aead_count, n);
+	return 0;
+}
+
 static const struct ctl_table tcpinc_sysctl_template[] = {
 	{ .procname = "eno_enable_connect", .maxlen = sizeof(int), .mode = 0644,
 	  .proc_handler = proc_dointvec_minmax, .extra1 = SYSCTL_ZERO, .extra2 = SYSCTL_ONE },
@@ -134,6 +166,7 @@ static const struct ctl_table tcpinc_sysctl_template[] = {
 	{ .procname = "eno_bad_ports", .mode = 0644, .proc_handler = tcpinc_sysctl_ports },
 	{ .procname = "eno_pending_max", .maxlen = sizeof(int), .mode = 0644,
 	  .proc_handler = proc_dointvec_minmax, .extra1 = SYSCTL_ONE },
+	{ .procname = "tcpcrypt_aeads", .mode = 0644, .proc_handler = tcpinc_sysctl_aeads },
 	{ }
 };
 
@@ -149,6 +182,7 @@ static int tcpinc_sysctl_register(struct net *net, struct tcpinc_net *tn)
 	t[2].data = tn;
 	t[3].data = tn;
 	t[4].data = &tn->eno_pending_max;
+	t[5].data = tn;
 	tn->sysctl = register_net_sysctl(net, "net/tcpinc", t);
 	if (!tn->sysctl) {
 		kfree(t);
@@ -203,6 +237,11 @@ static int __net_init tcpinc_net_init(struct net *net)
 	tn->eno_teps[1] = 0x23;
 	tn->eno_tep_count = 2;
 	tn->eno_pending_max = 1024;
+	/* AES-128-GCM is tcpcrypt's mandatory AEAD and kTLS's peer. */
+	tn->tcpcrypt_aeads[0] = TCPINC_CORE_AEAD_AES_128_GCM;
+	tn->tcpcrypt_aeads[1] = TCPINC_CORE_AEAD_CHACHA20_POLY1305;
+	tn->tcpcrypt_aeads[2] = TCPINC_CORE_AEAD_AES_256_GCM;
+	tn->tcpcrypt_aead_count = 3;
 	mutex_init(&tn->hooks_lock);
 
 	tn->mib = alloc_percpu(struct tcpinc_mib);

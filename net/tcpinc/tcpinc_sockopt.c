@@ -26,7 +26,36 @@ static struct proto *tcpinc_base_prot(const struct sock *sk)
 
 static bool tcpinc_is_our_opt(int level, int optname)
 {
-	return level == SOL_TCP && optname >= TCP_ENO_ENABLED && optname <= TCP_ENO_TRANSCRIPT;
+	return level == SOL_TCP &&
+	       ((optname >= TCP_ENO_ENABLED && optname <= TCP_ENO_TRANSCRIPT) ||
+		optname == TCP_CRYPT_CONF || optname == TCP_CRYPT_AEADS);
+}
+
+static bool tcpinc_aead_known(u16 id)
+{
+	return id == TCPINC_CORE_AEAD_AES_128_GCM || id == TCPINC_CORE_AEAD_AES_256_GCM ||
+	       id == TCPINC_CORE_AEAD_CHACHA20_POLY1305;
+}
+
+static int set_aeads(struct tcpinc_sock *ctx, sockptr_t optval, unsigned int optlen)
+{
+	u16 ids[8];
+	unsigned int i, j, n = optlen / sizeof(u16);
+
+	if (optlen % sizeof(u16) || n == 0 || n > ARRAY_SIZE(ids))
+		return -EINVAL;
+	if (copy_from_sockptr(ids, optval, optlen))
+		return -EFAULT;
+	for (i = 0; i < n; i++) {
+		if (!tcpinc_aead_known(ids[i]))
+			return -EINVAL;
+		for (j = 0; j < i; j++)
+			if (ids[j] == ids[i])
+				return -EINVAL;
+	}
+	memcpy(ctx->cfg.aeads, ids, optlen);
+	ctx->cfg.aead_count = n;
+	return 0;
 }
 
 /*
@@ -116,7 +145,7 @@ static int tcpinc_setsockopt(struct sock *sk, int level, int optname,
 	if (!tcpinc_is_our_opt(level, optname))
 		return tcpinc_base_prot(sk)->setsockopt(sk, level, optname, optval, optlen);
 
-	if (optname != TCP_ENO_TEPS) {
+	if (optname != TCP_ENO_TEPS && optname != TCP_CRYPT_AEADS) {
 		if (optlen < sizeof(int))
 			return -EINVAL;
 		if (copy_from_sockptr(&val, optval, sizeof(val)))
@@ -137,6 +166,9 @@ static int tcpinc_setsockopt(struct sock *sk, int level, int optname,
 		break;
 	case TCP_ENO_TEPS:
 		err = eno_started(sk, ctx) ? -EISCONN : set_teps(ctx, optval, optlen);
+		break;
+	case TCP_CRYPT_AEADS:
+		err = eno_started(sk, ctx) ? -EISCONN : set_aeads(ctx, optval, optlen);
 		break;
 	case TCP_ENO_SELF_GOPT:
 		if (val < 0 || val > 31)
@@ -248,6 +280,25 @@ static int tcpinc_getsockopt(struct sock *sk, int level, int optname,
 	case TCP_ENO_TEP_MANDATORY:
 		val = ctx->cfg.tep_mandatory;
 		break;
+	case TCP_CRYPT_AEADS:
+		if (ctx->cfg.aead_count) {
+			n = ctx->cfg.aead_count * sizeof(u16);
+			memcpy(buf, ctx->cfg.aeads, n);
+		} else {
+			const struct tcpinc_net *tn = tcpinc_pernet(sock_net(sk));
+
+			n = tn->tcpcrypt_aead_count * sizeof(u16);
+			memcpy(buf, tn->tcpcrypt_aeads, n);
+		}
+		break;
+	case TCP_CRYPT_CONF:
+		err = need_enabled(ctx);
+		if (!err) {
+			val = tcpinc_tc_aead(sk, ctx);
+			if (val < 0)
+				err = val;
+		}
+		break;
 	case TCP_ENO_NEGTEP:
 	case TCP_ENO_PEER_GOPT:
 	case TCP_ENO_ROLE:
@@ -306,7 +357,8 @@ static int tcpinc_getsockopt(struct sock *sk, int level, int optname,
 		return err;
 
 	if (optname == TCP_ENO_TEPS || optname == TCP_ENO_TRANSCRIPT || optname == TCP_ENO_SESSID ||
-	    optname == TCP_ENO_SELF_NAME || optname == TCP_ENO_PEER_NAME) {
+	    optname == TCP_ENO_SELF_NAME || optname == TCP_ENO_PEER_NAME ||
+	    optname == TCP_CRYPT_AEADS) {
 		len = min(len, n);
 	} else {
 		if (len < (int)sizeof(int))

@@ -161,14 +161,23 @@ static int tc_poll_output(struct sock *sk, struct tcpinc_tc *tc)
 
 static int tc_start(struct sock *sk, struct tcpinc_sock *ctx, struct tcpinc_tc *tc)
 {
-	static const u16 aeads[] = {
-		TCPINC_CORE_AEAD_AES_128_GCM,
-		TCPINC_CORE_AEAD_CHACHA20_POLY1305,
-		TCPINC_CORE_AEAD_AES_256_GCM,
-	};
+	const struct tcpinc_net *tn = tcpinc_pernet(sock_net(sk));
 	struct tcpinc_core_eno_result res;
 	struct tcpinc_core_tc_config cfg = {};
+	u16 aeads[8];
+	size_t naeads;
 	int st;
+
+	/* The socket's list (TCP_CRYPT_AEADS) or the netns's, best first. */
+	spin_lock_bh(&ctx->lock);
+	if (ctx->cfg.aead_count) {
+		naeads = ctx->cfg.aead_count;
+		memcpy(aeads, ctx->cfg.aeads, naeads * sizeof(aeads[0]));
+	} else {
+		naeads = READ_ONCE(tn->tcpcrypt_aead_count);
+		memcpy(aeads, tn->tcpcrypt_aeads, naeads * sizeof(aeads[0]));
+	}
+	spin_unlock_bh(&ctx->lock);
 
 	if (tcpinc_core_eno_get_result(ctx->eno, &res))
 		return TCPINC_CORE_TC_BAD_ARGUMENT;
@@ -179,7 +188,7 @@ static int tc_start(struct sock *sk, struct tcpinc_sock *ctx, struct tcpinc_tc *
 	cfg.transcript = res.transcript;
 	cfg.transcript_len = res.transcript_len;
 	cfg.aeads = aeads;
-	cfg.naeads = ARRAY_SIZE(aeads);
+	cfg.naeads = naeads;
 	st = tcpinc_core_tc_session_start(tc->sess, tcpinc_crypto_ops(), &cfg);
 	memzero_explicit(&res, sizeof(res));
 	if (st == TCPINC_CORE_TC_OK)
@@ -801,4 +810,13 @@ int tcpinc_tc_rekey(struct sock *sk, struct tcpinc_sock *ctx)
 	tc_flush(sk, tc, MSG_DONTWAIT);
 	TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_TC_REKEYS_SENT);
 	return 0;
+}
+
+/* tcpinc_tc_aead - TCP_CRYPT_CONF: the AEAD in use. Socket lock held. */
+int tcpinc_tc_aead(struct sock *sk, struct tcpinc_sock *ctx)
+{
+	sock_owned_by_me(sk);
+	if (!ctx->tc || !ctx->tc->established)
+		return -ENOTCONN;
+	return tcpinc_core_tc_aead(ctx->tc->sess);
 }

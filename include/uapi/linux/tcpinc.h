@@ -56,6 +56,13 @@
  * rekey bit goes out; EBUSY while our previous rekey is unanswered,
  * ENOTCONN before the keys exist */
 #define TCP_CRYPT_REKEY		(TCP_CRYPT_BASE + 0)
+/* int, R: the AEAD in use (RFC 8548 ids: 0x0001 AES-128-GCM, 0x0002
+ * AES-256-GCM, 0x0010 ChaCha20-Poly1305); ENOTCONN before the key exchange */
+#define TCP_CRYPT_CONF		(TCP_CRYPT_BASE + 1)
+/* u16[] (host order), RW: the AEADs this end accepts, best first: A offers
+ * them in Init1, B picks the first of them that A offered. Before connect()
+ * or listen() (EISCONN after); EINVAL for unknown ids, repeats or > 8 */
+#define TCP_CRYPT_AEADS		(TCP_CRYPT_BASE + 2)
 
 /* TEP identifiers this module implements (RFC 8548 section 7). */
 #define TCP_ENO_TEP_TCPCRYPT_ECDHE_P256		0x21

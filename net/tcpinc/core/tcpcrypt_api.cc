@@ -93,6 +93,8 @@ int tcpinc_core_tc_session_id(const void* sess, tcpinc_u8* out, tcpinc_usize cap
 
 int tcpinc_core_tc_failure(const void* sess) { return C(S(sess)->failure()); }
 
+tcpinc_u16 tcpinc_core_tc_aead(const void* sess) { return S(sess)->aead(); }
+
 int tcpinc_core_tc_export_resumption(void* sess, tcpinc_core_tc_resume_secret* out) {
   return C(S(sess)->export_resumption(RS(out)));
 }
