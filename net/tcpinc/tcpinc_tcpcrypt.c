@@ -498,6 +498,10 @@ int tcpinc_tc_sendmsg(struct sock *sk, struct msghdr *msg, size_t size,
 	while (ctx && tcpinc_eno_will_encrypt(ctx) && READ_ONCE(ctx->phase) != TCPINC_ENO_ENABLED) {
 		long t = min_t(long, timeo, HZ / 20);
 
+		if (sk->sk_err || !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))) {
+			release_sock(sk);
+			return sk->sk_err ? sock_error(sk) : -ENOTCONN;
+		}
 		if (!timeo) {
 			release_sock(sk);
 			return -EAGAIN;
