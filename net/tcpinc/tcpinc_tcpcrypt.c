@@ -339,8 +339,11 @@ static bool tc_pump(struct sock *sk, struct tcpinc_sock *ctx, int flags)
 		if (!tc_poll_output(sk, tc))
 			tc_flush(sk, tc, flags | MSG_DONTWAIT);
 	}
-	/* A FIN with the stream exhausted and no FINp: truncation, not EOF. */
-	if (!tc->eof && !tc->rx_len && (sk->sk_shutdown & RCV_SHUTDOWN) &&
+	/*
+	 * The peer's FIN (SOCK_DONE; not our own SHUT_RD, not a reset, which
+	 * sets sk_err) with the stream exhausted and no FINp: truncation.
+	 */
+	if (!tc->eof && !tc->rx_len && sock_flag(sk, SOCK_DONE) && !READ_ONCE(sk->sk_err) &&
 	    skb_queue_empty(&sk->sk_receive_queue)) {
 		tcpinc_core_tc_on_peer_fin(tc->sess);
 		tc_abort_locked(sk, tc, TCPINC_ERR_FIN, "TCP FIN without a FINp frame");
@@ -640,6 +643,12 @@ int tcpinc_tc_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags
 			continue;
 		if (copied >= target)
 			break;
+		if (sk->sk_err) {		/* reset by the peer, timeout... */
+			err = sock_error(sk);
+			break;
+		}
+		if ((sk->sk_shutdown & RCV_SHUTDOWN) || sk->sk_state == TCP_CLOSE)
+			break;			/* our own SHUT_RD: like TCP, 0 */
 		if (!timeo) {
 			err = -EAGAIN;
 			break;
