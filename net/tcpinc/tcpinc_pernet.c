@@ -45,6 +45,17 @@ static const char *const tcpinc_mib_names[__TCPINC_MIB_MAX] = {
 
 /* --- sysctls: net.tcpinc.* (per netns) ------------------------------------ */
 
+bool tcpinc_tep_known(u16 id)
+{
+	return id <= 0x7f && tcpinc_core_eno_tep_supported(id);
+}
+
+bool tcpinc_aead_known(u16 id)
+{
+	return id == TCPINC_CORE_AEAD_AES_128_GCM || id == TCPINC_CORE_AEAD_AES_256_GCM ||
+	       id == TCPINC_CORE_AEAD_CHACHA20_POLY1305;
+}
+
 /* Parses "0x21 0x23" (any base, spaces or commas) into ids; 0 or -EINVAL. */
 static int parse_u16_list(const char *s, u16 *out, int max, int *count, u16 lo, u16 hi)
 {
@@ -78,7 +89,7 @@ static int tcpinc_sysctl_teps(struct ctl_table *table, int write, void *buffer,
 	char text[64] = "";
 	struct ctl_table tmp = { .data = text, .maxlen = sizeof(text) };
 	u16 ids[8];
-	int i, j, n, err, len = 0;
+	int i, n, err, len = 0;
 
 	for (i = 0; i < tn->eno_tep_count; i++)
 		len += scnprintf(text + len, sizeof(text) - len, "%s0x%02x", i ? " " : "",
@@ -89,13 +100,8 @@ static int tcpinc_sysctl_teps(struct ctl_table *table, int write, void *buffer,
 	err = parse_u16_list(text, ids, 8, &n, 0x20, 0x7f);
 	if (err)
 		return err;
-	for (i = 0; i < n; i++) {
-		if (!tcpinc_core_eno_tep_supported(ids[i]))
-			return -EINVAL;
-		for (j = 0; j < i; j++)
-			if (ids[j] == ids[i])
-				return -EINVAL;
-	}
+	if (!tcpinc_ids_ok(ids, n, tcpinc_tep_known))
+		return -EINVAL;
 	for (i = 0; i < n; i++)
 		tn->eno_teps[i] = ids[i];
 	WRITE_ONCE(tn->eno_tep_count, n);
@@ -133,7 +139,7 @@ static int tcpinc_sysctl_aeads(struct ctl_table *table, int write, void *buffer,
 	char text[64] = "";
 	struct ctl_table tmp = { .data = text, .maxlen = sizeof(text) };
 	u16 ids[8];
-	int i, j, n, err, len = 0;
+	int i, n, err, len = 0;
 
 	for (i = 0; i < tn->tcpcrypt_aead_count; i++)
 		len += scnprintf(text + len, sizeof(text) - len, "%s0x%04x", i ? " " : "",
@@ -142,16 +148,8 @@ static int tcpinc_sysctl_aeads(struct ctl_table *table, int write, void *buffer,
 	if (err || !write)
 		return err;
 	err = parse_u16_list(text, ids, 8, &n, 1, 0xffff);
-	if (err || !n)
+	if (err || !n || !tcpinc_ids_ok(ids, n, tcpinc_aead_known))
 		return -EINVAL;
-	for (i = 0; i < n; i++) {
-		if (ids[i] != TCPINC_CORE_AEAD_AES_128_GCM && ids[i] != TCPINC_CORE_AEAD_AES_256_GCM &&
-		    ids[i] != TCPINC_CORE_AEAD_CHACHA20_POLY1305)
-			return -EINVAL;
-		for (j = 0; j < i; j++)
-			if (ids[j] == ids[i])
-				return -EINVAL;
-	}
 	memcpy(tn->tcpcrypt_aeads, ids, n * sizeof(ids[0]));
 	WRITE_ONCE(tn->tcpcrypt_aead_count, n);
 	return 0;

@@ -31,28 +31,17 @@ static bool tcpinc_is_our_opt(int level, int optname)
 		optname == TCP_CRYPT_CONF || optname == TCP_CRYPT_AEADS);
 }
 
-static bool tcpinc_aead_known(u16 id)
-{
-	return id == TCPINC_CORE_AEAD_AES_128_GCM || id == TCPINC_CORE_AEAD_AES_256_GCM ||
-	       id == TCPINC_CORE_AEAD_CHACHA20_POLY1305;
-}
-
-static int set_aeads(struct tcpinc_sock *ctx, sockptr_t optval, unsigned int optlen)
+/* The list setters get the option already copied in (no fault under a spinlock). */
+static int set_aeads(struct tcpinc_sock *ctx, const u8 *optval, unsigned int optlen)
 {
 	u16 ids[8];
-	unsigned int i, j, n = optlen / sizeof(u16);
+	unsigned int n = optlen / sizeof(u16);
 
 	if (optlen % sizeof(u16) || n == 0 || n > ARRAY_SIZE(ids))
 		return -EINVAL;
-	if (copy_from_sockptr(ids, optval, optlen))
-		return -EFAULT;
-	for (i = 0; i < n; i++) {
-		if (!tcpinc_aead_known(ids[i]))
-			return -EINVAL;
-		for (j = 0; j < i; j++)
-			if (ids[j] == ids[i])
-				return -EINVAL;
-	}
+	memcpy(ids, optval, optlen);
+	if (!tcpinc_ids_ok(ids, n, tcpinc_aead_known))
+		return -EINVAL;
 	memcpy(ctx->cfg.aeads, ids, optlen);
 	ctx->cfg.aead_count = n;
 	return 0;
@@ -89,23 +78,21 @@ static bool eno_started(const struct sock *sk, const struct tcpinc_sock *ctx)
 	       (sk->sk_state != TCP_CLOSE && sk->sk_state != TCP_LISTEN);
 }
 
-static int set_teps(struct tcpinc_sock *ctx, sockptr_t optval, unsigned int optlen)
+static int set_teps(struct tcpinc_sock *ctx, const u8 *optval, unsigned int optlen)
 {
 	u8 teps[TCPINC_CORE_ENO_MAX_TEPS];
-	unsigned int i, j;
+	u16 ids[TCPINC_CORE_ENO_MAX_TEPS];
+	unsigned int i;
 
 	if (optlen > sizeof(teps))
 		return -EINVAL;
-	if (copy_from_sockptr(teps, optval, optlen))
-		return -EFAULT;
+	memcpy(teps, optval, optlen);
 	for (i = 0; i < optlen; i++) {
 		teps[i] &= 0x7f;	/* the v bit is not part of an id */
-		if (!tcpinc_core_eno_tep_supported(teps[i]))
-			return -EINVAL;
-		for (j = 0; j < i; j++)
-			if (teps[j] == teps[i])
-				return -EINVAL;
+		ids[i] = teps[i];
 	}
+	if (!tcpinc_ids_ok(ids, optlen, tcpinc_tep_known))
+		return -EINVAL;
 	memcpy(ctx->cfg.teps, teps, optlen);
 	ctx->cfg.tep_count = optlen;
 	if (optlen == 0)
@@ -118,6 +105,7 @@ static int tcpinc_setsockopt(struct sock *sk, int level, int optname,
 {
 	struct tcpinc_sock *ctx;
 	bool abort_now = false;
+	u8 list[16];	/* TEPS (<= 8 bytes) or AEADS (<= 8 u16) */
 	int val = 0, err = 0;
 
 	if (level == SOL_TCP && optname == TCP_REPAIR) {
@@ -145,7 +133,16 @@ static int tcpinc_setsockopt(struct sock *sk, int level, int optname,
 	if (!tcpinc_is_our_opt(level, optname))
 		return tcpinc_base_prot(sk)->setsockopt(sk, level, optname, optval, optlen);
 
-	if (optname != TCP_ENO_TEPS && optname != TCP_CRYPT_AEADS) {
+	/*
+	 * Copy from the user before taking the context spinlock: a fault may
+	 * sleep (found by DEBUG_ATOMIC_SLEEP on the debug kernel).
+	 */
+	if (optname == TCP_ENO_TEPS || optname == TCP_CRYPT_AEADS) {
+		if (optlen > sizeof(list))
+			return -EINVAL;
+		if (copy_from_sockptr(list, optval, optlen))
+			return -EFAULT;
+	} else {
 		if (optlen < sizeof(int))
 			return -EINVAL;
 		if (copy_from_sockptr(&val, optval, sizeof(val)))
@@ -165,10 +162,10 @@ static int tcpinc_setsockopt(struct sock *sk, int level, int optname,
 			ctx->cfg.enabled = val;
 		break;
 	case TCP_ENO_TEPS:
-		err = eno_started(sk, ctx) ? -EISCONN : set_teps(ctx, optval, optlen);
+		err = eno_started(sk, ctx) ? -EISCONN : set_teps(ctx, list, optlen);
 		break;
 	case TCP_CRYPT_AEADS:
-		err = eno_started(sk, ctx) ? -EISCONN : set_aeads(ctx, optval, optlen);
+		err = eno_started(sk, ctx) ? -EISCONN : set_aeads(ctx, list, optlen);
 		break;
 	case TCP_ENO_SELF_GOPT:
 		if (val < 0 || val > 31)
