@@ -33,7 +33,7 @@ typedef __SIZE_TYPE__ tcpinc_usize;
  * refuses to load when the core it was linked with disagrees (a stale
  * object from another build would otherwise corrupt memory quietly).
  */
-#define TCPINC_CORE_ABI_VERSION 2
+#define TCPINC_CORE_ABI_VERSION 3
 
 /* tcpinc_core_abi_version - TCPINC_CORE_ABI_VERSION as compiled into the core. */
 tcpinc_u32 tcpinc_core_abi_version(void);
@@ -316,7 +316,28 @@ struct tcpinc_core_eno_config {
 	tcpinc_u8 tep_mandatory;	/* abort instead of falling back */
 	tcpinc_u8 tep_count;
 	tcpinc_u8 teps[TCPINC_CORE_ENO_MAX_TEPS];	/* increasing preference */
+	/*
+	 * Active opener proposing resumption (RFC 8548 3.5): the TEP in teps[]
+	 * sent with v = 1 and resume_data (our half + nonce, 9..17 bytes), and
+	 * the half B must answer with; an answer naming another secret makes
+	 * the TEP invalid. resume_tep 0: no proposal.
+	 */
+	tcpinc_u8 resume_tep;
+	tcpinc_u8 resume_data_len;
+	tcpinc_u8 resume_data[17];
+	tcpinc_u8 resume_expect_half[9];
 };
+
+/*
+ * Passive opener: asked, while the SYN is processed, whether to accept a
+ * resumption suboption for tep_id whose identifier half is peer_half (9
+ * bytes) followed by peer_nonce_len bytes of nonce. Returns 1 and fills
+ * out_data (our half + nonce, *out_len <= 17 bytes) to accept, 0 to answer
+ * with a fresh offer. Runs with whatever locks on_receive's caller holds.
+ */
+typedef int (*tcpinc_core_eno_resume_lookup_fn)(void *arg, tcpinc_u8 tep_id,
+						const tcpinc_u8 *peer_half,
+						tcpinc_u8 *out_data, tcpinc_u8 *out_len);
 
 enum tcpinc_core_eno_action {
 	TCPINC_CORE_ENO_NONE = 0,
@@ -363,6 +384,10 @@ struct tcpinc_core_eno_result {
 	tcpinc_u8 peer_gopt;		/* the peer's first global suboption, or 0 */
 	tcpinc_u8 transcript_len;
 	tcpinc_u8 transcript[TCPINC_CORE_ENO_MAX_TRANSCRIPT];
+	/* The peer's suboption for the negotiated TEP: byte (v bit) and data. */
+	tcpinc_u8 peer_tep_byte;
+	tcpinc_u8 peer_data_len;
+	tcpinc_u8 peer_data[TCPINC_CORE_ENO_MAX_OPTION];
 };
 
 /* tcpinc_core_eno_tep_supported - whether the core implements TEP id. */
@@ -386,6 +411,16 @@ int tcpinc_core_eno_on_send(struct tcpinc_core_eno *eno, tcpinc_u8 tcp_flags,
 int tcpinc_core_eno_on_receive(struct tcpinc_core_eno *eno, tcpinc_u8 tcp_flags,
 			       const tcpinc_u8 *opts, tcpinc_usize opts_len,
 			       tcpinc_u32 payload_len, int *discard_syn_data);
+/*
+ * on_receive_passive - on_receive for a listener's half-open negotiation,
+ * with the resumption lookup to consult if the SYN proposes resumption
+ * (lookup may be NULL: never resume). fn and arg are used only during
+ * this call.
+ */
+int tcpinc_core_eno_on_receive_passive(struct tcpinc_core_eno *eno, tcpinc_u8 tcp_flags,
+				       const tcpinc_u8 *opts, tcpinc_usize opts_len,
+				       tcpinc_u32 payload_len, int *discard_syn_data,
+				       tcpinc_core_eno_resume_lookup_fn lookup, void *arg);
 int tcpinc_core_eno_state(const struct tcpinc_core_eno *eno);
 int tcpinc_core_eno_reason(const struct tcpinc_core_eno *eno);
 /* 0 and *out filled once enabled; -1 before. */

@@ -143,4 +143,135 @@ TEST(BoundaryEno, OptionScan) {
   EXPECT_EQ(s.malformed, 1);
 }
 
+
+// --- resumption suboptions through the C API (RFC 8548 3.5) ---------------
+
+struct Lookup {
+  std::vector<tcpinc_u8> known_half;  // the half we accept
+  std::vector<tcpinc_u8> answer;      // our half + nonce
+  int calls = 0;
+  tcpinc_u8 seen_tep = 0;
+};
+
+int LookupFn(void* arg, tcpinc_u8 tep_id, const tcpinc_u8* peer_half, tcpinc_u8* out, tcpinc_u8* out_len) {
+  Lookup* l = static_cast<Lookup*>(arg);
+  l->calls++;
+  l->seen_tep = tep_id;
+  if (std::memcmp(peer_half, l->known_half.data(), 9) != 0) return 0;
+  std::memcpy(out, l->answer.data(), l->answer.size());
+  *out_len = static_cast<tcpinc_u8>(l->answer.size());
+  return 1;
+}
+
+std::vector<tcpinc_u8> Seq(tcpinc_u8 first, size_t n) {
+  std::vector<tcpinc_u8> v(n);
+  for (size_t i = 0; i < n; i++) v[i] = static_cast<tcpinc_u8>(first + i);
+  return v;
+}
+
+tcpinc_core_eno_config ResumeConfig(const std::vector<tcpinc_u8>& data, const std::vector<tcpinc_u8>& expect) {
+  auto c = Config(false, {0x23});
+  c.resume_tep = 0x23;
+  c.resume_data_len = static_cast<tcpinc_u8>(data.size());
+  std::memcpy(c.resume_data, data.data(), data.size());
+  std::memcpy(c.resume_expect_half, expect.data(), 9);
+  return c;
+}
+
+// A SYN-ACK's option area after the glue dropped the NOP in front of the
+// window scale to make room for a 21-byte answer: exactly 40 bytes.
+std::vector<tcpinc_u8> PackedArea(const std::vector<tcpinc_u8>& eno) {
+  std::vector<tcpinc_u8> a = {2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 3, 3, 7};
+  a.insert(a.end(), eno.begin(), eno.end());
+  return a;
+}
+
+int ReceivePassive(tcpinc_core_eno* e, tcpinc_u8 flags, const std::vector<tcpinc_u8>& area, Lookup* l) {
+  int discard = -1;
+  return tcpinc_core_eno_on_receive_passive(e, flags, area.data(), area.size(), 0, &discard, LookupFn, l);
+}
+
+TEST(BoundaryEno, ResumptionSuboptionsBothWays) {
+  const auto a_data = Seq(0x10, 17), b_half = Seq(0x40, 9), b_data = Seq(0x40, 17);
+  Eno a, b, child;
+  auto ca = ResumeConfig(a_data, b_half);
+  auto cb = Config(true, {0x21, 0x23});
+  ASSERT_EQ(tcpinc_core_eno_init(a.get(), &ca), 0);
+  ASSERT_EQ(tcpinc_core_eno_init(b.get(), &cb), 0);
+  int act = -1;
+  auto syn = Send(a.get(), kSyn, &act);
+  std::vector<tcpinc_u8> want = {0x45, 20, 0xa3};
+  want.insert(want.end(), a_data.begin(), a_data.end());
+  EXPECT_EQ(syn, want);  // 20 bytes: fits next to Linux's 20
+
+  Lookup l{std::vector<tcpinc_u8>(a_data.begin(), a_data.begin() + 9), b_data};
+  EXPECT_EQ(ReceivePassive(b.get(), kSyn, OptionArea(syn), &l), TCPINC_CORE_ENO_NONE);
+  EXPECT_EQ(l.calls, 1);
+  EXPECT_EQ(l.seen_tep, 0x23);
+  // The listener's entry moves into the child by memcpy.
+  std::memcpy(child.get(), b.get(), tcpinc_core_eno_size());
+  std::memset(b.get(), 0xa5, tcpinc_core_eno_size());
+  auto synack = Send(child.get(), kSyn | kAck, &act);
+  want = {0x45, 21, 0x01, 0xa3};
+  want.insert(want.end(), b_data.begin(), b_data.end());
+  EXPECT_EQ(synack, want);  // 21 bytes: the glue must make room
+  ASSERT_EQ(PackedArea(synack).size(), 40u);
+  EXPECT_EQ(Receive(a.get(), kSyn | kAck, PackedArea(synack)), TCPINC_CORE_ENO_NONE);
+  (void)Send(a.get(), kAck, &act);
+  EXPECT_EQ(act, TCPINC_CORE_ENO_ENABLE);
+  EXPECT_EQ(Receive(child.get(), kAck, {1, 1, 0x45, 0x02}), TCPINC_CORE_ENO_ENABLE);
+
+  tcpinc_core_eno_result ra, rb;
+  ASSERT_EQ(tcpinc_core_eno_get_result(a.get(), &ra), 0);
+  ASSERT_EQ(tcpinc_core_eno_get_result(child.get(), &rb), 0);
+  EXPECT_EQ(ra.tep_byte, 0xa3);
+  EXPECT_EQ(rb.tep_byte, 0xa3);
+  EXPECT_EQ(ra.peer_tep_byte, 0xa3);
+  EXPECT_EQ(std::vector<tcpinc_u8>(ra.peer_data, ra.peer_data + ra.peer_data_len), b_data);
+  EXPECT_EQ(std::vector<tcpinc_u8>(rb.peer_data, rb.peer_data + rb.peer_data_len), a_data);
+}
+
+TEST(BoundaryEno, ResumptionDeclinedIsAFreshExchange) {
+  const auto a_data = Seq(0x10, 17), b_half = Seq(0x40, 9);
+  Eno a, b;
+  auto ca = ResumeConfig(a_data, b_half);
+  auto cb = Config(true, {0x23});
+  ASSERT_EQ(tcpinc_core_eno_init(a.get(), &ca), 0);
+  ASSERT_EQ(tcpinc_core_eno_init(b.get(), &cb), 0);
+  int act = -1;
+  auto syn = Send(a.get(), kSyn, &act);
+  Lookup l{Seq(0x99, 9), {}};  // knows another secret
+  EXPECT_EQ(ReceivePassive(b.get(), kSyn, OptionArea(syn), &l), TCPINC_CORE_ENO_NONE);
+  auto synack = Send(b.get(), kSyn | kAck, &act);
+  EXPECT_EQ(synack, (std::vector<tcpinc_u8>{0x45, 0x04, 0x01, 0x23}));
+  EXPECT_EQ(Receive(a.get(), kSyn | kAck, OptionArea(synack)), TCPINC_CORE_ENO_NONE);
+  (void)Send(a.get(), kAck, &act);
+  EXPECT_EQ(act, TCPINC_CORE_ENO_ENABLE);
+  tcpinc_core_eno_result ra;
+  ASSERT_EQ(tcpinc_core_eno_get_result(a.get(), &ra), 0);
+  EXPECT_EQ(ra.tep_byte, 0x23);
+  EXPECT_EQ(ra.peer_data_len, 0);
+}
+
+TEST(BoundaryEno, ResumptionAnswerWithTheWrongHalfDisablesEno) {
+  const auto a_data = Seq(0x10, 17), b_half = Seq(0x40, 9);
+  Eno a;
+  auto ca = ResumeConfig(a_data, b_half);
+  ASSERT_EQ(tcpinc_core_eno_init(a.get(), &ca), 0);
+  int act = -1;
+  (void)Send(a.get(), kSyn, &act);
+  std::vector<tcpinc_u8> synack = {0x45, 21, 0x01, 0xa3};
+  auto other = Seq(0x41, 17);  // not the half we expect
+  synack.insert(synack.end(), other.begin(), other.end());
+  EXPECT_EQ(Receive(a.get(), kSyn | kAck, PackedArea(synack)), TCPINC_CORE_ENO_FALLBACK);
+  EXPECT_EQ(tcpinc_core_eno_state(a.get()), TCPINC_CORE_ENO_DISABLED);
+  EXPECT_EQ(tcpinc_core_eno_reason(a.get()), TCPINC_CORE_ENO_R_NO_VALID_TEP);
+}
+
+TEST(BoundaryEno, ResumptionDataOfWrongLengthIsRefused) {
+  Eno a;
+  auto ca = ResumeConfig(Seq(0, 8), Seq(0, 9));
+  EXPECT_NE(tcpinc_core_eno_init(a.get(), &ca), 0);
+}
+
 }  // namespace

@@ -24,9 +24,39 @@ static_assert(static_cast<int>(EnoReason::kSynDataAtRisk) + 1 == TCPINC_CORE_ENO
 static_assert(static_cast<int>(EnoState::kAborted) == TCPINC_CORE_ENO_ABORTED, "state mirror");
 static_assert(static_cast<int>(EnoAction::kAbort) == TCPINC_CORE_ENO_ABORT, "action mirror");
 
-EnoNegotiation* from_c(tcpinc_core_eno* e) { return reinterpret_cast<EnoNegotiation*>(e); }
-const EnoNegotiation* from_c(const tcpinc_core_eno* e) {
-  return reinterpret_cast<const EnoNegotiation*>(e);
+// EnoBox - what the glue's opaque tcpinc_core_eno holds: the negotiation
+// and the tcpcrypt TEP context it consults for resumption. The box is moved
+// with memcpy, so the negotiation's pointer to tc is re-pointed on every
+// entry (set_tep_ctx), and the lookup callback lives only for the call that
+// supplies it.
+struct EnoBox {
+  EnoNegotiation n;
+  EnoTcpcryptCtx tc;
+  tcpinc_core_eno_resume_lookup_fn lookup;
+  void* lookup_arg;
+};
+static_assert(__is_trivially_copyable(EnoBox), "the glue copies it with memcpy");
+
+EnoBox* box_of(tcpinc_core_eno* e) { return reinterpret_cast<EnoBox*>(e); }
+EnoNegotiation* from_c(tcpinc_core_eno* e) {
+  EnoBox* b = box_of(e);
+  b->n.set_tep_ctx(&b->tc);
+  return &b->n;
+}
+const EnoNegotiation* from_c(const tcpinc_core_eno* e) { return &reinterpret_cast<const EnoBox*>(e)->n; }
+
+// The EnoTcpcryptCtx lookup hook, forwarding to the glue's callback.
+void box_resume_lookup(void* cache, u8 tep_id, const u8* peer_half, EnoTepAnswer* out) {
+  EnoBox* b = static_cast<EnoBox*>(cache);
+  if (b->lookup == nullptr) return;
+  u8 data[kTcpcryptMaxResumeData];
+  u8 len = 0;
+  if (b->lookup(b->lookup_arg, tep_id, peer_half, data, &len) != 1) return;
+  if (len < kTcpcryptMinResumeData || len > kTcpcryptMaxResumeData) return;  // glue bug: stay fresh
+  out->v = true;
+  out->data_len = len;
+  copy_bytes(out->data, data, len);
+  wipe(data, sizeof data);
 }
 
 // The TEPs this build implements: tcpcrypt over the groups the kernel's
@@ -40,11 +70,14 @@ using namespace tcpinc;
 
 extern "C" int tcpinc_core_eno_tep_supported(tcpinc_u8 tep_id) { return tep_supported(tep_id) ? 1 : 0; }
 
-extern "C" tcpinc_usize tcpinc_core_eno_size(void) { return (sizeof(EnoNegotiation) + 7) & ~static_cast<usize>(7); }
+extern "C" tcpinc_usize tcpinc_core_eno_size(void) { return (sizeof(EnoBox) + 7) & ~static_cast<usize>(7); }
 
 extern "C" int tcpinc_core_eno_init(tcpinc_core_eno* eno, const tcpinc_core_eno_config* c) {
-  EnoNegotiation* n = from_c(eno);
-  zero_bytes(n, sizeof(*n));
+  EnoBox* box = box_of(eno);
+  zero_bytes(box, sizeof(*box));
+  EnoNegotiation* n = &box->n;
+  box->tc.resume_lookup = box_resume_lookup;
+  box->tc.cache = box;
   EnoConfig cfg;
   zero_bytes(&cfg, sizeof(cfg));
   cfg.enabled = c->enabled != 0;
@@ -59,8 +92,21 @@ extern "C" int tcpinc_core_eno_init(tcpinc_core_eno* eno, const tcpinc_core_eno_
     const EnoTep* t = tep_supported(c->teps[i]) ? eno_tcpcrypt_tep(c->teps[i]) : nullptr;
     if (t == nullptr) return static_cast<int>(EnoConfigStatus::kBadTep);
     cfg.teps[i].tep = t;
+    cfg.teps[i].ctx = &box->tc;
+    if (c->resume_tep != 0 && c->resume_tep == c->teps[i]) {
+      // RFC 8548 3.5: half + 0..8 nonce bytes; anything else is a glue bug.
+      if (c->resume_data_len < kTcpcryptMinResumeData || c->resume_data_len > kTcpcryptMaxResumeData)
+        return static_cast<int>(EnoConfigStatus::kBadData);
+      cfg.teps[i].v = true;
+      cfg.teps[i].data_len = c->resume_data_len;
+      copy_bytes(cfg.teps[i].data, c->resume_data, c->resume_data_len);
+      box->tc.expect_peer_half = true;
+      copy_bytes(box->tc.peer_half, c->resume_expect_half, kTcpcryptResumeHalfLen);
+    }
   }
-  return static_cast<int>(n->init(&cfg));
+  const int st = static_cast<int>(n->init(&cfg));
+  wipe(&cfg, sizeof cfg);
+  return st;
 }
 
 extern "C" int tcpinc_core_eno_on_send(tcpinc_core_eno* eno, tcpinc_u8 tcp_flags, tcpinc_u32 payload_len,
@@ -83,6 +129,19 @@ extern "C" int tcpinc_core_eno_on_receive(tcpinc_core_eno* eno, tcpinc_u8 tcp_fl
   return static_cast<int>(a);
 }
 
+extern "C" int tcpinc_core_eno_on_receive_passive(tcpinc_core_eno* eno, tcpinc_u8 tcp_flags, const tcpinc_u8* opts,
+                                                  tcpinc_usize opts_len, tcpinc_u32 payload_len,
+                                                  int* discard_syn_data, tcpinc_core_eno_resume_lookup_fn lookup,
+                                                  void* arg) {
+  EnoBox* b = box_of(eno);
+  b->lookup = lookup;
+  b->lookup_arg = arg;
+  const int r = tcpinc_core_eno_on_receive(eno, tcp_flags, opts, opts_len, payload_len, discard_syn_data);
+  b->lookup = nullptr;
+  b->lookup_arg = nullptr;
+  return r;
+}
+
 extern "C" int tcpinc_core_eno_state(const tcpinc_core_eno* eno) { return static_cast<int>(from_c(eno)->state()); }
 
 extern "C" int tcpinc_core_eno_reason(const tcpinc_core_eno* eno) { return static_cast<int>(from_c(eno)->reason()); }
@@ -96,6 +155,11 @@ extern "C" int tcpinc_core_eno_get_result(const tcpinc_core_eno* eno, struct tcp
   out->peer_gopt = neg->peer_global;
   out->transcript_len = neg->transcript.len;
   copy_bytes(out->transcript, neg->transcript.bytes, neg->transcript.len);
+  const bool a = neg->role == EnoRole::kA;
+  out->peer_tep_byte = a ? neg->b_tep_byte : neg->a_tep_byte;
+  out->peer_data_len = a ? neg->b_data_len : neg->a_data_len;
+  static_assert(kEnoMaxSuboptionData <= TCPINC_CORE_ENO_MAX_OPTION, "peer_data size");
+  copy_bytes(out->peer_data, a ? neg->b_data : neg->a_data, out->peer_data_len);
   return 0;
 }
 

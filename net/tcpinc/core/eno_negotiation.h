@@ -147,6 +147,12 @@ class EnoNegotiation {
   // peer_global - the peer's global suboption, once its SYN-form option
   // was parsed (TCP_ENO_PEER_GOPT); false before.
   [[nodiscard]] bool peer_global(u8* out) const;
+  // set_tep_ctx - point every TEP's ctx at ctx. The object is moved with
+  // memcpy (a listener's half-open negotiation into the child), so an owner
+  // that keeps the TEP context next to it re-points it after each move.
+  void set_tep_ctx(void* ctx) {
+    for (u8 i = 0; i < cfg_.tep_count; i++) cfg_.teps[i].ctx = ctx;
+  }
 
  private:
   EnoAction send_idle(const EnoSendSegment* seg, EnoOptionOut* out);
