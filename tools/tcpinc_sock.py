@@ -256,6 +256,9 @@ def cmd_connect(args):
         sock.close()
         emit(report)
         return
+    if args.cork:
+        # The message and the FINp frame (shutdown) leave in one segment.
+        sock.setsockopt(SOL_TCP, socket.TCP_CORK, 1)
     if not args.fastopen:
         sock.sendall(msg)
     sock.shutdown(socket.SHUT_WR)
@@ -454,6 +457,8 @@ def main():
                            help="bulk: close() right after the last send, read nothing")
             p.add_argument("--rekey-every", type=int, default=0,
                            help="bulk: TCP_CRYPT_REKEY after every N bytes sent")
+            p.add_argument("--cork", action="store_true",
+                           help="TCP_CORK before sending: message and shutdown in one segment")
             p.add_argument("--bind-addr")
             p.add_argument("--bind-port", type=int, default=0)
     args = ap.parse_args()

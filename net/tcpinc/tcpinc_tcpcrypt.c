@@ -254,6 +254,16 @@ static int tc_rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
 	struct tcpinc_tc *tc = rs->tc;
 	size_t done = 0;
 
+	/*
+	 * tcp_read_sock() calls us again for the rest of an skb we did not
+	 * consume (it only checks desc->count between skbs). After a failure
+	 * the session is wiped and would answer ABORTED, which must not
+	 * replace the first status: a bad frame followed by more bytes in the
+	 * same skb (the peer's FINp frame, coalesced by TCP) was reported as
+	 * malformed input (EPROTO) instead of an authentication failure.
+	 */
+	if (!desc->count || rs->status)
+		return 0;
 	while (done < len && !tc->rx_len && !tc->eof && !tc->err) {
 		struct tcpinc_core_tc_event ev = {};
 		size_t n = min_t(size_t, len - done, TCPINC_TC_RX_CHUNK), used = 0;
