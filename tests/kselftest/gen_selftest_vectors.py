@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""gen_selftest_vectors.py - tests/vectors/tcpcrypt.vec (plus RFC 5869 case 2
-and a few P-256 points) as C arrays for the in-kernel self test.
+"""gen_selftest_vectors.py - tests/vectors/tcpcrypt.vec (plus RFC 5869 case 2,
+RFC 7748 section 5.2 and a few P-256 points) as C arrays for the in-kernel
+tests: tcpinc_selftest.ko and the KUnit suite tests/kunit/crypto_glue_test.c,
+which compiles tcpinc_selftest.c in.
 
     /usr/bin/python3 tests/kselftest/gen_selftest_vectors.py > tests/kselftest/selftest_vectors.h
 
@@ -94,6 +96,68 @@ w("};\n")
 r = recs["rfc7748"]
 for k in ("a_priv", "a_pub", "b_priv", "b_pub", "shared"):
     w(f"static const u8 tcpinc_st_x25519_{k}[32] = {c_bytes(r[k])};")
+w("")
+
+# --- RFC 7748 section 5.2: the two scalar multiplications (the second with
+# the u-coordinate's top bit set, which X25519 must ignore) and the iterated
+# test (k = u = 9; k, u = X25519(k, u), k) after 1 and 1000 rounds.
+P25519 = 2**255 - 19
+
+
+def x25519(k, u):
+    """RFC 7748 section 5: clamp, Montgomery ladder, affine x (integers only)."""
+    k = bytearray(k)
+    k[0] &= 248
+    k[31] = (k[31] & 127) | 64
+    n = int.from_bytes(k, "little")
+    x1 = int.from_bytes(u, "little") & ((1 << 255) - 1)
+    x2, z2, x3, z3, swap = 1, 0, x1, 1, 0
+    for t in reversed(range(255)):
+        bit = (n >> t) & 1
+        if swap ^ bit:
+            x2, x3, z2, z3 = x3, x2, z3, z2
+        swap = bit
+        a, b = x2 + z2, x2 - z2
+        aa, bb = a * a % P25519, b * b % P25519
+        e = aa - bb
+        c, d = x3 + z3, x3 - z3
+        da, cb = d * a, c * b
+        x3 = (da + cb) ** 2 % P25519
+        z3 = x1 * (da - cb) ** 2 % P25519
+        x2 = aa * bb % P25519
+        z2 = e * (aa + 121665 * e) % P25519
+    if swap:
+        x2, z2 = x3, z3
+    return (x2 * pow(z2, P25519 - 2, P25519) % P25519).to_bytes(32, "little")
+
+
+# The RFC's printed results; each but the 1000-round one (seconds of pure
+# Python on every build) is recomputed with the ladder above.
+kat = [
+    ("rfc7748_5.2_test1",
+     "a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4",
+     "e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c",
+     "c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552"),
+    ("rfc7748_5.2_test2",
+     "4b66e9d4d1b4673c5ad22691957d6af5c11b6421e0ea01d42ca4169e7918ba0d",
+     "e5210f12786811d3f4b7959d0538ae2c31dbe7106fc03c3efc4cd549c715a493",
+     "95cbde9476e8907d7aade45cb4b873f88b595a68799fa152e6f8f7647aac7957"),
+]
+nine = bytes([9]) + bytes(31)
+iter1 = "422c8e7a6227d7bca1350b3e2bb7279f7897b87bb6854b783c60e80311ae3079"
+iter1000 = "684cf59ba83309552800ef566f2f4d3c1c3887c49360e3875f2eb94d99532c51"
+for _, k, u, res in kat:
+    assert x25519(bytes.fromhex(k), bytes.fromhex(u)).hex() == res
+assert x25519(nine, nine).hex() == iter1
+assert x25519(r["a_priv"], nine) == r["a_pub"] and x25519(r["a_priv"], r["b_pub"]) == r["shared"]
+w("struct tcpinc_st_x25519_kat {\n\tconst char *name;\n\tu8 scalar[32], u[32], out[32];\n};")
+w("static const struct tcpinc_st_x25519_kat tcpinc_st_x25519_kat[] = {")
+for name, k, u, res in kat:
+    w(f"\t{{ \"{name}\", {c_bytes(bytes.fromhex(k))},\n\t  {c_bytes(bytes.fromhex(u))},\n"
+      f"\t  {c_bytes(bytes.fromhex(res))} }},")
+w("};")
+w(f"static const u8 tcpinc_st_x25519_iter1[32] = {c_bytes(bytes.fromhex(iter1))};")
+w(f"static const u8 tcpinc_st_x25519_iter1000[32] = {c_bytes(bytes.fromhex(iter1000))};")
 w("")
 
 # --- AEAD: every frame_* record is one AEAD evaluation:
