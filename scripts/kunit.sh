@@ -71,6 +71,10 @@ kbuild() {
 if [ $mode = kunit ]; then
 	t0=$(date +%s)
 	src=$out/kunit
+	# crypto_glue_test.c compiles tests/kselftest/tcpinc_selftest.c in, with
+	# its generated vectors: refuse a copy that is stale against tests/vectors/.
+	"$PY" tests/kselftest/gen_selftest_vectors.py | cmp -s - tests/kselftest/selftest_vectors.h ||
+		die "tests/kselftest/selftest_vectors.h is stale: rerun tests/kselftest/gen_selftest_vectors.py"
 	copy_sources "$src"
 	# tests/kunit/Kbuild is the top-level Kbuild of this copy; the
 	# repository's Kbuild (core object list, C++ rule) is included by it.
@@ -80,6 +84,13 @@ if [ $mode = kunit ]; then
 	# that must fail); the next run's rsync --delete removes them again.
 	if [ -n "${TCPINC_KUNIT_EXTRA:-}" ]; then
 		cp "$TCPINC_KUNIT_EXTRA"/*.c* "$src/tests/kunit/"
+	fi
+	# TCPINC_KUNIT_PATCH=FILE applies a patch to the copy (never to the work
+	# tree): a deliberately broken glue or core, to prove the suites catch
+	# it. The next run's rsync undoes it.
+	if [ -n "${TCPINC_KUNIT_PATCH:-}" ]; then
+		patch -d "$src" -p1 --no-backup-if-mismatch <"$TCPINC_KUNIT_PATCH" >&2 ||
+			die "TCPINC_KUNIT_PATCH $TCPINC_KUNIT_PATCH does not apply"
 	fi
 	log "building tcpinc_kunit.ko against $DK_KREL in $src"
 	kbuild "$src" "$out/kunit-build.log"
@@ -177,6 +188,11 @@ src=$out/module
 copy_sources "$src"
 log "building tcpinc.ko against $DK_KREL in $src"
 kbuild "$src" "$out/module-build.log"
+# The crypto-glue scenario loads build/kselftest/<running release>/
+# tcpinc_selftest.ko: build the debug kernel's (build.sh leaves it there).
+log "building tcpinc_selftest.ko against $DK_KREL"
+KDIR=$DK_KDIR TCPINC_SELFTEST_OUT=build/kselftest/debug bash tests/kselftest/build.sh >&2 ||
+	die "tcpinc_selftest.ko for $DK_KREL did not build"
 # The scenario list: kmemleak-baseline first, every scenario of run.py
 # (guest ones, then the host-orchestrated ones), kmemleak-scan after the
 # guest scenarios (it runs in the same boot as they do).
