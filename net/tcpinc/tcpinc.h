@@ -17,6 +17,8 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
+#include "tcpinc/core_api.h"
+
 /*
  * Per-netns counters shown in /proc/net/tcpinc_stat (one "Name value" line
  * each, like /proc/net/tls_stat). Order and names are ABI for scripts: add
@@ -50,6 +52,19 @@ enum tcpinc_mib_field {
 	TCPINC_MIB_TC_REKEYS_SENT,	/* rekeys we started (TCP_CRYPT_REKEY) */
 	TCPINC_MIB_TC_TX_BYTES,		/* application bytes sealed */
 	TCPINC_MIB_TC_RX_BYTES,		/* application bytes opened and delivered */
+	TCPINC_MIB_RESUME_OFFERED,	/* SYNs that proposed resumption (an ss[i] burnt) */
+	TCPINC_MIB_RESUME_ACCEPTED,	/* proposals we accepted as passive opener */
+	TCPINC_MIB_RESUME_DECLINED,	/* proposals we answered with a fresh offer */
+	TCPINC_MIB_RESUME_NO_ROOM,	/* ...because our 21-byte answer would not fit */
+	TCPINC_MIB_RESUMED,		/* sessions keyed by resumption (no Init1/Init2) */
+	TCPINC_MIB_RESUME_REFUSED,	/* our proposals the peer answered fresh */
+	TCPINC_MIB_CACHE_INSERTS,	/* chains cached after a fresh key exchange */
+	TCPINC_MIB_CACHE_EVICTED,	/* chains evicted (resume_cache_max, LRU) */
+	TCPINC_MIB_CACHE_EXPIRED,	/* chains dropped after resume_cache_timeout */
+	TCPINC_MIB_CACHE_WIPES,		/* whole-cache wipes (device, address, PM, vmfork...) */
+	TCPINC_MIB_CACHE_WIPED_ENTRIES,	/* chains those wipes destroyed */
+	TCPINC_MIB_ADDR_EVENTS,		/* an address was removed in this netns */
+	TCPINC_MIB_VMFORK_ABORTS,	/* live tcpcrypt connections aborted by a VM generation change */
 	__TCPINC_MIB_MAX
 };
 
@@ -83,6 +98,15 @@ struct tcpinc_net {
 	 */
 	struct mutex hooks_lock;
 	bool hooks_on;
+	/* Resumption (tcpinc_cache.c): sysctls and the cache itself. */
+	int resume_enable;			/* propose and accept resumption */
+	int resume_cache_max;			/* chains; 0 caches nothing */
+	int resume_cache_timeout;		/* seconds a chain may live */
+	int vmfork_abort;			/* abort live sessions on a VM generation change */
+	struct tcpinc_cache *cache;		/* set at init, freed at exit */
+	/* Sockets with a tcpcrypt session, for tcpinc_tc_abort_all(). */
+	spinlock_t tc_lock;			/* _bh */
+	struct list_head tc_socks;		/* struct tcpinc_sock.tc_node */
 };
 
 extern unsigned int tcpinc_net_id;
@@ -129,6 +153,7 @@ static inline bool tcpinc_ids_ok(const u16 *ids, unsigned int n, bool (*known)(u
  * diag readers may look at it; the context is freed after a grace period.
  */
 struct tcpinc_core_eno;
+struct tcpinc_cache;
 struct tcpinc_pending;
 struct tcpinc_tc;
 
@@ -144,6 +169,18 @@ struct tcpinc_eno_cfg {
 	u8 teps[8];
 	u8 aead_count;			/* 0: sysctl list */
 	u16 aeads[8];			/* best first */
+	/* Resumption controls (RFC 8548 3.5), for new connections. */
+	u8 no_resume;			/* TCP_CRYPT_NO_RESUME: never propose/accept */
+	u8 no_cache;			/* TCP_CRYPT_NO_CACHE: leave no secret behind */
+	u8 nonce_len;			/* TCP_CRYPT_RESUME_NONCE: 0 = default 8; 0xff = none */
+};
+
+/* Where a socket's resumption attempt stands (ctx->resume_state). */
+enum tcpinc_resume_state {
+	TCPINC_RESUME_NONE,		/* no attempt; a fresh key exchange if ENO enables */
+	TCPINC_RESUME_PROPOSED,		/* A: our SYN proposes ctx->resume */
+	TCPINC_RESUME_ACCEPTED,		/* B: our SYN-ACK accepted; ctx->resume holds ss[i] */
+	TCPINC_RESUME_USED,		/* the session was keyed from it (attempt wiped) */
 };
 
 /* Where a socket's negotiation stands, as the glue sees it. */
@@ -179,6 +216,17 @@ struct tcpinc_sock {
 	void (*saved_data_ready)(struct sock *sk);
 	void (*saved_write_space)(struct sock *sk);
 	struct tcpinc_pending *pending;	/* listeners: half-open negotiations */
+	/*
+	 * Resumption: the attempt burnt for this connection (ss[i], nonce),
+	 * under lock until the session takes it (then wiped); chain names the
+	 * cache entry used or created, for TCP_CRYPT_CACHE_FLUSH.
+	 */
+	u8 resume_state;		/* enum tcpinc_resume_state */
+	u8 resume_tep;
+	u64 chain;
+	struct tcpinc_core_tc_resume_attempt resume;
+	/* In tcpinc_net.tc_socks while a tcpcrypt session exists (tc_lock). */
+	struct list_head tc_node;
 	struct tcpinc_core_eno *eno;	/* tcpinc_core_eno_size() bytes after the struct */
 	struct rcu_head rcu;
 };
@@ -230,6 +278,8 @@ bool tcpinc_tc_is_readable(struct sock *sk);
 int tcpinc_tc_rekey(struct sock *sk, struct tcpinc_sock *ctx);
 int tcpinc_tc_aead(struct sock *sk, struct tcpinc_sock *ctx);
 bool tcpinc_tc_write_blocked(struct sock *sk);
+void tcpinc_tc_cache_flush(struct sock *sk, struct tcpinc_sock *ctx);
+int tcpinc_tc_resumed(struct sock *sk, struct tcpinc_sock *ctx);
 int tcpinc_tc_session_id(struct sock *sk, struct tcpinc_sock *ctx, u8 *out, size_t cap,
 			 size_t *out_len);
 int tcpinc_eno_init(void);

@@ -30,10 +30,20 @@
 #include <net/ipv6.h>
 #include <net/tcp.h>
 
+#include "tcpinc_cache.h"
 #include "tcpinc_eno.h"
 #include "tcpinc/core_api.h"
 
 /* --- counting outcomes ---------------------------------------------------- */
+
+/* A resumption attempt that will not key a session: ss[i] goes (already burnt). */
+static void resume_drop(struct tcpinc_sock *ctx)
+{
+	if (ctx->resume_state == TCPINC_RESUME_PROPOSED || ctx->resume_state == TCPINC_RESUME_ACCEPTED) {
+		tcpinc_core_tc_resume_wipe_attempt(&ctx->resume);
+		ctx->resume_state = TCPINC_RESUME_NONE;
+	}
+}
 
 static void count_outcome(struct net *net, struct tcpinc_sock *ctx, int action)
 {
@@ -49,6 +59,7 @@ static void count_outcome(struct net *net, struct tcpinc_sock *ctx, int action)
 	case TCPINC_CORE_ENO_ABORT:
 		WRITE_ONCE(ctx->phase, TCPINC_ENO_ABORTED);
 		TCPINC_INC_STATS(net, TCPINC_MIB_ENO_ABORT);
+		resume_drop(ctx);
 		return;
 	case TCPINC_CORE_ENO_FALLBACK:
 		break;
@@ -56,6 +67,7 @@ static void count_outcome(struct net *net, struct tcpinc_sock *ctx, int action)
 		return;
 	}
 	WRITE_ONCE(ctx->phase, TCPINC_ENO_DISABLED);
+	resume_drop(ctx);
 	reason = tcpinc_core_eno_reason(ctx->eno);
 	ctx->reason = reason;
 	switch (reason) {
@@ -137,6 +149,147 @@ static void core_config(const struct tcpinc_sock *ctx, struct net *net, bool pas
 	}
 }
 
+/* --- resumption (RFC 8548 3.5) ---------------------------------------------- */
+
+/*
+ * The cache controls in force for a connection of this socket (or of a
+ * listener's children); false if resumption is off altogether.
+ */
+static bool resume_policy(const struct tcpinc_sock *ctx, struct net *net,
+			  struct tcpinc_core_tc_resume_policy *pol)
+{
+	memset(pol, 0, sizeof(*pol));
+	pol->ignore_resumption = ctx->cfg.no_resume || !READ_ONCE(tcpinc_pernet(net)->resume_enable);
+	pol->no_cache = ctx->cfg.no_cache;
+	pol->nonce_len = ctx->cfg.nonce_len;
+	return !pol->ignore_resumption;
+}
+
+/*
+ * An active opener proposes resumption when the cache holds a chain for the
+ * peer with a TEP it would offer. The SYN then carries that TEP alone, with
+ * v = 1 (B may still answer it with v = 0: a fresh key exchange), so the ENO
+ * option is 20 bytes and fits next to Linux's 20. The proposal burns ss[i]
+ * whatever happens next (RFC 8548 3.5). Called once per connection, before
+ * the first SYN, so SYN retransmissions repeat it byte for byte.
+ */
+static void resume_propose(struct tcpinc_sock *ctx, struct net *net, const struct tcpinc_flow *f,
+			   struct tcpinc_core_eno_config *c)
+{
+	struct tcpinc_core_tc_resume_policy pol;
+	u8 sub[TCPINC_CORE_TC_MAX_RESUME_SUBOPT_LEN];
+	tcpinc_usize len = 0;
+	u8 tep;
+
+	lockdep_assert_held(&ctx->lock);
+	/* b = 1 on an active open only works in simultaneous open: no resumption there. */
+	if (!c->enabled || !c->tep_count || c->b || !resume_policy(ctx, net, &pol))
+		return;
+	if (tcpinc_cache_take(net, &f->raddr, c->teps, c->tep_count, &pol, &ctx->resume, &tep,
+			      &ctx->chain))
+		return;
+	if (tcpinc_core_tc_resume_build(&ctx->resume, sub, sizeof(sub), &len) != TCPINC_CORE_TC_OK ||
+	    len <= TCPINC_CORE_TC_RESUME_HALF_LEN || len > sizeof(sub) ||
+	    tcpinc_core_tc_resume_answer_half(&ctx->resume, c->resume_expect_half) != TCPINC_CORE_TC_OK) {
+		tcpinc_core_tc_resume_wipe_attempt(&ctx->resume);
+		return;
+	}
+	c->tep_count = 1;
+	c->teps[0] = tep;
+	c->resume_tep = tep;
+	c->resume_data_len = len - 1;
+	memcpy(c->resume_data, sub + 1, len - 1);
+	ctx->resume_state = TCPINC_RESUME_PROPOSED;
+	ctx->resume_tep = tep;
+	TCPINC_INC_STATS(net, TCPINC_MIB_RESUME_OFFERED);
+}
+
+#define TCPINC_TCPOPT_ENO	69	/* RFC 8547 */
+
+/* What the SYN's resumption lookup needs; lives on in_listener_syn's stack. */
+struct resume_lookup_arg {
+	struct net *net;
+	struct tcpinc_pending_entry *e;	/* receives the attempt; under the pending lock */
+	struct tcpinc_core_tc_resume_policy pol;
+	bool allowed;
+	bool room;
+};
+
+/*
+ * Whether B's 21-byte resumption answer fits the SYN-ACK. Linux answers a
+ * SYN with the options the SYN asked for, so their sizes are read off the
+ * SYN: NOPs are padding that tcpinc_skb_add_option() may drop, a Fast Open
+ * option may be answered with a 16-byte cookie, MPTCP with 12 bytes. With
+ * MSS, SACK, timestamps and window scale that is 19 + 21 = 40 bytes.
+ */
+static bool syn_answer_room(const u8 *opts, unsigned int len)
+{
+	unsigned int i = 0, used = 0;
+
+	while (i < len) {
+		u8 kind = opts[i], olen;
+
+		if (kind == TCPOPT_EOL)
+			break;
+		if (kind == TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= len || (olen = opts[i + 1]) < 2 || i + olen > len)
+			return false;
+		switch (kind) {
+		case TCPINC_TCPOPT_ENO:
+			break;			/* the peer's ENO: ours replaces it */
+		case TCPOPT_FASTOPEN:
+			used += 18;
+			break;
+		case TCPOPT_MPTCP:
+			used += 12;
+			break;
+		default:
+			used += olen;
+			break;
+		}
+		i += olen;
+	}
+	return used + 21 <= MAX_TCP_OPTION_SPACE;
+}
+
+/* The passive opener's lookup (tcpinc_core_eno_resume_lookup_fn). */
+static int resume_lookup(void *arg, tcpinc_u8 tep, const tcpinc_u8 *half, tcpinc_u8 *out,
+			 tcpinc_u8 *out_len)
+{
+	struct resume_lookup_arg *a = arg;
+	struct tcpinc_pending_entry *e = a->e;
+	u8 sub[TCPINC_CORE_TC_MAX_RESUME_SUBOPT_LEN];
+	tcpinc_usize len = 0;
+
+	if (!a->allowed)
+		return 0;
+	if (!a->room) {
+		/* Declining costs nothing: the secret stays unused in the cache. */
+		TCPINC_INC_STATS(a->net, TCPINC_MIB_RESUME_NO_ROOM);
+		TCPINC_INC_STATS(a->net, TCPINC_MIB_RESUME_DECLINED);
+		return 0;
+	}
+	if (tcpinc_cache_accept(a->net, tep, half, &a->pol, &e->resume, &e->chain)) {
+		TCPINC_INC_STATS(a->net, TCPINC_MIB_RESUME_DECLINED);
+		return 0;
+	}
+	if (tcpinc_core_tc_resume_build(&e->resume, sub, sizeof(sub), &len) != TCPINC_CORE_TC_OK ||
+	    len <= TCPINC_CORE_TC_RESUME_HALF_LEN || len > sizeof(sub)) {
+		tcpinc_core_tc_resume_wipe_attempt(&e->resume);
+		TCPINC_INC_STATS(a->net, TCPINC_MIB_RESUME_DECLINED);
+		return 0;
+	}
+	memcpy(out, sub + 1, len - 1);
+	*out_len = len - 1;
+	e->resume_state = TCPINC_RESUME_ACCEPTED;
+	e->resume_tep = tep;
+	TCPINC_INC_STATS(a->net, TCPINC_MIB_RESUME_ACCEPTED);
+	return 1;
+}
+
 /*
  * Puts the core's option into skb; counts a lack of space. The core is not
  * told: a SYN or SYN-ACK that leaves without ENO makes the peer fall back,
@@ -185,6 +338,7 @@ static unsigned int out_full_sock(struct sock *sk, struct sk_buff *skb)
 	struct tcpinc_core_opt_scan scan;
 	struct tcpinc_core_eno_config c;
 	struct net *net = sock_net(sk);
+	struct tcpinc_flow f;
 	unsigned int verdict = NF_ACCEPT;
 	u8 opt[TCPINC_CORE_ENO_MAX_OPTION], len = 0;
 	const struct tcphdr *th;
@@ -204,6 +358,8 @@ static unsigned int out_full_sock(struct sock *sk, struct sk_buff *skb)
 			goto out;
 		}
 		core_config(ctx, net, false, th->source, th->dest, &c);
+		tcpinc_flow_from_tx(skb, th, &f);
+		resume_propose(ctx, net, &f, &c);
 		if (tcpinc_core_eno_init(ctx->eno, &c) != 0) {
 			/*
 			 * The options were checked one by one when set; what is
@@ -216,6 +372,7 @@ static unsigned int out_full_sock(struct sock *sk, struct sk_buff *skb)
 					     mandatory ? "aborting (ECONNABORTED)" : "plain TCP");
 			memset(&c, 0, sizeof(c));
 			(void)tcpinc_core_eno_init(ctx->eno, &c);
+			resume_drop(ctx);
 			if (mandatory) {
 				count_outcome(net, ctx, TCPINC_CORE_ENO_ABORT);
 				WRITE_ONCE(ctx->quiet, 1);
@@ -367,6 +524,7 @@ static void in_listener_syn(struct sock *lsk, struct sk_buff *skb, const struct 
 	struct net *net = sock_net(lsk);
 	struct tcpinc_pending_entry *e;
 	struct tcpinc_core_eno_config c;
+	struct resume_lookup_arg ra = { .net = net };
 	struct tcpinc_pending *p;
 	struct tcpinc_flow f;
 	int discard;
@@ -389,13 +547,17 @@ static void in_listener_syn(struct sock *lsk, struct sk_buff *skb, const struct 
 	}
 	spin_lock(&lctx->lock);
 	core_config(lctx, net, true, th->dest, th->source, &c);
+	ra.allowed = resume_policy(lctx, net, &ra.pol);
 	spin_unlock(&lctx->lock);
 	if (tcpinc_core_eno_init(tcpinc_entry_eno(e), &c) != 0) {
 		memset(&c, 0, sizeof(c));	/* disabled: the SYN-ACK carries no ENO */
 		(void)tcpinc_core_eno_init(tcpinc_entry_eno(e), &c);
 	}
-	(void)tcpinc_core_eno_on_receive(tcpinc_entry_eno(e), tcp_flag_byte(th), opts, optlen, payload,
-					 &discard);
+	ra.e = e;
+	ra.room = syn_answer_room(opts, optlen);
+	/* The lookup runs inside, under p->lock (then the cache's lock). */
+	(void)tcpinc_core_eno_on_receive_passive(tcpinc_entry_eno(e), tcp_flag_byte(th), opts, optlen,
+						 payload, &discard, resume_lookup, &ra);
 out:
 	spin_unlock_bh(&p->lock);
 }
@@ -539,6 +701,7 @@ void tcpinc_eno_hooks_remove(struct net *net)
 void tcpinc_eno_sock_init(struct tcpinc_sock *ctx, struct sock *sk)
 {
 	spin_lock_init(&ctx->lock);
+	INIT_LIST_HEAD(&ctx->tc_node);
 	ctx->eno = (struct tcpinc_core_eno *)(ctx + 1);
 	ctx->cfg.enabled = -1;
 	ctx->cfg.tep_count = 0xff;
@@ -572,6 +735,11 @@ void tcpinc_eno_sock_clone(struct tcpinc_sock *ctx, struct tcpinc_sock *lctx,
 			e = tcpinc_pending_find(p, &f);
 			if (e) {
 				memcpy(ctx->eno, tcpinc_entry_eno(e), tcpinc_eno_size);
+				/* The accepted resumption moves too; the entry is wiped. */
+				ctx->resume_state = e->resume_state;
+				ctx->resume_tep = e->resume_tep;
+				ctx->chain = e->chain;
+				memcpy(&ctx->resume, &e->resume, sizeof(ctx->resume));
 				tcpinc_pending_free(p, e);
 			}
 			spin_unlock(&p->lock);
@@ -623,6 +791,7 @@ bool tcpinc_eno_will_encrypt(struct tcpinc_sock *ctx)
 void tcpinc_eno_sock_release(struct tcpinc_sock *ctx)
 {
 	tcpinc_tc_free(ctx);
+	tcpinc_core_tc_resume_wipe_attempt(&ctx->resume);
 	if (ctx->pending) {
 		tcpinc_pending_destroy(ctx->pending);
 		ctx->pending = NULL;

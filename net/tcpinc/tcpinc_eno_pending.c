@@ -102,7 +102,7 @@ void tcpinc_pending_free(struct tcpinc_pending *p, struct tcpinc_pending_entry *
 	lockdep_assert_held(&p->lock);
 	hlist_del(&e->node);
 	p->count--;
-	kfree(e);	/* holds no secret: ENO option bytes and flags only */
+	kfree_sensitive(e);	/* an accepted resumption attempt holds ss[i] */
 }
 
 /* Drops entries whose connection can no longer complete. */

@@ -12,37 +12,83 @@
 #include "tcpinc_eno.h"
 
 /*
- * Appends opt (len bytes, NOP-padded in front to a 4-byte multiple) after
- * the existing TCP options of a locally generated segment at LOCAL_OUT.
- * The headers move towards the head (skb_push) so the payload, which a
- * clone may share with the retransmission queue, is never written.
+ * The option area of th without its NOPs (EOL ends it), into out; its
+ * length, or -1 if the area is malformed. NOPs are only padding, so the
+ * options mean the same without them: that is where a 21-byte ENO answer
+ * finds room next to Linux's MSS, SACK-permitted, timestamps and window
+ * scale (19 bytes without the NOP).
+ */
+static int compact_options(const u8 *opts, unsigned int len, u8 *out)
+{
+	unsigned int i = 0, n = 0;
+
+	while (i < len) {
+		u8 kind = opts[i], olen;
+
+		if (kind == TCPOPT_EOL)
+			break;
+		if (kind == TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= len || (olen = opts[i + 1]) < 2 || i + olen > len)
+			return -1;
+		memcpy(out + n, opts + i, olen);
+		n += olen;
+		i += olen;
+	}
+	return n;
+}
+
+/*
+ * Adds opt (len bytes) to the TCP options of a locally generated segment at
+ * LOCAL_OUT: appended after the existing options, NOP-padded in front to a
+ * 4-byte multiple; if that does not fit 40 bytes, after the existing
+ * options with their NOPs removed. -ENOSPC if it still does not fit (the
+ * segment is then unchanged). The headers move towards the head (skb_push)
+ * so the payload, which a clone may share with the retransmission queue,
+ * is never written.
  */
 int tcpinc_skb_add_option(struct sk_buff *skb, const u8 *opt, u8 len)
 {
 	unsigned int thoff = skb_transport_offset(skb);
-	unsigned int pad = (4 - (len & 3)) & 3;
-	unsigned int grow = len + pad;
 	struct tcphdr *th = tcp_hdr(skb);
 	unsigned int hlen = th->doff * 4;
-	unsigned int tcplen;
-	u8 *p;
+	unsigned int optlen = hlen - sizeof(struct tcphdr);
+	u8 area[MAX_TCP_OPTION_SPACE];
+	unsigned int n, pad, grow, tcplen;
+	int c;
 
-	if (hlen + grow > 60)
-		return -ENOSPC;
+	if (optlen + round_up(len, 4) <= MAX_TCP_OPTION_SPACE) {
+		memcpy(area, th + 1, optlen);
+		n = optlen;
+	} else {
+		c = compact_options((const u8 *)(th + 1), optlen, area);
+		if (c < 0 || c + len > MAX_TCP_OPTION_SPACE)
+			return -ENOSPC;
+		n = c;
+	}
+	pad = round_up(n + len, 4) - (n + len);
+	memset(area + n, TCPOPT_NOP, pad);
+	memcpy(area + n + pad, opt, len);
+	n += pad + len;
+	if (WARN_ON_ONCE(n < optlen))
+		return -EINVAL;	/* cannot be: the option outweighs any NOP removed */
+	grow = n - optlen;
 	if (skb_is_gso(skb))
 		return -EOPNOTSUPP;
 	if (skb_cow_head(skb, grow))
 		return -ENOMEM;
 
-	__skb_push(skb, grow);
-	memmove(skb->data, skb->data + grow, thoff + hlen);
-	skb_reset_network_header(skb);
-	skb_set_transport_header(skb, thoff);
+	if (grow) {
+		__skb_push(skb, grow);
+		memmove(skb->data, skb->data + grow, thoff + sizeof(struct tcphdr));
+		skb_reset_network_header(skb);
+		skb_set_transport_header(skb, thoff);
+	}
 	th = tcp_hdr(skb);
-	p = (u8 *)th + hlen;
-	memset(p, TCPOPT_NOP, pad);
-	memcpy(p + pad, opt, len);
-	th->doff += grow / 4;
+	memcpy(th + 1, area, n);
+	th->doff = (sizeof(struct tcphdr) + n) / 4;
 	tcplen = skb->len - thoff;
 
 	if (ip_hdr(skb)->version == 4) {

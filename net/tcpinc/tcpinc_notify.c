@@ -4,22 +4,90 @@
  * a network device going away (per netns), suspend/hibernation (PM), and a
  * VM generation change (snapshot restore or clone, via vmgenid).
  *
- * For now each event is counted in the affected namespaces' stats and
- * logged; the resumption cache wipe hangs off these same callbacks.
+ * Each event wipes the resumption cache of every namespace it concerns
+ * (tcpinc_cache.c), is counted there and logged once. A VM generation
+ * change also aborts live tcpcrypt connections (net.tcpinc.vmfork_abort,
+ * default 1): the other copy of this VM holds the same keys and stream
+ * offsets, so both would seal different bytes under one (key, nonce).
+ * Documentation/resumption.md has the threat model.
  */
 #include <linux/netdevice.h>
 #include <linux/notifier.h>
 #include <linux/random.h>
 #include <linux/suspend.h>
+#include <linux/inetdevice.h>
+#include <net/addrconf.h>
 
 #include "tcpinc.h"
+#include "tcpinc_cache.h"
 
-/* Counts an event in every namespace; returns how many were visited. */
-static unsigned int tcpinc_count_all_netns(enum tcpinc_mib_field field)
+atomic_t tcpinc_vm_generation = ATOMIC_INIT(0);
+
+void tcpinc_tc_register(struct net *net, struct tcpinc_sock *ctx)
+{
+	struct tcpinc_net *tn = tcpinc_pernet(net);
+
+	spin_lock_bh(&tn->tc_lock);
+	list_add(&ctx->tc_node, &tn->tc_socks);
+	spin_unlock_bh(&tn->tc_lock);
+}
+
+void tcpinc_tc_unregister(struct net *net, struct tcpinc_sock *ctx)
+{
+	struct tcpinc_net *tn = tcpinc_pernet(net);
+
+	spin_lock_bh(&tn->tc_lock);
+	if (!list_empty(&ctx->tc_node))
+		list_del_init(&ctx->tc_node);
+	spin_unlock_bh(&tn->tc_lock);
+}
+
+unsigned int tcpinc_tc_abort_all(struct net *net, int err)
+{
+	struct tcpinc_net *tn = tcpinc_pernet(net);
+	struct tcpinc_sock *ctx;
+	unsigned int n = 0;
+
+	/*
+	 * A context is unlinked (under tc_lock) by the ULP release, which runs
+	 * while its socket is still referenced: every socket on the list is
+	 * alive here, and tcpinc_abort_async() takes its own reference.
+	 */
+	spin_lock_bh(&tn->tc_lock);
+	list_for_each_entry(ctx, &tn->tc_socks, tc_node) {
+		WRITE_ONCE(ctx->sk->sk_err, err);
+		tcpinc_abort_async(ctx->sk, err);
+		n++;
+	}
+	spin_unlock_bh(&tn->tc_lock);
+	TCPINC_ADD_STATS(net, TCPINC_MIB_VMFORK_ABORTS, n);
+	return n;
+}
+
+/* Wipes one namespace's cache for a local event and says so once. */
+static void tcpinc_wipe_netns(struct net *net, enum tcpinc_mib_field field, const char *what,
+			      const char *dev)
+{
+	unsigned int n;
+
+	TCPINC_INC_STATS(net, field);
+	n = tcpinc_cache_wipe(net);
+	/* A dying namespace unregisters all its devices: no news there. */
+	if (check_net(net))
+		pr_info("tcpinc: %s %s: resumption cache of netns %u wiped (%u entries)\n",
+			what, dev, net->ns.inum, n);
+}
+
+/* Wipes every namespace's cache (and counts field there); returns entries. */
+static unsigned int tcpinc_wipe_all(enum tcpinc_mib_field field, unsigned int *nets,
+				    unsigned int *aborted)
 {
 	unsigned int n = 0;
 	struct net *net;
 
+	*nets = 0;
+	if (aborted)
+		*aborted = 0;
 	/*
 	 * cleanup_net() unlinks a namespace and waits for a grace period
 	 * before our pernet exit frees its counters, so RCU suffices.
@@ -27,7 +95,10 @@ static unsigned int tcpinc_count_all_netns(enum tcpinc_mib_field field)
 	rcu_read_lock();
 	for_each_net_rcu(net) {
 		TCPINC_INC_STATS(net, field);
-		n++;
+		n += tcpinc_cache_wipe(net);
+		if (aborted && READ_ONCE(tcpinc_pernet(net)->vmfork_abort))
+			*aborted += tcpinc_tc_abort_all(net, TCPINC_ERR_VMFORK);
+		(*nets)++;
 	}
 	rcu_read_unlock();
 	return n;
@@ -41,9 +112,44 @@ static int tcpinc_netdev_event(struct notifier_block *nb, unsigned long event,
 	/* Runs under RTNL. */
 	if (event != NETDEV_UNREGISTER)
 		return NOTIFY_DONE;
-	TCPINC_INC_STATS(dev_net(dev), TCPINC_MIB_NETDEV_EVENTS);
+	tcpinc_wipe_netns(dev_net(dev), TCPINC_MIB_NETDEV_EVENTS, "network device", dev->name);
 	return NOTIFY_DONE;
 }
+
+/*
+ * An address went away: sessions resumed later may come from a host that
+ * now owns it. Process context (IPv4) or atomic (IPv6): the wipe only
+ * takes a _bh spinlock.
+ */
+static int tcpinc_inetaddr_event(struct notifier_block *nb, unsigned long event, void *ptr)
+{
+	const struct in_ifaddr *ifa = ptr;
+	struct net_device *dev = ifa->ifa_dev->dev;
+
+	if (event == NETDEV_DOWN)
+		tcpinc_wipe_netns(dev_net(dev), TCPINC_MIB_ADDR_EVENTS, "IPv4 address removed from",
+				  dev->name);
+	return NOTIFY_DONE;
+}
+
+static int tcpinc_inet6addr_event(struct notifier_block *nb, unsigned long event, void *ptr)
+{
+	const struct inet6_ifaddr *ifa = ptr;
+	struct net_device *dev = ifa->idev->dev;
+
+	if (event == NETDEV_DOWN)
+		tcpinc_wipe_netns(dev_net(dev), TCPINC_MIB_ADDR_EVENTS, "IPv6 address removed from",
+				  dev->name);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block tcpinc_inetaddr_nb = {
+	.notifier_call = tcpinc_inetaddr_event,
+};
+
+static struct notifier_block tcpinc_inet6addr_nb = {
+	.notifier_call = tcpinc_inet6addr_event,
+};
 
 static struct notifier_block tcpinc_netdev_nb = {
 	.notifier_call = tcpinc_netdev_event,
@@ -52,13 +158,17 @@ static struct notifier_block tcpinc_netdev_nb = {
 static int tcpinc_pm_event(struct notifier_block *nb, unsigned long event,
 			   void *unused)
 {
-	unsigned int n;
+	unsigned int n, nets;
 
 	if (event != PM_SUSPEND_PREPARE && event != PM_HIBERNATION_PREPARE)
 		return NOTIFY_DONE;
-	n = tcpinc_count_all_netns(TCPINC_MIB_PM_EVENTS);
-	pr_info("tcpinc: %s: %u network namespaces notified\n",
-		event == PM_SUSPEND_PREPARE ? "suspend" : "hibernation", n);
+	/*
+	 * A hibernation image, or a suspended VM's memory, may be resumed
+	 * more than once: no resumption secret may be in it.
+	 */
+	n = tcpinc_wipe_all(TCPINC_MIB_PM_EVENTS, &nets, NULL);
+	pr_info("tcpinc: %s: resumption caches wiped (%u entries in %u network namespaces)\n",
+		event == PM_SUSPEND_PREPARE ? "suspend" : "hibernation", n, nets);
 	return NOTIFY_DONE;
 }
 
@@ -69,10 +179,13 @@ static struct notifier_block tcpinc_pm_nb = {
 static int tcpinc_vmfork_event(struct notifier_block *nb, unsigned long event,
 			       void *unused)
 {
-	unsigned int n = tcpinc_count_all_netns(TCPINC_MIB_VMFORK_EVENTS);
+	unsigned int n, nets, aborted;
 
-	pr_info("tcpinc: VM generation changed (snapshot restore or clone): %u network namespaces notified\n",
-		n);
+	/* First, so that no session seals another frame under old keys. */
+	atomic_inc(&tcpinc_vm_generation);
+	n = tcpinc_wipe_all(TCPINC_MIB_VMFORK_EVENTS, &nets, &aborted);
+	pr_info("tcpinc: VM generation changed (snapshot restore or clone): resumption caches wiped (%u entries in %u network namespaces), %u tcpcrypt connections aborted (errno %d)\n",
+		n, nets, aborted, TCPINC_ERR_VMFORK);
 	return NOTIFY_DONE;
 }
 
@@ -93,8 +206,18 @@ int tcpinc_notifiers_register(void)
 	err = register_random_vmfork_notifier(&tcpinc_vmfork_nb);
 	if (err)
 		goto err_pm;
+	err = register_inetaddr_notifier(&tcpinc_inetaddr_nb);
+	if (err)
+		goto err_vmfork;
+	err = register_inet6addr_notifier(&tcpinc_inet6addr_nb);
+	if (err)
+		goto err_inet;
 	return 0;
 
+err_inet:
+	unregister_inetaddr_notifier(&tcpinc_inetaddr_nb);
+err_vmfork:
+	unregister_random_vmfork_notifier(&tcpinc_vmfork_nb);
 err_pm:
 	unregister_pm_notifier(&tcpinc_pm_nb);
 err_netdev:
@@ -104,6 +227,8 @@ err_netdev:
 
 void tcpinc_notifiers_unregister(void)
 {
+	unregister_inet6addr_notifier(&tcpinc_inet6addr_nb);
+	unregister_inetaddr_notifier(&tcpinc_inetaddr_nb);
 	unregister_random_vmfork_notifier(&tcpinc_vmfork_nb);
 	unregister_pm_notifier(&tcpinc_pm_nb);
 	unregister_netdevice_notifier(&tcpinc_netdev_nb);

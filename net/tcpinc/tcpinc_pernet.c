@@ -9,6 +9,7 @@
 #include <net/net_namespace.h>
 
 #include "tcpinc.h"
+#include "tcpinc_cache.h"
 #include "tcpinc/core_api.h"
 
 unsigned int tcpinc_net_id __read_mostly;
@@ -41,6 +42,19 @@ static const char *const tcpinc_mib_names[__TCPINC_MIB_MAX] = {
 	[TCPINC_MIB_TC_REKEYS_SENT]	= "TcpincTcRekeysSent",
 	[TCPINC_MIB_TC_TX_BYTES]	= "TcpincTcTxBytes",
 	[TCPINC_MIB_TC_RX_BYTES]	= "TcpincTcRxBytes",
+	[TCPINC_MIB_RESUME_OFFERED]	= "TcpincResumeOffered",
+	[TCPINC_MIB_RESUME_ACCEPTED]	= "TcpincResumeAccepted",
+	[TCPINC_MIB_RESUME_DECLINED]	= "TcpincResumeDeclined",
+	[TCPINC_MIB_RESUME_NO_ROOM]	= "TcpincResumeNoRoom",
+	[TCPINC_MIB_RESUMED]		= "TcpincResumed",
+	[TCPINC_MIB_RESUME_REFUSED]	= "TcpincResumeRefused",
+	[TCPINC_MIB_CACHE_INSERTS]	= "TcpincCacheInserts",
+	[TCPINC_MIB_CACHE_EVICTED]	= "TcpincCacheEvicted",
+	[TCPINC_MIB_CACHE_EXPIRED]	= "TcpincCacheExpired",
+	[TCPINC_MIB_CACHE_WIPES]	= "TcpincCacheWipes",
+	[TCPINC_MIB_CACHE_WIPED_ENTRIES] = "TcpincCacheWipedEntries",
+	[TCPINC_MIB_ADDR_EVENTS]	= "TcpincAddrEvents",
+	[TCPINC_MIB_VMFORK_ABORTS]	= "TcpincVmforkAborts",
 };
 
 /* --- sysctls: net.tcpinc.* (per netns) ------------------------------------ */
@@ -155,6 +169,10 @@ static int tcpinc_sysctl_aeads(struct ctl_table *table, int write, void *buffer,
 	return 0;
 }
 
+/* Upper bounds: the cache's memory and a chain's lifetime. */
+static const int tcpinc_resume_cache_limit = 65536;
+static const int tcpinc_resume_timeout_limit = 7 * 24 * 3600;
+
 static const struct ctl_table tcpinc_sysctl_template[] = {
 	{ .procname = "eno_enable_connect", .maxlen = sizeof(int), .mode = 0644,
 	  .proc_handler = proc_dointvec_minmax, .extra1 = SYSCTL_ZERO, .extra2 = SYSCTL_ONE },
@@ -165,12 +183,22 @@ static const struct ctl_table tcpinc_sysctl_template[] = {
 	{ .procname = "eno_pending_max", .maxlen = sizeof(int), .mode = 0644,
 	  .proc_handler = proc_dointvec_minmax, .extra1 = SYSCTL_ONE },
 	{ .procname = "tcpcrypt_aeads", .mode = 0644, .proc_handler = tcpinc_sysctl_aeads },
+	{ .procname = "resume_enable", .maxlen = sizeof(int), .mode = 0644,
+	  .proc_handler = proc_dointvec_minmax, .extra1 = SYSCTL_ZERO, .extra2 = SYSCTL_ONE },
+	{ .procname = "resume_cache_max", .maxlen = sizeof(int), .mode = 0644,
+	  .proc_handler = proc_dointvec_minmax, .extra1 = SYSCTL_ZERO,
+	  .extra2 = (void *)&tcpinc_resume_cache_limit },
+	{ .procname = "resume_cache_timeout", .maxlen = sizeof(int), .mode = 0644,
+	  .proc_handler = proc_dointvec_minmax, .extra1 = SYSCTL_ZERO,
+	  .extra2 = (void *)&tcpinc_resume_timeout_limit },
+	{ .procname = "vmfork_abort", .maxlen = sizeof(int), .mode = 0644,
+	  .proc_handler = proc_dointvec_minmax, .extra1 = SYSCTL_ZERO, .extra2 = SYSCTL_ONE },
 	{ }
 };
 
 static int tcpinc_sysctl_register(struct net *net, struct tcpinc_net *tn)
 {
-	struct ctl_table *t;
+	struct ctl_table *t, *e;
 
 	t = kmemdup(tcpinc_sysctl_template, sizeof(tcpinc_sysctl_template), GFP_KERNEL);
 	if (!t)
@@ -181,6 +209,17 @@ static int tcpinc_sysctl_register(struct net *net, struct tcpinc_net *tn)
 	t[3].data = tn;
 	t[4].data = &tn->eno_pending_max;
 	t[5].data = tn;
+	/* Found by name: other entries may be added in between. */
+	for (e = t; e->procname; e++) {
+		if (!strcmp(e->procname, "resume_enable"))
+			e->data = &tn->resume_enable;
+		else if (!strcmp(e->procname, "resume_cache_max"))
+			e->data = &tn->resume_cache_max;
+		else if (!strcmp(e->procname, "resume_cache_timeout"))
+			e->data = &tn->resume_cache_timeout;
+		else if (!strcmp(e->procname, "vmfork_abort"))
+			e->data = &tn->vmfork_abort;
+	}
 	tn->sysctl = register_net_sysctl(net, "net/tcpinc", t);
 	if (!tn->sysctl) {
 		kfree(t);
@@ -213,9 +252,14 @@ static int tcpinc_stat_show(struct seq_file *seq, void *v)
 	struct net *net = seq->private;
 	int i;
 
+	unsigned int n = tcpinc_cache_count(net);
+
 	for (i = 0; i < __TCPINC_MIB_MAX; i++)
 		seq_printf(seq, "%-32s\t%lu\n", tcpinc_mib_names[i],
 			   tcpinc_stat_read(net, i));
+	/* Gauges of the resumption cache: its entries and their memory. */
+	seq_printf(seq, "%-32s\t%u\n", "TcpincCacheEntries", n);
+	seq_printf(seq, "%-32s\t%zu\n", "TcpincCacheBytes", n * tcpinc_cache_entry_size());
 	return 0;
 }
 
@@ -241,10 +285,24 @@ static int __net_init tcpinc_net_init(struct net *net)
 	tn->tcpcrypt_aeads[2] = TCPINC_CORE_AEAD_AES_256_GCM;
 	tn->tcpcrypt_aead_count = 3;
 	mutex_init(&tn->hooks_lock);
+	/*
+	 * Resumption on, 1024 chains for at most an hour; a VM generation
+	 * change aborts live sessions (Documentation/resumption.md).
+	 */
+	tn->resume_enable = 1;
+	tn->resume_cache_max = 1024;
+	tn->resume_cache_timeout = 3600;
+	tn->vmfork_abort = 1;
+	spin_lock_init(&tn->tc_lock);
+	INIT_LIST_HEAD(&tn->tc_socks);
 
 	tn->mib = alloc_percpu(struct tcpinc_mib);
 	if (!tn->mib)
 		return -ENOMEM;
+	err = tcpinc_cache_create(net);
+	if (err)
+		goto err_mib;
+	err = -ENOMEM;
 	if (!proc_create_net_single("tcpinc_stat", 0444, net->proc_net,
 				    tcpinc_stat_show, NULL))
 		goto err_mib;
@@ -256,6 +314,7 @@ static int __net_init tcpinc_net_init(struct net *net)
 err_proc:
 	remove_proc_entry("tcpinc_stat", net->proc_net);
 err_mib:
+	tcpinc_cache_destroy(net);
 	free_percpu(tn->mib);
 	tn->mib = NULL;
 	return err;
@@ -265,7 +324,13 @@ static void __net_exit tcpinc_net_exit(struct net *net)
 {
 	struct tcpinc_net *tn = tcpinc_pernet(net);
 
+	unsigned int n;
+
 	tcpinc_eno_hooks_remove(net);
+	n = tcpinc_cache_destroy(net);
+	if (n)
+		pr_info("tcpinc: namespace exit or module unload: resumption cache wiped (%u entries)\n",
+			n);
 	tcpinc_sysctl_unregister(tn);
 	remove_proc_entry("tcpinc_stat", net->proc_net);
 	free_percpu(tn->mib);

@@ -28,7 +28,9 @@ static bool tcpinc_is_our_opt(int level, int optname)
 {
 	return level == SOL_TCP &&
 	       ((optname >= TCP_ENO_ENABLED && optname <= TCP_ENO_TRANSCRIPT) ||
-		optname == TCP_CRYPT_CONF || optname == TCP_CRYPT_AEADS);
+		optname == TCP_CRYPT_CONF || optname == TCP_CRYPT_AEADS ||
+		optname == TCP_CRYPT_NO_RESUME || optname == TCP_CRYPT_NO_CACHE ||
+		optname == TCP_CRYPT_RESUME_NONCE);
 }
 
 /* The list setters get the option already copied in (no fault under a spinlock). */
@@ -130,6 +132,27 @@ static int tcpinc_setsockopt(struct sock *sk, int level, int optname,
 		release_sock(sk);
 		return err;
 	}
+	if (level == SOL_TCP && optname == TCP_CRYPT_CACHE_FLUSH) {
+		if (optlen < sizeof(int))
+			return -EINVAL;
+		if (copy_from_sockptr(&val, optval, sizeof(val)))
+			return -EFAULT;
+		if (val != 1)
+			return -EINVAL;
+		lock_sock(sk);
+		ctx = tcpinc_ctx(sk);
+		if (!ctx) {
+			err = -ENOPROTOOPT;
+		} else if (!eno_started(sk, ctx)) {
+			spin_lock_bh(&ctx->lock);
+			ctx->cfg.no_resume = 1;
+			spin_unlock_bh(&ctx->lock);
+		} else {
+			tcpinc_tc_cache_flush(sk, ctx);
+		}
+		release_sock(sk);
+		return err;
+	}
 	if (!tcpinc_is_our_opt(level, optname))
 		return tcpinc_base_prot(sk)->setsockopt(sk, level, optname, optval, optlen);
 
@@ -182,6 +205,26 @@ static int tcpinc_setsockopt(struct sock *sk, int level, int optname,
 			err = -EISCONN;
 		else
 			ctx->cfg.aa_mandatory = val;
+		break;
+	case TCP_CRYPT_NO_RESUME:
+	case TCP_CRYPT_NO_CACHE:
+		if (val < 0 || val > 1)
+			err = -EINVAL;
+		else if (eno_started(sk, ctx))
+			err = -EISCONN;
+		else if (optname == TCP_CRYPT_NO_RESUME)
+			ctx->cfg.no_resume = val;
+		else
+			ctx->cfg.no_cache = val;
+		break;
+	case TCP_CRYPT_RESUME_NONCE:
+		if (val < 0 || val > TCPINC_CORE_TC_MAX_RESUME_SUBOPT_LEN - 1 - TCPINC_CORE_TC_RESUME_HALF_LEN)
+			err = -EINVAL;
+		else if (eno_started(sk, ctx))
+			err = -EISCONN;
+		else	/* the core's encoding: 0 = the default 8, 0xff = none */
+			ctx->cfg.nonce_len = val == 8 ? TCPINC_CORE_TC_RESUME_NONCE_DEFAULT :
+					     val == 0 ? TCPINC_CORE_TC_RESUME_NONCE_NONE : val;
 		break;
 	case TCP_ENO_TEP_MANDATORY:
 		if (val < 0 || val > 1) {
@@ -240,6 +283,21 @@ static int tcpinc_getsockopt(struct sock *sk, int level, int optname,
 		if (encrypted)
 			return -EOPNOTSUPP;	/* it would map ciphertext */
 	}
+	if (level == SOL_TCP && optname == TCP_CRYPT_RESUMED) {
+		if (get_user(len, optlen))
+			return -EFAULT;
+		if (len < (int)sizeof(int))
+			return -EINVAL;
+		lock_sock(sk);
+		ctx = tcpinc_ctx(sk);
+		val = ctx ? tcpinc_tc_resumed(sk, ctx) : -ENOPROTOOPT;
+		release_sock(sk);
+		if (val < 0)
+			return val;
+		if (put_user(sizeof(int), optlen) || copy_to_user(optval, &val, sizeof(int)))
+			return -EFAULT;
+		return 0;
+	}
 	if (!tcpinc_is_our_opt(level, optname))
 		return tcpinc_base_prot(sk)->getsockopt(sk, level, optname, optval, optlen);
 	if (get_user(len, optlen))
@@ -276,6 +334,16 @@ static int tcpinc_getsockopt(struct sock *sk, int level, int optname,
 		break;
 	case TCP_ENO_TEP_MANDATORY:
 		val = ctx->cfg.tep_mandatory;
+		break;
+	case TCP_CRYPT_NO_RESUME:
+		val = ctx->cfg.no_resume;
+		break;
+	case TCP_CRYPT_NO_CACHE:
+		val = ctx->cfg.no_cache;
+		break;
+	case TCP_CRYPT_RESUME_NONCE:
+		val = ctx->cfg.nonce_len == TCPINC_CORE_TC_RESUME_NONCE_DEFAULT ? 8 :
+		      ctx->cfg.nonce_len == TCPINC_CORE_TC_RESUME_NONCE_NONE ? 0 : ctx->cfg.nonce_len;
 		break;
 	case TCP_CRYPT_AEADS:
 		if (ctx->cfg.aead_count) {

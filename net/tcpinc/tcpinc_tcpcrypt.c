@@ -34,6 +34,7 @@
 #include <net/tcp.h>
 
 #include "tcpinc.h"
+#include "tcpinc_cache.h"
 #include "tcpinc/core_api.h"
 #include "../../crypto-glue/tcpinc_crypto.h"
 
@@ -62,6 +63,8 @@ struct tcpinc_tc {
 	bool fin_sent;			/* FINp frame staged/queued */
 	bool internal_tx;		/* inside tc_flush: poll must not block us */
 	bool tx_busy;			/* a tc_flush is running (maybe asleep) */
+	bool resumed;			/* keyed from a cached secret, no Init1/Init2 */
+	int vmgen;			/* tcpinc_vm_generation when created */
 	int err;			/* positive errno once aborted */
 };
 
@@ -159,9 +162,68 @@ static int tc_poll_output(struct sock *sk, struct tcpinc_tc *tc)
 	return TCPINC_CORE_TC_OK;
 }
 
+/*
+ * Resumption (RFC 8548 3.5): if the negotiated TEP byte has the v bit, B
+ * accepted a resumption suboption and the session is keyed from the ss[i]
+ * this connection burnt (ctx->resume), with the peer's nonce from its
+ * suboption. A's answer was already checked by ENO (an answer naming
+ * another secret makes the TEP invalid); it is checked again here, in
+ * constant time, by the core. Without the v bit a proposal was refused:
+ * the attempt is wiped and the key exchange is fresh.
+ */
+static int tc_resume_config(struct sock *sk, struct tcpinc_sock *ctx,
+			    const struct tcpinc_core_eno_result *res,
+			    struct tcpinc_core_tc_resume_attempt *attempt,
+			    struct tcpinc_core_tc_config *cfg)
+{
+	u8 sub[1 + sizeof(res->peer_data)];
+	const tcpinc_u8 *nonce = NULL;
+	tcpinc_usize nonce_len = 0;
+	u8 state;
+	int st;
+
+	spin_lock_bh(&ctx->lock);
+	state = ctx->resume_state;
+	memcpy(attempt, &ctx->resume, sizeof(*attempt));
+	tcpinc_core_tc_resume_wipe_attempt(&ctx->resume);
+	ctx->resume_state = state == TCPINC_RESUME_NONE ? state : TCPINC_RESUME_USED;
+	ctx->resume_tep = res->tep_byte & 0x7f;
+	spin_unlock_bh(&ctx->lock);
+
+	if (!(res->tep_byte & 0x80)) {
+		if (state == TCPINC_RESUME_PROPOSED)
+			TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_RESUME_REFUSED);
+		return TCPINC_CORE_TC_OK;
+	}
+	if (res->peer_data_len <= TCPINC_CORE_TC_RESUME_HALF_LEN ||
+	    res->peer_data_len > sizeof(res->peer_data))
+		return TCPINC_CORE_TC_BAD_ARGUMENT;
+	if (state == TCPINC_RESUME_PROPOSED) {
+		sub[0] = res->peer_tep_byte;
+		memcpy(sub + 1, res->peer_data, res->peer_data_len);
+		st = tcpinc_core_tc_resume_check_answer(attempt, sub, 1 + res->peer_data_len,
+							&nonce, &nonce_len);
+		if (st != TCPINC_CORE_TC_OK)
+			return st;
+		/* nonce points into sub: copy it where it outlives this call. */
+		nonce = res->peer_data + (nonce - (sub + 1));
+	} else if (state == TCPINC_RESUME_ACCEPTED) {
+		nonce = res->peer_data + TCPINC_CORE_TC_RESUME_HALF_LEN;
+		nonce_len = res->peer_data_len - TCPINC_CORE_TC_RESUME_HALF_LEN;
+	} else {
+		/* v = 1 without an attempt of ours: simultaneous open (not resumed). */
+		return TCPINC_CORE_TC_BAD_ARGUMENT;
+	}
+	cfg->resume = attempt;
+	cfg->peer_resume_nonce = nonce;
+	cfg->peer_resume_nonce_len = nonce_len;
+	return TCPINC_CORE_TC_OK;
+}
+
 static int tc_start(struct sock *sk, struct tcpinc_sock *ctx, struct tcpinc_tc *tc)
 {
 	const struct tcpinc_net *tn = tcpinc_pernet(sock_net(sk));
+	struct tcpinc_core_tc_resume_attempt attempt = {};
 	struct tcpinc_core_eno_result res;
 	struct tcpinc_core_tc_config cfg = {};
 	u16 aeads[8];
@@ -184,15 +246,27 @@ static int tc_start(struct sock *sk, struct tcpinc_sock *ctx, struct tcpinc_tc *
 	cfg.role = res.role ? TCPINC_CORE_TC_ROLE_B : TCPINC_CORE_TC_ROLE_A;
 	cfg.kex = res.tep_byte & 0x7f;	/* the core names groups by their TEP id */
 	cfg.tep_byte = res.tep_byte;
-	cfg.no_cache = 1;	/* no resumption cache yet */
+	/* A fresh session's ss[1] goes to the cache unless told otherwise. */
+	cfg.no_cache = ctx->cfg.no_cache || ctx->cfg.no_resume ||
+		       !READ_ONCE(tn->resume_enable) || READ_ONCE(tn->resume_cache_max) <= 0;
 	cfg.transcript = res.transcript;
 	cfg.transcript_len = res.transcript_len;
 	cfg.aeads = aeads;
 	cfg.naeads = naeads;
-	st = tcpinc_core_tc_session_start(tc->sess, tcpinc_crypto_ops(), &cfg);
-	memzero_explicit(&res, sizeof(res));
+	st = tc_resume_config(sk, ctx, &res, &attempt, &cfg);
 	if (st == TCPINC_CORE_TC_OK)
-		tc->started = true;
+		st = tcpinc_core_tc_session_start(tc->sess, tcpinc_crypto_ops(), &cfg);
+	tcpinc_core_tc_resume_wipe_attempt(&attempt);
+	memzero_explicit(&res, sizeof(res));
+	if (st != TCPINC_CORE_TC_OK)
+		return st;
+	tc->started = true;
+	if (cfg.resume) {
+		/* No Init messages: the keys exist now (RFC 8548 3.5). */
+		tc->resumed = true;
+		tc->established = true;
+		TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_RESUMED);
+	}
 	return st;
 }
 
@@ -215,6 +289,8 @@ static struct tcpinc_tc *tc_create(struct sock *sk, struct tcpinc_sock *ctx)
 		kfree(tc);
 		return NULL;
 	}
+	tc->vmgen = atomic_read(&tcpinc_vm_generation);
+	tcpinc_tc_register(sock_net(sk), ctx);
 	return tc;
 }
 
@@ -224,6 +300,7 @@ void tcpinc_tc_free(struct tcpinc_sock *ctx)
 
 	if (!tc)
 		return;
+	tcpinc_tc_unregister(sock_net(ctx->sk), ctx);
 	ctx->tc = NULL;
 	if (tc->started)
 		tcpinc_core_tc_session_destroy(tc->sess);	/* wipes every secret */
@@ -234,6 +311,26 @@ void tcpinc_tc_free(struct tcpinc_sock *ctx)
 	kvfree_sensitive(tc->plain, TCPINC_TC_FRAME_DATA);
 	kfree_sensitive(tc->rx_chunk);
 	kfree(tc);
+}
+
+/*
+ * After a fresh key exchange: ss[1] of the new chain goes to the netns's
+ * cache (unless this connection said do-not-cache, in which case the core
+ * has nothing to export).
+ */
+static void tc_cache_export(struct sock *sk, struct tcpinc_sock *ctx, struct tcpinc_tc *tc)
+{
+	struct tcpinc_core_tc_resume_secret s;
+	struct in6_addr peer;
+	u64 chain;
+
+	if (!ctx || tcpinc_core_tc_export_resumption(tc->sess, &s) != TCPINC_CORE_TC_OK)
+		return;
+	tcpinc_sk_peer(sk, &peer);
+	chain = tcpinc_cache_insert(sock_net(sk), &peer, ctx->resume_tep, &s);	/* wipes s */
+	spin_lock_bh(&ctx->lock);
+	ctx->chain = chain;
+	spin_unlock_bh(&ctx->lock);
 }
 
 struct tc_rx_state {
@@ -280,6 +377,7 @@ static int tc_rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
 		if (ev.established) {
 			tc->established = true;
 			TCPINC_INC_STATS(sock_net(rs->sk), TCPINC_MIB_TC_HANDSHAKES);
+			tc_cache_export(rs->sk, tcpinc_ctx(rs->sk), tc);
 		}
 		if (ev.rekeyed)
 			TCPINC_INC_STATS(sock_net(rs->sk), TCPINC_MIB_TC_REKEYS);
@@ -315,6 +413,19 @@ static bool tc_pump(struct sock *sk, struct tcpinc_sock *ctx, int flags)
 	sock_owned_by_me(sk);
 	if (tc->err)
 		return false;
+	if (unlikely(tc->vmgen != atomic_read(&tcpinc_vm_generation))) {
+		/*
+		 * This VM was restored or cloned: another copy may send under
+		 * the same keys and offsets. Seal nothing more (the notifier
+		 * also aborts us, from its own context).
+		 */
+		if (READ_ONCE(tcpinc_pernet(sock_net(sk))->vmfork_abort)) {
+			tc_abort_locked(sk, tc, TCPINC_ERR_VMFORK,
+					"VM generation changed (snapshot restore or clone)");
+			return false;
+		}
+		tc->vmgen = atomic_read(&tcpinc_vm_generation);
+	}
 	if (!tc->started) {
 		st = tc_start(sk, ctx, tc);
 		if (st != TCPINC_CORE_TC_OK) {
@@ -842,4 +953,34 @@ int tcpinc_tc_aead(struct sock *sk, struct tcpinc_sock *ctx)
 	if (!ctx->tc || !ctx->tc->established)
 		return -ENOTCONN;
 	return tcpinc_core_tc_aead(ctx->tc->sess);
+}
+
+/*
+ * TCP_CRYPT_CACHE_FLUSH on a connection (draft-ietf-tcpinc-api-06 4.2;
+ * RFC 8548 3.5 MUST): forget every secret it used or produced - the
+ * session's not yet exported ss[i+1] and the cached chain it came from or
+ * went to. Socket lock held.
+ */
+void tcpinc_tc_cache_flush(struct sock *sk, struct tcpinc_sock *ctx)
+{
+	u64 chain;
+
+	sock_owned_by_me(sk);
+	if (ctx->tc && ctx->tc->started)
+		tcpinc_core_tc_flush_resumption(ctx->tc->sess);
+	spin_lock_bh(&ctx->lock);
+	chain = ctx->chain;
+	ctx->chain = 0;
+	ctx->cfg.no_cache = 1;	/* nothing more from this connection */
+	spin_unlock_bh(&ctx->lock);
+	tcpinc_cache_flush_chain(sock_net(sk), chain);
+}
+
+/* TCP_CRYPT_RESUMED: 1 if keyed from a cached secret, 0 if by Init1/Init2. */
+int tcpinc_tc_resumed(struct sock *sk, struct tcpinc_sock *ctx)
+{
+	sock_owned_by_me(sk);
+	if (!ctx->tc || !ctx->tc->established)
+		return -ENOTCONN;
+	return ctx->tc->resumed;
 }

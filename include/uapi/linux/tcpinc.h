@@ -64,11 +64,37 @@
  * or listen() (EISCONN after); EINVAL for unknown ids, repeats or > 8 */
 #define TCP_CRYPT_AEADS		(TCP_CRYPT_BASE + 2)
 
+/*
+ * Resumption controls (RFC 8548 section 3.5; Documentation/resumption.md).
+ * They start at TCP_CRYPT_BASE + 0x10.
+ */
+/* int, W, value 1 (draft-ietf-tcpinc-api-06 TCP_CRYPT_CACHE_FLUSH): on a
+ * socket that has not connected or listened, the same as TCP_CRYPT_NO_RESUME;
+ * on a connection, forget every cached secret it used or produced */
+#define TCP_CRYPT_CACHE_FLUSH	(TCP_CRYPT_BASE + 0x10)
+/* int 0/1, RW: never propose or accept resumption (force a fresh key
+ * exchange); before connect() or listen() (EISCONN after) */
+#define TCP_CRYPT_NO_RESUME	(TCP_CRYPT_BASE + 0x11)
+/* int 0/1, RW: leave no resumption secret in the cache for this connection
+ * (a resumed one ends its chain); before connect() or listen() */
+#define TCP_CRYPT_NO_CACHE	(TCP_CRYPT_BASE + 0x12)
+/* int 0..8, RW: bytes of resumption nonce this end sends (default 8, the
+ * RFC's MUST unless reuse of session secrets is otherwise prevented);
+ * before connect() or listen() */
+#define TCP_CRYPT_RESUME_NONCE	(TCP_CRYPT_BASE + 0x13)
+/* int, R: 1 if the session was keyed from a cached secret (no Init1/Init2),
+ * 0 if by a full key exchange; ENOTCONN before the keys exist */
+#define TCP_CRYPT_RESUMED	(TCP_CRYPT_BASE + 0x14)
+
 /* TEP identifiers this module implements (RFC 8548 section 7). */
 #define TCP_ENO_TEP_TCPCRYPT_ECDHE_P256		0x21
 #define TCP_ENO_TEP_TCPCRYPT_ECDHE_CURVE25519	0x23
 
 /* The errno a mandatory-encryption connection is aborted with when ENO fails. */
 #define TCP_ENO_MANDATORY_ERRNO_NAME	"ECONNABORTED"
+/* The errno live tcpcrypt connections are aborted with when the VM
+ * generation changes (snapshot restore, clone) and net.tcpinc.vmfork_abort
+ * is 1: their keys may be in use in another copy of the VM. */
+#define TCP_CRYPT_VMFORK_ERRNO_NAME	"EKEYREVOKED"
 
 #endif /* _UAPI_LINUX_TCPINC_H */
