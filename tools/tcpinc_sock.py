@@ -46,6 +46,7 @@ TCP_ENO_TRANSCRIPT = TCP_ENO_BASE + 11
 TCP_CRYPT_REKEY = 0x4560
 TCP_CRYPT_CONF = 0x4561
 TCP_CRYPT_AEADS = 0x4562
+TCP_CRYPT_REKEY_BYTES = 0x4563
 
 
 def family_of(addr):
@@ -74,6 +75,8 @@ def configure_eno(sock, args):
         sock.setsockopt(SOL_TCP, TCP_ENO_AA_MANDATORY, 1)
     if getattr(args, "eno_tep_mandatory", False):
         sock.setsockopt(SOL_TCP, TCP_ENO_TEP_MANDATORY, 1)
+    if getattr(args, "rekey_bytes", None) is not None:
+        sock.setsockopt(SOL_TCP, TCP_CRYPT_REKEY_BYTES, args.rekey_bytes.to_bytes(8, sys.byteorder))
     if getattr(args, "aeads", None):
         ids = [int(t, 0) for t in args.aeads.split(",")]
         sock.setsockopt(SOL_TCP, TCP_CRYPT_AEADS, b"".join(i.to_bytes(2, sys.byteorder) for i in ids))
@@ -84,6 +87,12 @@ def eno_info(sock):
     def intopt(opt):
         try:
             return int.from_bytes(sock.getsockopt(SOL_TCP, opt, 4), "little", signed=True)
+        except OSError as exc:
+            return errname(exc)
+
+    def u64opt(opt):
+        try:
+            return int.from_bytes(sock.getsockopt(SOL_TCP, opt, 8), sys.byteorder)
         except OSError as exc:
             return errname(exc)
 
@@ -99,6 +108,7 @@ def eno_info(sock):
             "sessid": bytesopt(TCP_ENO_SESSID, 64),
             "self_name": bytesopt(TCP_ENO_SELF_NAME, 64),
             "aead": intopt(TCP_CRYPT_CONF),
+            "rekey_bytes": u64opt(TCP_CRYPT_REKEY_BYTES),
             "peer_name": bytesopt(TCP_ENO_PEER_NAME, 64)}
 
 
@@ -168,12 +178,21 @@ def cmd_serve(args):
     emit(report)
 
 
+def set_keepalive(sock, secs):
+    """SO_KEEPALIVE with TCP's keep-alive time (and interval) of secs."""
+    sock.setsockopt(SOL_TCP, socket.TCP_KEEPIDLE, secs)
+    sock.setsockopt(SOL_TCP, socket.TCP_KEEPINTVL, secs)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+
+
 def cmd_connect(args):
     sock = socket.socket(family_of(args.addr), socket.SOCK_STREAM)
     sock.settimeout(args.timeout)
     if args.ulp:
         set_ulp(sock)
         configure_eno(sock, args)
+    if args.keepalive and not args.keepalive_after_connect:
+        set_keepalive(sock, args.keepalive)
     if args.bind_port:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((args.bind_addr or "", args.bind_port))
@@ -191,6 +210,11 @@ def cmd_connect(args):
         emit({"connect_error": errname(exc)})
         return
     report = {"ulp": get_ulp(sock)}
+    if args.keepalive and args.keepalive_after_connect:
+        set_keepalive(sock, args.keepalive)
+    if args.idle:
+        # Nothing sent or received meanwhile: keep-alives may go out.
+        time.sleep(args.idle)
     if args.expect_greeting:
         greeting = b""
         while len(greeting) < len(args.expect_greeting):
@@ -439,6 +463,7 @@ def main():
             p.add_argument("--eno-aa-mandatory", action="store_true")
             p.add_argument("--eno-tep-mandatory", action="store_true")
             p.add_argument("--aeads", help="TCP_CRYPT_AEADS, best first, e.g. 0x0010,0x0001")
+            p.add_argument("--rekey-bytes", type=int, help="TCP_CRYPT_REKEY_BYTES (0 = never)")
         if name == "serve":
             p.add_argument("--greeting", help="send this right after accept()")
             p.add_argument("--no-echo", action="store_true", help="only read and count")
@@ -459,6 +484,12 @@ def main():
                            help="bulk: TCP_CRYPT_REKEY after every N bytes sent")
             p.add_argument("--cork", action="store_true",
                            help="TCP_CORK before sending: message and shutdown in one segment")
+            p.add_argument("--keepalive", type=int, default=0,
+                           help="SO_KEEPALIVE with TCP_KEEPIDLE/TCP_KEEPINTVL of this many seconds")
+            p.add_argument("--keepalive-after-connect", action="store_true",
+                           help="set --keepalive on the connected socket instead of before connect()")
+            p.add_argument("--idle", type=float, default=0.0,
+                           help="sleep this long after connect() before sending")
             p.add_argument("--bind-addr")
             p.add_argument("--bind-port", type=int, default=0)
     args = ap.parse_args()

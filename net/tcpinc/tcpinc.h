@@ -49,7 +49,7 @@ enum tcpinc_mib_field {
 	TCPINC_MIB_TC_ABORT,		/* tcpcrypt connections aborted (any reason) */
 	TCPINC_MIB_TC_AUTH_FAIL,	/* frames that failed authentication */
 	TCPINC_MIB_TC_REKEYS,		/* rekeys received from peers */
-	TCPINC_MIB_TC_REKEYS_SENT,	/* rekeys we started (TCP_CRYPT_REKEY) */
+	TCPINC_MIB_TC_REKEYS_SENT,	/* rekeys we started (TCP_CRYPT_REKEY, byte count, keep-alive) */
 	TCPINC_MIB_TC_TX_BYTES,		/* application bytes sealed */
 	TCPINC_MIB_TC_RX_BYTES,		/* application bytes opened and delivered */
 	TCPINC_MIB_RESUME_OFFERED,	/* SYNs that proposed resumption (an ss[i] burnt) */
@@ -65,6 +65,8 @@ enum tcpinc_mib_field {
 	TCPINC_MIB_CACHE_WIPED_ENTRIES,	/* chains those wipes destroyed */
 	TCPINC_MIB_ADDR_EVENTS,		/* an address was removed in this netns */
 	TCPINC_MIB_VMFORK_ABORTS,	/* live tcpcrypt connections aborted by a VM generation change */
+	TCPINC_MIB_TC_REKEYS_AUTO,	/* rekeys started after tcpcrypt_rekey_bytes */
+	TCPINC_MIB_TC_KEEPALIVES,	/* keep-alive rekey frames sent (SO_KEEPALIVE) */
 	__TCPINC_MIB_MAX
 };
 
@@ -91,6 +93,7 @@ struct tcpinc_net {
 	int eno_pending_max;			/* per listener */
 	u16 tcpcrypt_aeads[8];			/* best first */
 	u8 tcpcrypt_aead_count;
+	unsigned long tcpcrypt_rekey_bytes;	/* 0: no rekey after a byte count */
 	/*
 	 * hooks_on: the netfilter hooks are registered lazily, by the first
 	 * socket of this netns that takes the ULP, so namespaces that never
@@ -173,6 +176,8 @@ struct tcpinc_eno_cfg {
 	u8 no_resume;			/* TCP_CRYPT_NO_RESUME: never propose/accept */
 	u8 no_cache;			/* TCP_CRYPT_NO_CACHE: leave no secret behind */
 	u8 nonce_len;			/* TCP_CRYPT_RESUME_NONCE: 0 = default 8; 0xff = none */
+	u8 rekey_bytes_set;		/* 0: tcpcrypt_rekey_bytes decides */
+	u64 rekey_bytes;		/* TCP_CRYPT_REKEY_BYTES; any time */
 };
 
 /* Where a socket's resumption attempt stands (ctx->resume_state). */
@@ -277,6 +282,7 @@ void tcpinc_tc_close(struct sock *sk, long timeout, void (*base)(struct sock *, 
 bool tcpinc_tc_is_readable(struct sock *sk);
 int tcpinc_tc_rekey(struct sock *sk, struct tcpinc_sock *ctx);
 int tcpinc_tc_aead(struct sock *sk, struct tcpinc_sock *ctx);
+void tcpinc_tc_keepalive_update(struct sock *sk, bool on);
 bool tcpinc_tc_write_blocked(struct sock *sk);
 void tcpinc_tc_cache_flush(struct sock *sk, struct tcpinc_sock *ctx);
 int tcpinc_tc_resumed(struct sock *sk, struct tcpinc_sock *ctx);

@@ -55,6 +55,8 @@ static const char *const tcpinc_mib_names[__TCPINC_MIB_MAX] = {
 	[TCPINC_MIB_CACHE_WIPED_ENTRIES] = "TcpincCacheWipedEntries",
 	[TCPINC_MIB_ADDR_EVENTS]	= "TcpincAddrEvents",
 	[TCPINC_MIB_VMFORK_ABORTS]	= "TcpincVmforkAborts",
+	[TCPINC_MIB_TC_REKEYS_AUTO]	= "TcpincTcRekeysAuto",
+	[TCPINC_MIB_TC_KEEPALIVES]	= "TcpincTcKeepalives",
 };
 
 /* --- sysctls: net.tcpinc.* (per netns) ------------------------------------ */
@@ -193,6 +195,8 @@ static const struct ctl_table tcpinc_sysctl_template[] = {
 	  .extra2 = (void *)&tcpinc_resume_timeout_limit },
 	{ .procname = "vmfork_abort", .maxlen = sizeof(int), .mode = 0644,
 	  .proc_handler = proc_dointvec_minmax, .extra1 = SYSCTL_ZERO, .extra2 = SYSCTL_ONE },
+	{ .procname = "tcpcrypt_rekey_bytes", .maxlen = sizeof(unsigned long), .mode = 0644,
+	  .proc_handler = proc_doulongvec_minmax },
 	{ }
 };
 
@@ -219,6 +223,8 @@ static int tcpinc_sysctl_register(struct net *net, struct tcpinc_net *tn)
 			e->data = &tn->resume_cache_timeout;
 		else if (!strcmp(e->procname, "vmfork_abort"))
 			e->data = &tn->vmfork_abort;
+		else if (!strcmp(e->procname, "tcpcrypt_rekey_bytes"))
+			e->data = &tn->tcpcrypt_rekey_bytes;
 	}
 	tn->sysctl = register_net_sysctl(net, "net/tcpinc", t);
 	if (!tn->sysctl) {
@@ -284,6 +290,12 @@ static int __net_init tcpinc_net_init(struct net *net)
 	tn->tcpcrypt_aeads[1] = TCPINC_CORE_AEAD_CHACHA20_POLY1305;
 	tn->tcpcrypt_aeads[2] = TCPINC_CORE_AEAD_AES_256_GCM;
 	tn->tcpcrypt_aead_count = 3;
+	/*
+	 * One rekey per GiB: nonces never repeat (they count stream bytes),
+	 * so this is about how much one key protects and how far back a
+	 * stolen key reads, at the cost of one key derivation per GiB.
+	 */
+	tn->tcpcrypt_rekey_bytes = 1UL << 30;
 	mutex_init(&tn->hooks_lock);
 	/*
 	 * Resumption on, 1024 chains for at most an hour; a VM generation

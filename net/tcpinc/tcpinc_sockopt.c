@@ -30,7 +30,7 @@ static bool tcpinc_is_our_opt(int level, int optname)
 	       ((optname >= TCP_ENO_ENABLED && optname <= TCP_ENO_TRANSCRIPT) ||
 		optname == TCP_CRYPT_CONF || optname == TCP_CRYPT_AEADS ||
 		optname == TCP_CRYPT_NO_RESUME || optname == TCP_CRYPT_NO_CACHE ||
-		optname == TCP_CRYPT_RESUME_NONCE);
+		optname == TCP_CRYPT_RESUME_NONCE || optname == TCP_CRYPT_REKEY_BYTES);
 }
 
 /* The list setters get the option already copied in (no fault under a spinlock). */
@@ -109,6 +109,7 @@ static int tcpinc_setsockopt(struct sock *sk, int level, int optname,
 	bool abort_now = false;
 	u8 list[16];	/* TEPS (<= 8 bytes) or AEADS (<= 8 u16) */
 	int val = 0, err = 0;
+	u64 val64 = 0;
 
 	if (level == SOL_TCP && optname == TCP_REPAIR) {
 		struct tcpinc_sock *c;
@@ -153,6 +154,16 @@ static int tcpinc_setsockopt(struct sock *sk, int level, int optname,
 		release_sock(sk);
 		return err;
 	}
+	if (level == SOL_TCP && optname == TCP_KEEPIDLE) {
+		/* TCP re-arms its keep-alive timer; ours follows (keep-alive by rekey). */
+		err = tcpinc_base_prot(sk)->setsockopt(sk, level, optname, optval, optlen);
+		if (!err) {
+			lock_sock(sk);
+			tcpinc_tc_keepalive_update(sk, sock_flag(sk, SOCK_KEEPOPEN));
+			release_sock(sk);
+		}
+		return err;
+	}
 	if (!tcpinc_is_our_opt(level, optname))
 		return tcpinc_base_prot(sk)->setsockopt(sk, level, optname, optval, optlen);
 
@@ -165,6 +176,20 @@ static int tcpinc_setsockopt(struct sock *sk, int level, int optname,
 			return -EINVAL;
 		if (copy_from_sockptr(list, optval, optlen))
 			return -EFAULT;
+	} else if (optname == TCP_CRYPT_REKEY_BYTES) {
+		u32 v32;
+
+		/* u64, or an unsigned int for callers that pass int options. */
+		if (optlen >= sizeof(val64)) {
+			if (copy_from_sockptr(&val64, optval, sizeof(val64)))
+				return -EFAULT;
+		} else if (optlen >= sizeof(v32)) {
+			if (copy_from_sockptr(&v32, optval, sizeof(v32)))
+				return -EFAULT;
+			val64 = v32;
+		} else {
+			return -EINVAL;
+		}
 	} else {
 		if (optlen < sizeof(int))
 			return -EINVAL;
@@ -226,6 +251,11 @@ static int tcpinc_setsockopt(struct sock *sk, int level, int optname,
 			ctx->cfg.nonce_len = val == 8 ? TCPINC_CORE_TC_RESUME_NONCE_DEFAULT :
 					     val == 0 ? TCPINC_CORE_TC_RESUME_NONCE_NONE : val;
 		break;
+	case TCP_CRYPT_REKEY_BYTES:
+		/* Read by the data path under the socket lock, which we hold. */
+		ctx->cfg.rekey_bytes = val64;
+		ctx->cfg.rekey_bytes_set = 1;
+		break;
 	case TCP_ENO_TEP_MANDATORY:
 		if (val < 0 || val > 1) {
 			err = -EINVAL;
@@ -271,6 +301,7 @@ static int tcpinc_getsockopt(struct sock *sk, int level, int optname,
 	u8 buf[TCPINC_CORE_ENO_MAX_TRANSCRIPT];
 	const void *src = buf;
 	int len, n = sizeof(int), val = 0, err = 0;
+	u64 val64 = 0;
 
 	if (level == SOL_TCP && optname == TCP_ZEROCOPY_RECEIVE) {
 		struct tcpinc_sock *c;
@@ -356,6 +387,10 @@ static int tcpinc_getsockopt(struct sock *sk, int level, int optname,
 			memcpy(buf, tn->tcpcrypt_aeads, n);
 		}
 		break;
+	case TCP_CRYPT_REKEY_BYTES:
+		val64 = ctx->cfg.rekey_bytes_set ? ctx->cfg.rekey_bytes :
+			READ_ONCE(tcpinc_pernet(sock_net(sk))->tcpcrypt_rekey_bytes);
+		break;
 	case TCP_CRYPT_CONF:
 		err = need_enabled(ctx);
 		if (!err) {
@@ -421,6 +456,23 @@ static int tcpinc_getsockopt(struct sock *sk, int level, int optname,
 	if (err)
 		return err;
 
+	if (optname == TCP_CRYPT_REKEY_BYTES) {
+		u32 v32 = min_t(u64, val64, U32_MAX);
+
+		/* u64; a 4-byte buffer gets the value saturated to an unsigned int. */
+		if (len >= (int)sizeof(val64)) {
+			len = sizeof(val64);
+			src = &val64;
+		} else if (len >= (int)sizeof(v32)) {
+			len = sizeof(v32);
+			src = &v32;
+		} else {
+			return -EINVAL;
+		}
+		if (put_user(len, optlen) || copy_to_user(optval, src, len))
+			return -EFAULT;
+		return 0;
+	}
 	if (optname == TCP_ENO_TEPS || optname == TCP_ENO_TRANSCRIPT || optname == TCP_ENO_SESSID ||
 	    optname == TCP_ENO_SELF_NAME || optname == TCP_ENO_PEER_NAME ||
 	    optname == TCP_CRYPT_AEADS) {
@@ -497,6 +549,17 @@ static bool tcpinc_stream_memory_free(const struct sock *sk, int wake)
 	return tcp_stream_memory_free(sk, wake);
 }
 
+/*
+ * SO_KEEPALIVE (sk_setsockopt, socket lock held; SOCK_KEEPOPEN is updated
+ * after this returns, hence the argument): TCP's keep-alive probes cannot
+ * be authenticated, so an encrypted connection also probes with a rekey.
+ */
+static void tcpinc_keepalive(struct sock *sk, int valbool)
+{
+	tcpinc_base_prot(sk)->keepalive(sk, valbool);
+	tcpinc_tc_keepalive_update(sk, valbool);
+}
+
 /* Undo tcpinc_sockopt_prepare() on a child that could not get a context. */
 void tcpinc_sockopt_restore(struct sock *sk)
 {
@@ -523,6 +586,7 @@ int __init tcpinc_sockopt_init(void)
 		p->close = tcpinc_close;
 		p->sock_is_readable = tcpinc_sock_is_readable;
 		p->stream_memory_free = tcpinc_stream_memory_free;
+		p->keepalive = tcpinc_keepalive;
 	}
 	return 0;
 }

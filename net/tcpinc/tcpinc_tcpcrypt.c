@@ -65,8 +65,20 @@ struct tcpinc_tc {
 	bool tx_busy;			/* a tc_flush is running (maybe asleep) */
 	bool resumed;			/* keyed from a cached secret, no Init1/Init2 */
 	int vmgen;			/* tcpinc_vm_generation when created */
+	bool ka_armed;			/* keep-alive looked at since established */
 	int err;			/* positive errno once aborted */
+	u64 tx_since_rekey;		/* application bytes sealed since our last rekey */
+	struct sock *sk;		/* for the timer */
+	/*
+	 * Keep-alive by rekey (SO_KEEPALIVE): armed with sk_reset_timer(),
+	 * so it holds a socket reference while pending; the callback only
+	 * sets TC_KA_DUE and schedules the work item, which sends.
+	 */
+	struct timer_list ka_timer;
+	unsigned long ka_flags;		/* TC_KA_DUE; atomic bitops */
 };
+
+#define TC_KA_DUE	0
 
 struct tcpinc_tc_work {
 	struct work_struct work;
@@ -270,6 +282,9 @@ static int tc_start(struct sock *sk, struct tcpinc_sock *ctx, struct tcpinc_tc *
 	return st;
 }
 
+static void tc_ka_timer_fn(struct timer_list *t);
+static void tc_kick(struct sock *sk, struct tcpinc_sock *ctx);
+
 /* Creates the data path state; process context, socket lock held. */
 static struct tcpinc_tc *tc_create(struct sock *sk, struct tcpinc_sock *ctx)
 {
@@ -291,6 +306,8 @@ static struct tcpinc_tc *tc_create(struct sock *sk, struct tcpinc_sock *ctx)
 	}
 	tc->vmgen = atomic_read(&tcpinc_vm_generation);
 	tcpinc_tc_register(sock_net(sk), ctx);
+	tc->sk = sk;
+	timer_setup(&tc->ka_timer, tc_ka_timer_fn, 0);
 	return tc;
 }
 
@@ -302,6 +319,8 @@ void tcpinc_tc_free(struct tcpinc_sock *ctx)
 		return;
 	tcpinc_tc_unregister(sock_net(ctx->sk), ctx);
 	ctx->tc = NULL;
+	/* A pending timer holds a socket reference, so it cannot be pending here. */
+	del_timer_sync(&tc->ka_timer);
 	if (tc->started)
 		tcpinc_core_tc_session_destroy(tc->sess);	/* wipes every secret */
 	else
@@ -398,6 +417,134 @@ static int tc_rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
 }
 
 /*
+ * Stages and queues an empty frame that starts a rekey (RFC 8548 3.8);
+ * TCP_CRYPT_REKEY and keep-alives. Socket lock held.
+ */
+static int tc_send_rekey(struct sock *sk, struct tcpinc_tc *tc)
+{
+	size_t len = 0;
+	int st;
+
+	if (!tc->established)
+		return -ENOTCONN;
+	if (tc->err)
+		return -tc->err;
+	if (tc->fin_sent)
+		return -EPIPE;
+	if (!tc_flush(sk, tc, MSG_DONTWAIT))
+		return -EAGAIN;	/* staged ciphertext must leave first */
+	st = tcpinc_core_tc_keepalive(tc->sess, tc->scratch, TCPINC_TC_SCRATCH, &len);
+	if (st == TCPINC_CORE_TC_REKEY_PENDING)
+		return -EBUSY;
+	if (st != TCPINC_CORE_TC_OK)
+		return -EPROTO;
+	tc->tx_off = 0;
+	tc->tx_len = len;
+	tc->tx_since_rekey = 0;
+	tc_flush(sk, tc, MSG_DONTWAIT);
+	TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_TC_REKEYS_SENT);
+	return 0;
+}
+
+/*
+ * Automatic rekey: after tcpcrypt_rekey_bytes (or TCP_CRYPT_REKEY_BYTES)
+ * application bytes under one key, the next data frame carries the rekey
+ * bit. While the peer has not answered our last rekey the core refuses
+ * (no rekey storms); we try again at the next frame. Socket lock held.
+ */
+static void tc_rekey_if_due(struct sock *sk, struct tcpinc_sock *ctx, struct tcpinc_tc *tc)
+{
+	u64 limit = ctx->cfg.rekey_bytes_set ? ctx->cfg.rekey_bytes :
+		    READ_ONCE(tcpinc_pernet(sock_net(sk))->tcpcrypt_rekey_bytes);
+
+	if (!limit || tc->tx_since_rekey < limit)
+		return;
+	if (tcpinc_core_tc_initiate_rekey(tc->sess) != TCPINC_CORE_TC_OK)
+		return;
+	tc->tx_since_rekey = 0;
+	TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_TC_REKEYS_SENT);
+	TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_TC_REKEYS_AUTO);
+}
+
+/* --- keep-alive by rekey ---------------------------------------------------- */
+
+/*
+ * RFC 8548 section 3.8: TCP keep-alives cannot be authenticated, so a
+ * tcpcrypt host SHOULD probe liveness with a rekey, which the peer must
+ * answer with a frame of its own. With SO_KEEPALIVE on an encrypted
+ * connection, after TCP's keep-alive time (TCP_KEEPIDLE or
+ * net.ipv4.tcp_keepalive_time) without anything received, an empty rekey
+ * frame goes out. It is data, so a dead peer is found by TCP's
+ * retransmission timeout (tcp_retries2, TCP_USER_TIMEOUT); TCP's own
+ * probes still run while nothing is in flight.
+ */
+static void tc_ka_arm(struct sock *sk, struct tcpinc_tc *tc, unsigned long delay)
+{
+	sk_reset_timer(sk, &tc->ka_timer, jiffies + max_t(unsigned long, delay, 1));
+}
+
+static void tc_ka_timer_fn(struct timer_list *t)
+{
+	struct tcpinc_tc *tc = from_timer(tc, t, ka_timer);
+	struct sock *sk = tc->sk;
+	struct tcpinc_sock *ctx;
+
+	set_bit(TC_KA_DUE, &tc->ka_flags);
+	rcu_read_lock();
+	ctx = tcpinc_ctx(sk);
+	if (ctx)
+		tc_kick(sk, ctx);
+	rcu_read_unlock();
+	sock_put(sk);	/* the pending timer's reference */
+}
+
+/* The timer fired: probe if idle long enough, then re-arm. Socket lock held. */
+static void tc_ka_due(struct sock *sk, struct tcpinc_tc *tc)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u32 when = keepalive_time_when(tp), idle;
+
+	if (!sock_flag(sk, SOCK_KEEPOPEN) || sock_flag(sk, SOCK_DEAD) || tc->fin_sent ||
+	    tc->err || !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
+		return;	/* not re-armed: SO_KEEPALIVE on re-arms */
+	/*
+	 * Idle since the last data segment, not the last ACK: an ACK, like
+	 * TCP's own keep-alive answer, proves nothing about the peer.
+	 */
+	idle = tcp_jiffies32 - READ_ONCE(inet_csk(sk)->icsk_ack.lrcvtime);
+	if (idle < when) {
+		tc_ka_arm(sk, tc, when - idle);
+		return;
+	}
+	/*
+	 * EBUSY: our last rekey is still unanswered, i.e. TCP is delivering
+	 * (or retransmitting) it; nothing to add until it is answered.
+	 */
+	if (!tc_send_rekey(sk, tc))
+		TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_TC_KEEPALIVES);
+	tc_ka_arm(sk, tc, when);
+}
+
+/*
+ * tcpinc_tc_keepalive_update - SO_KEEPALIVE or TCP_KEEPIDLE changed (socket
+ * lock held): (re)start or stop the keep-alive timer of an established
+ * session. Sessions not established yet look at SO_KEEPALIVE when they are.
+ */
+void tcpinc_tc_keepalive_update(struct sock *sk, bool on)
+{
+	struct tcpinc_sock *ctx = tcpinc_ctx(sk);
+	struct tcpinc_tc *tc = ctx ? ctx->tc : NULL;
+
+	sock_owned_by_me(sk);
+	if (!tc || !tc->ka_armed)
+		return;
+	if (on && !tc->fin_sent && !tc->err)
+		tc_ka_arm(sk, tc, keepalive_time_when(tcp_sk(sk)));
+	else
+		sk_stop_timer(sk, &tc->ka_timer);
+}
+
+/*
  * Moves the connection forward as far as it can without the application:
  * start the session, queue what is staged and what the core owes, read and
  * open ciphertext until a frame's plaintext waits for recvmsg. Socket lock
@@ -460,6 +607,13 @@ static bool tc_pump(struct sock *sk, struct tcpinc_sock *ctx, int flags)
 		if (!tc_poll_output(sk, tc))
 			tc_flush(sk, tc, flags | MSG_DONTWAIT);
 	}
+	if (tc->established && !tc->ka_armed) {
+		tc->ka_armed = true;
+		if (sock_flag(sk, SOCK_KEEPOPEN) && !sock_flag(sk, SOCK_DEAD))
+			tc_ka_arm(sk, tc, keepalive_time_when(tcp_sk(sk)));
+	}
+	if (test_and_clear_bit(TC_KA_DUE, &tc->ka_flags))
+		tc_ka_due(sk, tc);
 	/*
 	 * The peer's FIN (SOCK_DONE; not our own SHUT_RD, not a reset, which
 	 * sets sk_err) with the stream exhausted and no FINp: truncation.
@@ -680,6 +834,7 @@ int tcpinc_tc_sendmsg(struct sock *sk, struct msghdr *msg, size_t size,
 		size_t n = min_t(size_t, size - sent, TCPINC_TC_FRAME_DATA), len = 0;
 		int st;
 
+		tc_rekey_if_due(sk, ctx, tc);
 		if (copy_from_iter(tc->plain, n, &msg->msg_iter) != n) {
 			err = -EFAULT;
 			break;
@@ -695,6 +850,7 @@ int tcpinc_tc_sendmsg(struct sock *sk, struct msghdr *msg, size_t size,
 		tc->tx_off = 0;
 		tc->tx_len = len;
 		sent += n;
+		tc->tx_since_rekey += n;
 		TCPINC_ADD_STATS(sock_net(sk), TCPINC_MIB_TC_TX_BYTES, n);
 		/* Blocking sockets wait here for TCP memory, like tcp_sendmsg. */
 		if (!tc_flush(sk, tc, msg->msg_flags))
@@ -844,8 +1000,11 @@ void tcpinc_tc_close(struct sock *sk, long timeout, void (*base)(struct sock *, 
 
 	lock_sock(sk);
 	ctx = tcpinc_ctx(sk);
-	if (tc_active(ctx))
+	if (tc_active(ctx)) {
+		/* The FINp frame ends what we may send: no more keep-alives. */
+		sk_stop_timer(sk, &ctx->tc->ka_timer);
 		tc_send_finp(sk, ctx);
+	}
 	release_sock(sk);
 	base(sk, timeout);
 }
@@ -921,29 +1080,10 @@ int tcpinc_tc_sendpage(struct sock *sk, struct page *page, int offset, size_t si
  */
 int tcpinc_tc_rekey(struct sock *sk, struct tcpinc_sock *ctx)
 {
-	struct tcpinc_tc *tc = ctx->tc;
-	size_t len = 0;
-	int st;
-
 	sock_owned_by_me(sk);
-	if (!tc || !tc->established)
+	if (!ctx->tc)
 		return -ENOTCONN;
-	if (tc->err)
-		return -tc->err;
-	if (tc->fin_sent)
-		return -EPIPE;
-	if (!tc_flush(sk, tc, MSG_DONTWAIT))
-		return -EAGAIN;	/* staged ciphertext must leave first */
-	st = tcpinc_core_tc_keepalive(tc->sess, tc->scratch, TCPINC_TC_SCRATCH, &len);
-	if (st == TCPINC_CORE_TC_REKEY_PENDING)
-		return -EBUSY;
-	if (st != TCPINC_CORE_TC_OK)
-		return -EPROTO;
-	tc->tx_off = 0;
-	tc->tx_len = len;
-	tc_flush(sk, tc, MSG_DONTWAIT);
-	TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_TC_REKEYS_SENT);
-	return 0;
+	return tc_send_rekey(sk, ctx->tc);
 }
 
 /* tcpinc_tc_aead - TCP_CRYPT_CONF: the AEAD in use. Socket lock held. */

@@ -63,6 +63,11 @@
  * them in Init1, B picks the first of them that A offered. Before connect()
  * or listen() (EISCONN after); EINVAL for unknown ids, repeats or > 8 */
 #define TCP_CRYPT_AEADS		(TCP_CRYPT_BASE + 2)
+/* u64 (a 4-byte unsigned int is accepted on set), RW: after this many
+ * application bytes sealed under one key, the next frame starts a rekey;
+ * 0 = never. Default: the netns sysctl net.tcpinc.tcpcrypt_rekey_bytes.
+ * Any time; applies from the next frame */
+#define TCP_CRYPT_REKEY_BYTES	(TCP_CRYPT_BASE + 3)
 
 /*
  * Resumption controls (RFC 8548 section 3.5; Documentation/resumption.md).

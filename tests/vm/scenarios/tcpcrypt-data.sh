@@ -19,6 +19,14 @@
 # - close() right after a bulk send: every byte, then EOF (FINp), arrives;
 # - TCP_CRYPT_REKEY every 64 KiB of a transfer: each rekey reaches the
 #   peer, is answered, and the bytes stay intact;
+# - automatic rekeys after TCP_CRYPT_REKEY_BYTES (256 KiB) and after the
+#   sysctl net.tcpinc.tcpcrypt_rekey_bytes (512 KiB, h1 only): counted by
+#   the client (TcpincTcRekeysAuto), each seen by the server
+#   (TcpincTcRekeys), bytes intact;
+# - keep-alive by rekey: SO_KEEPALIVE with a 1 s keep-alive time (set
+#   before connect(), and on the connected socket) on an idle connection
+#   sends rekey frames (TcpincTcKeepalives) that the server sees and
+#   answers, and the data that follows is intact;
 # - counters: handshakes, bytes, no aborts.
 set -euo pipefail
 . "$TCPINC_TOP/tests/vm/lib.sh"
@@ -112,6 +120,49 @@ expect_eq "close with unsent data: intact, then EOF" "$(jq_py "$TCPINC_OUT/close
 run_conn greet 192.0.2.2 7606 --ulp --greeting "220 tcpinc ready" -- --ulp --expect-greeting "220 tcpinc ready" --message quit
 expect_eq "greeting before any client byte" "220 tcpinc ready" "$(jq_py "$TCPINC_OUT/greet.client" 'd["greeting"]')"
 expect_eq "greet: echo after the greeting" quit "$(jq_py "$TCPINC_OUT/greet.client" 'd["echo"]')"
+
+# 7. Automatic rekeys after a byte count: the socket option, then the sysctl.
+expect_eq "default tcpcrypt_rekey_bytes (1 GiB)" 1073741824 "$(in_ns h2 sysctl -n net.tcpinc.tcpcrypt_rekey_bytes)"
+autorekey() { # TAG PORT EXPECTED-LIMIT [client args...]
+	local tag=$1 port=$2 limit=$3; shift 3
+	local a1 r2 r1 auto seen
+	a1=$(stat_of TcpincTcRekeysAuto h1) r2=$(stat_of TcpincTcRekeys h2) r1=$(stat_of TcpincTcRekeys h1)
+	run_conn "$tag" 192.0.2.2 "$port" --ulp -- --ulp --size "$BULK" "$@"
+	local c=$TCPINC_OUT/$tag.client s=$TCPINC_OUT/$tag.server
+	expect_eq "$tag: server got the client's bytes" "$(jq_py "$c" 'd["sent_sha256"]')" "$(jq_py "$s" 'd["received_sha256"]')"
+	expect_eq "$tag: client got them back" "$(jq_py "$c" 'd["sent_sha256"]')" "$(jq_py "$c" 'd["echo_sha256"]')"
+	expect_eq "$tag: TCP_CRYPT_REKEY_BYTES reads" "$limit" "$(jq_py "$c" 'd["eno"]["rekey_bytes"]')"
+	auto=$(( $(stat_of TcpincTcRekeysAuto h1) - a1 ))
+	seen=$(( $(stat_of TcpincTcRekeys h2) - r2 ))
+	echo "$tag: $auto automatic rekeys by the client ($BULK bytes, one per $limit), $seen seen by the server, $(( $(stat_of TcpincTcRekeys h1) - r1 )) answers"
+	# At most one per limit; fewer while the previous one is unanswered
+	# (the answer rides on the echo, which lags under TCG: 4-5 of 15 seen).
+	[ "$auto" -ge 2 ] && [ "$auto" -le $(( BULK / limit )) ] \
+		|| fail "$tag: $auto automatic rekeys for $BULK bytes at one per $limit"
+	expect_eq "$tag: every automatic rekey reached the server" "$auto" "$seen"
+	[ $(( $(stat_of TcpincTcRekeys h1) - r1 )) -ge "$auto" ] || fail "$tag: the server did not answer every rekey"
+}
+autorekey autorekey-opt 7609 262144 --rekey-bytes 262144
+in_ns h1 sysctl -qw net.tcpinc.tcpcrypt_rekey_bytes=524288
+autorekey autorekey-sysctl 7610 524288
+in_ns h1 sysctl -qw net.tcpinc.tcpcrypt_rekey_bytes=1073741824
+
+# 8. Keep-alive by rekey on an idle connection (3.5 s, keep-alive time 1 s).
+keepalive() { # TAG PORT [client args...]
+	local tag=$1 port=$2; shift 2
+	local k1 r2 r1 ka seen
+	k1=$(stat_of TcpincTcKeepalives h1) r2=$(stat_of TcpincTcRekeys h2) r1=$(stat_of TcpincTcRekeys h1)
+	run_conn "$tag" 192.0.2.2 "$port" --ulp -- --ulp --keepalive 1 --idle 3.5 --message "$tag" "$@"
+	expect_eq "$tag: echo after the idle time" "$tag" "$(jq_py "$TCPINC_OUT/$tag.client" 'd["echo"]')"
+	ka=$(( $(stat_of TcpincTcKeepalives h1) - k1 ))
+	seen=$(( $(stat_of TcpincTcRekeys h2) - r2 ))
+	echo "$tag: $ka keep-alive rekeys sent, $seen seen by the server, $(( $(stat_of TcpincTcRekeys h1) - r1 )) answers"
+	[ "$ka" -ge 2 ] && [ "$ka" -le 4 ] || fail "$tag: $ka keep-alive rekeys in 3.5 s at one per second"
+	expect_eq "$tag: every keep-alive reached the server" "$ka" "$seen"
+	expect_eq "$tag: the server answered each" "$ka" "$(( $(stat_of TcpincTcRekeys h1) - r1 ))"
+}
+keepalive keepalive-before 7611
+keepalive keepalive-after 7612 --keepalive-after-connect
 
 expect_eq "h1 tcpcrypt aborts" 0 "$(stat_of TcpincTcAbort h1)"
 expect_eq "h2 tcpcrypt aborts" 0 "$(stat_of TcpincTcAbort h2)"
