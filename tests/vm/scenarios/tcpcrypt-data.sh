@@ -34,6 +34,10 @@ set -euo pipefail
 
 BULK=$(( ${BULK_MIB:-4} * 1024 * 1024 ))
 netns_pair
+# Fresh key exchanges only (Init1/Init2 on the wire, TEP 0x23 without the v
+# bit, fixed segment sizes); resumption changes all three and is not what
+# this scenario is about.
+for ns in h1 h2; do in_ns $ns sysctl -qw net.tcpinc.resume_enable=0; done
 
 # 1. Wire format and session IDs (IPv4, X25519).
 marker=tcpinc-plaintext-marker-7f3a

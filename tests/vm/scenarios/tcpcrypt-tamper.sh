@@ -22,6 +22,10 @@ set -euo pipefail
 . "$TCPINC_TOP/tests/vm/eno-lib.sh"
 
 netns_pair
+# Fresh key exchanges only (Init1/Init2 on the wire, TEP 0x23 without the v
+# bit, fixed segment sizes); resumption changes all three and is not what
+# this scenario is about.
+for ns in h1 h2; do in_ns $ns sysctl -qw net.tcpinc.resume_enable=0; done
 # The client's message: 40 bytes -> frame 3 + 1 + 40 + 16 = 60 bytes; with
 # 20 bytes of IP and 32 of TCP (timestamps) the IPv4 packet is 112 bytes
 # long, which no other segment of the connection is.
