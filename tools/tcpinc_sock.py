@@ -129,6 +129,33 @@ def emit(obj):
     print(json.dumps(obj, sort_keys=True), flush=True)
 
 
+def splice_reader(conn, timeout):
+    """A recv() made of splice(2) from the socket into a pipe and a read
+    from the pipe: what the socket's splice_read hands out. Non-blocking
+    splices after poll, so that every wait is bounded by timeout."""
+    import select
+    rfd, wfd = os.pipe()
+    # conn has a timeout, so Python keeps its fd O_NONBLOCK: sendall still works.
+
+    def recv():
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                n = os.splice(conn.fileno(), wfd, 65536, flags=os.SPLICE_F_NONBLOCK)
+                break
+            except BlockingIOError:
+                # poll may say readable while only part of a frame is in.
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise socket.timeout("splice: no data")
+                select.select([conn], [], [], min(left, 0.2))
+        data = b""
+        while len(data) < n:
+            data += os.read(rfd, n - len(data))
+        return data
+    return recv
+
+
 def cmd_serve(args):
     srv = socket.socket(family_of(args.addr), socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -155,8 +182,9 @@ def cmd_serve(args):
     received = b""
     digest = hashlib.sha256()
     total = 0
+    recv = splice_reader(conn, args.timeout) if args.splice else lambda: conn.recv(65536)
     while True:
-        chunk = conn.recv(65536)
+        chunk = recv()
         if not chunk:
             break
         total += len(chunk)
@@ -467,6 +495,8 @@ def main():
         if name == "serve":
             p.add_argument("--greeting", help="send this right after accept()")
             p.add_argument("--no-echo", action="store_true", help="only read and count")
+            p.add_argument("--splice", action="store_true",
+                           help="read with splice(2) from the socket into a pipe")
             p.add_argument("--fastopen", type=int, default=0,
                            help="TCP_FASTOPEN queue length on the listener")
             p.add_argument("--ready")

@@ -283,6 +283,11 @@ bool tcpinc_tc_is_readable(struct sock *sk);
 int tcpinc_tc_rekey(struct sock *sk, struct tcpinc_sock *ctx);
 int tcpinc_tc_aead(struct sock *sk, struct tcpinc_sock *ctx);
 void tcpinc_tc_keepalive_update(struct sock *sk, bool on);
+ssize_t tcpinc_tc_splice_read(struct socket *sock, loff_t *ppos, struct pipe_inode_info *pipe,
+			      size_t len, unsigned int flags,
+			      int (*base_recvmsg)(struct sock *, struct msghdr *, size_t, int, int *));
+bool tcpinc_tc_raw_read_ok(struct sock *sk);
+int tcpinc_tc_peek_len(struct socket *sock);
 bool tcpinc_tc_write_blocked(struct sock *sk);
 void tcpinc_tc_cache_flush(struct sock *sk, struct tcpinc_sock *ctx);
 int tcpinc_tc_resumed(struct sock *sk, struct tcpinc_sock *ctx);

@@ -19,6 +19,20 @@ enum { TCPINC_PROT_V4, TCPINC_PROT_V6, TCPINC_NPROTS };
 /* Built once at module init; read-only afterwards. */
 static struct proto tcpinc_prots[TCPINC_NPROTS] __ro_after_init;
 
+/*
+ * The socket layer's ops (sock->ops): splice(2) from the socket and
+ * in-kernel read_sock/read_skb users reach TCP through them, not through
+ * sk->sk_prot, and would get ciphertext. Like kTLS, a socket taking the ULP
+ * gets a copy of TCP's ops with those entries replaced. inet6_stream_ops
+ * is not exported, so each copy is built from the first socket of its
+ * family (under tcpinc_ops_lock, published with a release store). The
+ * copies name this module as owner: sock_release() and accept() count
+ * module references by ops->owner, so no socket outlives the code.
+ */
+static struct proto_ops tcpinc_ops[TCPINC_NPROTS];
+static bool tcpinc_ops_built[TCPINC_NPROTS];
+static DEFINE_MUTEX(tcpinc_ops_lock);
+
 static struct proto *tcpinc_base_prot(const struct sock *sk)
 {
 	return sk->sk_prot == &tcpinc_prots[TCPINC_PROT_V6] ? &tcpv6_prot : &tcp_prot;
@@ -488,13 +502,61 @@ static int tcpinc_getsockopt(struct sock *sk, int level, int optname,
 	return 0;
 }
 
+static ssize_t tcpinc_splice_read(struct socket *sock, loff_t *ppos,
+				  struct pipe_inode_info *pipe, size_t len, unsigned int flags)
+{
+	return tcpinc_tc_splice_read(sock, ppos, pipe, len, flags,
+				     tcpinc_base_prot(sock->sk)->recvmsg);
+}
+
+static int tcpinc_read_sock(struct sock *sk, read_descriptor_t *desc, sk_read_actor_t actor)
+{
+	return tcpinc_tc_raw_read_ok(sk) ? tcp_read_sock(sk, desc, actor) : -EOPNOTSUPP;
+}
+
+static int tcpinc_read_skb(struct sock *sk, skb_read_actor_t actor)
+{
+	return tcpinc_tc_raw_read_ok(sk) ? tcp_read_skb(sk, actor) : -EOPNOTSUPP;
+}
+
+/* TCP's own stream ops of the right family, and nobody else's. */
+static bool tcpinc_ops_are_tcp(const struct proto_ops *ops, int idx)
+{
+	return ops->family == (idx == TCPINC_PROT_V6 ? PF_INET6 : PF_INET) &&
+	       ops->splice_read == tcp_splice_read && ops->read_sock == tcp_read_sock &&
+	       ops->read_skb == tcp_read_skb && ops->peek_len == tcp_peek_len;
+}
+
+static const struct proto_ops *tcpinc_ops_get(const struct proto_ops *base, int idx)
+{
+	if (smp_load_acquire(&tcpinc_ops_built[idx]))
+		return &tcpinc_ops[idx];
+	mutex_lock(&tcpinc_ops_lock);
+	if (!tcpinc_ops_built[idx]) {
+		struct proto_ops *ops = &tcpinc_ops[idx];
+
+		*ops = *base;
+		ops->owner = THIS_MODULE;
+		ops->splice_read = tcpinc_splice_read;
+		ops->read_sock = tcpinc_read_sock;
+		ops->read_skb = tcpinc_read_skb;
+		ops->peek_len = tcpinc_tc_peek_len;
+		smp_store_release(&tcpinc_ops_built[idx], true);
+	}
+	mutex_unlock(&tcpinc_ops_lock);
+	return &tcpinc_ops[idx];
+}
+
 /*
- * tcpinc_sockopt_prepare - swap in our proto copy. Sockets whose proto is
- * not plain TCP (e.g. in a BPF sockmap) are refused: our copy would drop
- * whatever the other owner installed.
+ * tcpinc_sockopt_prepare - swap in our proto copy and, if the socket has a
+ * struct socket, our proto_ops copy. Sockets whose proto or ops are not
+ * plain TCP's (e.g. in a BPF sockmap) are refused: our copy would drop
+ * whatever the other owner installed. Socket lock held, process context.
  */
 int tcpinc_sockopt_prepare(struct sock *sk)
 {
+	struct socket *sock = sk->sk_socket;
+	const struct proto_ops *ops = NULL;
 	int idx;
 
 	if (sk->sk_prot == &tcp_prot)
@@ -503,7 +565,17 @@ int tcpinc_sockopt_prepare(struct sock *sk)
 		idx = TCPINC_PROT_V6;
 	else
 		return -EOPNOTSUPP;
+	if (sock) {
+		if (!tcpinc_ops_are_tcp(sock->ops, idx))
+			return -EOPNOTSUPP;
+		ops = tcpinc_ops_get(sock->ops, idx);
+	}
 	WRITE_ONCE(sk->sk_prot, &tcpinc_prots[idx]);
+	if (ops) {
+		/* Dropped by sock_release() through ops->owner. */
+		__module_get(THIS_MODULE);
+		WRITE_ONCE(sock->ops, ops);
+	}
 	return 0;
 }
 

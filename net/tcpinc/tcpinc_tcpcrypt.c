@@ -28,7 +28,9 @@
  * schedule the work item.
  */
 #include <linux/mm.h>
+#include <linux/pipe_fs_i.h>
 #include <linux/slab.h>
+#include <linux/splice.h>
 #include <linux/uio.h>
 #include <linux/workqueue.h>
 #include <net/tcp.h>
@@ -895,19 +897,27 @@ int tcpinc_tc_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags
 	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
 	while (copied < len) {
 		if (tc->rx_len) {
-			size_t n = min(len - copied, tc->rx_len - tc->rx_off);
+			size_t n = min(len - copied, tc->rx_len - tc->rx_off), c;
 
-			if (copy_to_iter(tc->rx_data + tc->rx_off, n, &msg->msg_iter) != n) {
+			/*
+			 * A short copy (a fault, or no page for a pipe when
+			 * splicing) still consumes what was copied: those
+			 * bytes are gone to the caller and must not come again.
+			 */
+			c = copy_to_iter(tc->rx_data + tc->rx_off, n, &msg->msg_iter);
+			copied += c;
+			if (!(flags & MSG_PEEK)) {
+				tc->rx_off += c;
+				TCPINC_ADD_STATS(sock_net(sk), TCPINC_MIB_TC_RX_BYTES, c);
+				if (tc->rx_off == tc->rx_len)
+					tc->rx_len = tc->rx_off = 0;
+			}
+			if (c != n) {
 				err = -EFAULT;
 				break;
 			}
-			copied += n;
 			if (flags & MSG_PEEK)
 				break;	/* peek at the open frame only */
-			tc->rx_off += n;
-			TCPINC_ADD_STATS(sock_net(sk), TCPINC_MIB_TC_RX_BYTES, n);
-			if (tc->rx_off == tc->rx_len)
-				tc->rx_len = tc->rx_off = 0;
 			continue;
 		}
 		if (tc->eof)
@@ -940,6 +950,75 @@ int tcpinc_tc_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags
 out:
 	release_sock(sk);
 	return copied ? copied : err;
+}
+
+/*
+ * splice(2) from the socket (proto_ops.splice_read): tcp_splice_read() would
+ * put the ciphertext skbs into the pipe. On an encrypted connection the
+ * opened plaintext is copied into pipe pages instead, by recvmsg through a
+ * pipe iterator: same blocking, EOF and errno rules as recv(). Otherwise
+ * (plain TCP) TCP's zero-copy splice.
+ */
+ssize_t tcpinc_tc_splice_read(struct socket *sock, loff_t *ppos, struct pipe_inode_info *pipe,
+			      size_t len, unsigned int flags,
+			      int (*base_recvmsg)(struct sock *, struct msghdr *, size_t, int, int *))
+{
+	struct sock *sk = sock->sk;
+	struct tcpinc_sock *ctx;
+	struct msghdr msg = {};
+	int mflags = 0, addr_len = 0;
+	bool encrypted;
+
+	rcu_read_lock();
+	ctx = tcpinc_ctx(sk);
+	encrypted = ctx && READ_ONCE(ctx->phase) == TCPINC_ENO_ENABLED;
+	rcu_read_unlock();
+	if (!encrypted)
+		return tcp_splice_read(sock, ppos, pipe, len, flags);
+	if ((flags & SPLICE_F_NONBLOCK) || (sock->file && (sock->file->f_flags & O_NONBLOCK)))
+		mflags |= MSG_DONTWAIT;
+	iov_iter_pipe(&msg.msg_iter, ITER_DEST, pipe, len);
+	return tcpinc_tc_recvmsg(sk, &msg, len, mflags, &addr_len, base_recvmsg);
+}
+
+/*
+ * tcpinc_tc_raw_read_ok - whether in-kernel readers of TCP's queue
+ * (proto_ops.read_sock/read_skb: strparser, NVMe/TCP, sockmap...) may have
+ * it: only once the connection is known to be plain TCP (or before any
+ * SYN). Anywhere else they would get ciphertext, so they get EOPNOTSUPP.
+ */
+bool tcpinc_tc_raw_read_ok(struct sock *sk)
+{
+	struct tcpinc_sock *ctx;
+	u8 phase = TCPINC_ENO_DISABLED;
+
+	rcu_read_lock();
+	ctx = tcpinc_ctx(sk);
+	if (ctx)
+		phase = READ_ONCE(ctx->phase);
+	rcu_read_unlock();
+	if (phase == TCPINC_ENO_DISABLED || phase == TCPINC_ENO_UNSTARTED)
+		return true;
+	net_info_ratelimited("tcpinc: in-kernel read_sock/read_skb on a tcpcrypt connection refused (EOPNOTSUPP): it would get ciphertext\n");
+	return false;
+}
+
+/* proto_ops.peek_len: the plaintext waiting in the open frame, not TCP's ciphertext count. */
+int tcpinc_tc_peek_len(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+	struct tcpinc_sock *ctx;
+	int n = -1;
+
+	rcu_read_lock();
+	ctx = tcpinc_ctx(sk);
+	if (ctx && READ_ONCE(ctx->phase) == TCPINC_ENO_ENABLED) {
+		struct tcpinc_tc *tc = READ_ONCE(ctx->tc);
+
+		n = tc ? READ_ONCE(tc->rx_len) - READ_ONCE(tc->rx_off) : 0;
+	}
+	rcu_read_unlock();
+	return n >= 0 ? n : tcp_peek_len(sock);
 }
 
 /* Stages and queues the FINp frame; socket lock held. */

@@ -27,6 +27,9 @@
 #   before connect(), and on the connected socket) on an idle connection
 #   sends rekey frames (TcpincTcKeepalives) that the server sees and
 #   answers, and the data that follows is intact;
+# - splice(2) from an encrypted socket into a pipe yields the plaintext
+#   (SHA-256), and TCP's splice still serves a ULP socket whose ENO fell
+#   back;
 # - counters: handshakes, bytes, no aborts.
 set -euo pipefail
 . "$TCPINC_TOP/tests/vm/lib.sh"
@@ -167,6 +170,17 @@ keepalive() { # TAG PORT [client args...]
 }
 keepalive keepalive-before 7611
 keepalive keepalive-after 7612 --keepalive-after-connect
+
+# 9. splice(2) from the socket: the server reads the bulk through a pipe
+#    and echoes it; what it hashed is the plaintext. Then the same on a
+#    connection whose ENO fell back (TCP's own splice).
+run_conn splice 192.0.2.2 7613 --ulp --splice -- --ulp --size "$BULK"
+expect_eq "splice: server spliced the client's plaintext" "$(jq_py "$TCPINC_OUT/splice.client" 'd["sent_sha256"]')" "$(jq_py "$TCPINC_OUT/splice.server" 'd["received_sha256"]')"
+expect_eq "splice: client got it back" "$(jq_py "$TCPINC_OUT/splice.client" 'd["sent_sha256"]')" "$(jq_py "$TCPINC_OUT/splice.client" 'd["echo_sha256"]')"
+expect_eq "splice: TEP" 35 "$(jq_py "$TCPINC_OUT/splice.client" 'd["eno"]["negtep"]')"
+run_conn splice-plain 192.0.2.2 7614 --ulp --splice -- --message splice-plain
+expect_eq "splice on a fallen-back ULP socket" splice-plain "$(jq_py "$TCPINC_OUT/splice-plain.server" 'd["received"]')"
+expect_eq "splice-plain: ENO off" EINVAL "$(jq_py "$TCPINC_OUT/splice-plain.server" 'd["eno"]["negtep"]')"
 
 expect_eq "h1 tcpcrypt aborts" 0 "$(stat_of TcpincTcAbort h1)"
 expect_eq "h2 tcpcrypt aborts" 0 "$(stat_of TcpincTcAbort h2)"
