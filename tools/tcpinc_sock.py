@@ -46,6 +46,11 @@ TCP_ENO_TRANSCRIPT = TCP_ENO_BASE + 11
 TCP_CRYPT_REKEY = 0x4560
 TCP_CRYPT_CONF = 0x4561
 TCP_CRYPT_AEADS = 0x4562
+TCP_CRYPT_CACHE_FLUSH = 0x4570
+TCP_CRYPT_NO_RESUME = 0x4571
+TCP_CRYPT_NO_CACHE = 0x4572
+TCP_CRYPT_RESUME_NONCE = 0x4573
+TCP_CRYPT_RESUMED = 0x4574
 TCP_CRYPT_REKEY_BYTES = 0x4563
 
 
@@ -80,6 +85,21 @@ def configure_eno(sock, args):
     if getattr(args, "aeads", None):
         ids = [int(t, 0) for t in args.aeads.split(",")]
         sock.setsockopt(SOL_TCP, TCP_CRYPT_AEADS, b"".join(i.to_bytes(2, sys.byteorder) for i in ids))
+    if getattr(args, "no_resume", False):
+        sock.setsockopt(SOL_TCP, TCP_CRYPT_NO_RESUME, 1)
+    if getattr(args, "no_cache", False):
+        sock.setsockopt(SOL_TCP, TCP_CRYPT_NO_CACHE, 1)
+    if getattr(args, "resume_nonce", None) is not None:
+        sock.setsockopt(SOL_TCP, TCP_CRYPT_RESUME_NONCE, args.resume_nonce)
+    if getattr(args, "flush_before", False):
+        sock.setsockopt(SOL_TCP, TCP_CRYPT_CACHE_FLUSH, 1)
+
+
+def cache_flush(sock, args):
+    """--cache-flush: TCP_CRYPT_CACHE_FLUSH on the established connection."""
+    if getattr(args, "cache_flush", False):
+        return try_errno(lambda: sock.setsockopt(SOL_TCP, TCP_CRYPT_CACHE_FLUSH, 1))
+    return None
 
 
 def eno_info(sock):
@@ -108,6 +128,7 @@ def eno_info(sock):
             "sessid": bytesopt(TCP_ENO_SESSID, 64),
             "self_name": bytesopt(TCP_ENO_SELF_NAME, 64),
             "aead": intopt(TCP_CRYPT_CONF),
+            "resumed": intopt(TCP_CRYPT_RESUMED),
             "rekey_bytes": u64opt(TCP_CRYPT_REKEY_BYTES),
             "peer_name": bytesopt(TCP_ENO_PEER_NAME, 64)}
 
@@ -197,6 +218,7 @@ def cmd_serve(args):
     # completed, which may be after accept() returned.
     if args.ulp:
         report["eno"] = eno_info(conn)
+        report["cache_flush"] = cache_flush(conn, args)
     report["received"] = received.decode(errors="replace") if total <= 4096 else None
     report["received_len"] = total
     report["received_sha256"] = digest.hexdigest()
@@ -323,6 +345,7 @@ def cmd_connect(args):
     report["echo"] = echo.decode(errors="replace")
     if args.ulp:
         report["eno"] = eno_info(sock)
+        report["cache_flush"] = cache_flush(sock, args)
     if args.hold:
         time.sleep(args.hold)
     sock.close()
@@ -491,6 +514,13 @@ def main():
             p.add_argument("--eno-aa-mandatory", action="store_true")
             p.add_argument("--eno-tep-mandatory", action="store_true")
             p.add_argument("--aeads", help="TCP_CRYPT_AEADS, best first, e.g. 0x0010,0x0001")
+            p.add_argument("--no-resume", action="store_true", help="TCP_CRYPT_NO_RESUME")
+            p.add_argument("--no-cache", action="store_true", help="TCP_CRYPT_NO_CACHE")
+            p.add_argument("--resume-nonce", type=int, help="TCP_CRYPT_RESUME_NONCE bytes")
+            p.add_argument("--flush-before", action="store_true",
+                           help="TCP_CRYPT_CACHE_FLUSH before connect/listen")
+            p.add_argument("--cache-flush", action="store_true",
+                           help="TCP_CRYPT_CACHE_FLUSH on the connection after the exchange")
             p.add_argument("--rekey-bytes", type=int, help="TCP_CRYPT_REKEY_BYTES (0 = never)")
         if name == "serve":
             p.add_argument("--greeting", help="send this right after accept()")

@@ -64,6 +64,7 @@ struct tcpinc_cache {
 	u32 seed;			/* hash seed: peers choose the halves we hash */
 	u64 next_chain;
 	struct delayed_work gc;		/* drops expired entries; cancelled at destroy */
+	unsigned long gc_at;		/* when gc is due, while it is pending */
 	struct net *net;		/* owner; the cache dies in its pernet exit */
 };
 
@@ -206,8 +207,10 @@ int tcpinc_cache_accept(struct net *net, u8 tep, const u8 *half,
 static void cache_gc_arm(struct tcpinc_cache *c, unsigned long when)
 {
 	lockdep_assert_held(&c->lock);
-	if (!c->dead)
-		mod_delayed_work(system_wq, &c->gc, time_after(when, jiffies) ? when - jiffies : 0);
+	if (c->dead)
+		return;
+	c->gc_at = when;
+	mod_delayed_work(system_wq, &c->gc, time_after(when, jiffies) ? when - jiffies : 0);
 }
 
 u64 tcpinc_cache_insert(struct net *net, const struct in6_addr *peer, u8 tep,
@@ -250,7 +253,8 @@ u64 tcpinc_cache_insert(struct net *net, const struct in6_addr *peer, u8 tep,
 	hash_add(c->by_half, &e->by_half, half_key(c, e->peer_half));
 	list_add_tail(&e->lru, &c->lru);
 	c->count++;
-	if (!delayed_work_pending(&c->gc))
+	/* A chain that expires before the timer (a shorter timeout): sooner. */
+	if (!delayed_work_pending(&c->gc) || time_before(e->expires, c->gc_at))
 		cache_gc_arm(c, e->expires);
 	spin_unlock_bh(&c->lock);
 	TCPINC_INC_STATS(net, TCPINC_MIB_CACHE_INSERTS);

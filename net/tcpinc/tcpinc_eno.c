@@ -264,8 +264,11 @@ static int resume_lookup(void *arg, tcpinc_u8 tep, const tcpinc_u8 *half, tcpinc
 	u8 sub[TCPINC_CORE_TC_MAX_RESUME_SUBOPT_LEN];
 	tcpinc_usize len = 0;
 
-	if (!a->allowed)
+	if (!a->allowed) {
+		/* TCP_CRYPT_NO_RESUME on the listener, or resume_enable = 0. */
+		TCPINC_INC_STATS(a->net, TCPINC_MIB_RESUME_DECLINED);
 		return 0;
+	}
 	if (!a->room) {
 		/* Declining costs nothing: the secret stays unused in the cache. */
 		TCPINC_INC_STATS(a->net, TCPINC_MIB_RESUME_NO_ROOM);

@@ -171,6 +171,23 @@ static int tcpinc_sysctl_aeads(struct ctl_table *table, int write, void *buffer,
 	return 0;
 }
 
+/* resume_cache_flush: writing 1 wipes this namespace's cache (operators, tests). */
+static int tcpinc_sysctl_cache_flush(struct ctl_table *table, int write, void *buffer,
+				     size_t *lenp, loff_t *ppos)
+{
+	struct net *net = table->data;
+	int val = 0, err;
+	struct ctl_table tmp = { .data = &val, .maxlen = sizeof(val),
+				 .extra1 = SYSCTL_ONE, .extra2 = SYSCTL_ONE };
+
+	err = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
+	if (err || !write)
+		return err;
+	pr_info("tcpinc: net.tcpinc.resume_cache_flush: resumption cache of netns %u wiped (%u entries)\n",
+		net->ns.inum, tcpinc_cache_wipe(net));
+	return 0;
+}
+
 /* Upper bounds: the cache's memory and a chain's lifetime. */
 static const int tcpinc_resume_cache_limit = 65536;
 static const int tcpinc_resume_timeout_limit = 7 * 24 * 3600;
@@ -195,6 +212,7 @@ static const struct ctl_table tcpinc_sysctl_template[] = {
 	  .extra2 = (void *)&tcpinc_resume_timeout_limit },
 	{ .procname = "vmfork_abort", .maxlen = sizeof(int), .mode = 0644,
 	  .proc_handler = proc_dointvec_minmax, .extra1 = SYSCTL_ZERO, .extra2 = SYSCTL_ONE },
+	{ .procname = "resume_cache_flush", .mode = 0200, .proc_handler = tcpinc_sysctl_cache_flush },
 	{ .procname = "tcpcrypt_rekey_bytes", .maxlen = sizeof(unsigned long), .mode = 0644,
 	  .proc_handler = proc_doulongvec_minmax },
 	{ }
@@ -223,6 +241,8 @@ static int tcpinc_sysctl_register(struct net *net, struct tcpinc_net *tn)
 			e->data = &tn->resume_cache_timeout;
 		else if (!strcmp(e->procname, "vmfork_abort"))
 			e->data = &tn->vmfork_abort;
+		else if (!strcmp(e->procname, "resume_cache_flush"))
+			e->data = net;
 		else if (!strcmp(e->procname, "tcpcrypt_rekey_bytes"))
 			e->data = &tn->tcpcrypt_rekey_bytes;
 	}

@@ -209,7 +209,8 @@ static int tc_resume_config(struct sock *sk, struct tcpinc_sock *ctx,
 			TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_RESUME_REFUSED);
 		return TCPINC_CORE_TC_OK;
 	}
-	if (res->peer_data_len <= TCPINC_CORE_TC_RESUME_HALF_LEN ||
+	/* A half and 0..8 nonce bytes (a 0-byte nonce is the peer's choice). */
+	if (res->peer_data_len < TCPINC_CORE_TC_RESUME_HALF_LEN ||
 	    res->peer_data_len > sizeof(res->peer_data))
 		return TCPINC_CORE_TC_BAD_ARGUMENT;
 	if (state == TCPINC_RESUME_PROPOSED) {
@@ -261,8 +262,8 @@ static int tc_start(struct sock *sk, struct tcpinc_sock *ctx, struct tcpinc_tc *
 	cfg.kex = res.tep_byte & 0x7f;	/* the core names groups by their TEP id */
 	cfg.tep_byte = res.tep_byte;
 	/* A fresh session's ss[1] goes to the cache unless told otherwise. */
-	cfg.no_cache = ctx->cfg.no_cache || ctx->cfg.no_resume ||
-		       !READ_ONCE(tn->resume_enable) || READ_ONCE(tn->resume_cache_max) <= 0;
+	cfg.no_cache = ctx->cfg.no_cache || !READ_ONCE(tn->resume_enable) ||
+		       READ_ONCE(tn->resume_cache_max) <= 0;
 	cfg.transcript = res.transcript;
 	cfg.transcript_len = res.transcript_len;
 	cfg.aeads = aeads;
