@@ -10,9 +10,16 @@ KDIR ?= /lib/modules/$(KVER)/build
 FUZZ_SECONDS ?= 60
 export KVER
 
-.PHONY: all help setup module gate unit coverage fuzz bench bench-vm vm check demo clean
+.PHONY: all help setup module gate tools unit coverage fuzz bench bench-vm vm check demo clean
 
-all: module gate
+all: module gate tools
+
+# Userspace helpers the VM scenarios run (the mini guest has no Python).
+TOOLS := build/tools/tcpinc-stream
+tools: $(TOOLS)
+build/tools/tcpinc-stream: tools/tcpinc_stream.c include/uapi/linux/tcpinc.h
+	@mkdir -p $(@D)
+	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
 
 help:
 	@echo "make setup     install packages, extract the stock kernel image (idempotent)"

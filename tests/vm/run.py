@@ -47,7 +47,7 @@ QEMU_BIN = "qemu-system-x86_64"
 # Bump when the image layout written below changes (part of the cache key).
 IMAGE_FORMAT = 2
 
-HOST_SCENARIOS = ("two-guests", "vmgenid-restore")
+HOST_SCENARIOS = ("two-guests", "vmgenid-restore", "vmgenid-live")
 
 # Kernel log markers that fail the scenario during which they appear.
 MARKER_RE = re.compile(
@@ -358,6 +358,10 @@ def mini_initrd(env, dest, scenario_script, conf, needs_module):
     cp.file("harness/conf.sh", shell_conf(conf).encode())
     cp.file("harness/lib.sh", (VMDIR / "lib.sh").read_bytes())
     cp.file("harness/scenario.sh", Path(scenario_script).read_bytes(), 0o755)
+    # The mini guest has no Python: its tcpcrypt client/server (make tools).
+    stream = TOP / "build" / "tools" / "tcpinc-stream"
+    if stream.is_file():
+        cp.file("harness/tcpinc-stream", stream.read_bytes(), 0o755)
     if needs_module and env.ko.is_file():
         cp.file("harness/tcpinc.ko", env.ko.read_bytes())
         deps = subprocess.run(["modinfo", "-F", "depends", str(env.ko)],
@@ -828,7 +832,8 @@ class Branch:
 
 
 def snapshot_flow(env, name, script, logdir, conf=None, needs_module=False,
-                  keep_source=False, ready_timeout=None, branch_timeout=150, mem="256M"):
+                  keep_source=False, ready_timeout=None, branch_timeout=150, mem="256M",
+                  vmgenid=True):
     """Reusable save/restore flow for snapshot-safety scenarios.
 
     Boots a mini guest with vmgenid (-cpu max, random.trust_cpu=on) running
@@ -838,7 +843,9 @@ def snapshot_flow(env, name, script, logdir, conf=None, needs_module=False,
     QEMU with the same command line plus -incoming "exec:cat state.bin".
     Both branches' result channels are collected; files the guest shipped with
     tcpinc_send_file land in <logdir>/<name>/branch<N>/.
-    Returns (branches, error): error is None or why the flow itself failed.
+    vmgenid=False leaves the vmgenid device out (a restore the guest cannot
+    detect). Returns (branches, error): error is None or why the flow itself
+    failed.
     """
     d = logdir / name
     d.mkdir(parents=True, exist_ok=True)
@@ -849,7 +856,7 @@ def snapshot_flow(env, name, script, logdir, conf=None, needs_module=False,
     conf.setdefault("TCPINC_NEEDS", "module" if needs_module else "")
     conf.setdefault("TCPINC_LINGER", 0)
     initrd = mini_initrd(env, d / "initrd.img", script, conf, needs_module)
-    extra = ["-cpu", "max", "-device", "vmgenid,guid=auto"]
+    extra = ["-cpu", "max"] + (["-device", "vmgenid,guid=auto"] if vmgenid else [])
     append = "random.trust_cpu=on"
     src = Qemu("branch1", env, d, initrd, append, mem, extra, monitor=True, prefix="branch1-")
     dst = Qemu("branch2", env, d, initrd, append, mem,
@@ -932,7 +939,13 @@ def scenario_vmgenid_restore(env, logdir, report, timing):
         (d / "initrd.img").unlink(missing_ok=True)
 
 
-HOST_FUNCS = {"two-guests": scenario_two_guests, "vmgenid-restore": scenario_vmgenid_restore}
+def scenario_vmgenid_live(env, logdir, report, timing):
+    import snapshot_live   # tests/vm/snapshot_live.py
+    snapshot_live.run(sys.modules[__name__], env, logdir, report, timing)
+
+
+HOST_FUNCS = {"two-guests": scenario_two_guests, "vmgenid-restore": scenario_vmgenid_restore,
+              "vmgenid-live": scenario_vmgenid_live}
 
 
 # --------------------------------------------------------------------------
