@@ -18,6 +18,7 @@ import sys
 import time
 
 SOL_TCP, TCP_ULP, SOL_TLS, TLS_TX, TLS_RX = 6, 31, 282, 1, 2
+TCP_CRYPT_NO_RESUME = 0x4571  # include/uapi/linux/tcpinc.h
 TLS_1_2, AES_GCM_128 = 0x0303, 51
 
 
@@ -30,8 +31,12 @@ def ktls_info(direction):
 
 
 def prepare(sock, mode, listening=False):
-    if mode == "tcpcrypt":
+    # "tcpcrypt": every connection does the full key exchange (Init1/Init2);
+    # "resume": connections resume from the cache once one exchange filled it.
+    if mode in ("tcpcrypt", "resume"):
         sock.setsockopt(SOL_TCP, TCP_ULP, b"tcpcrypt")
+    if mode == "tcpcrypt" and not listening:
+        sock.setsockopt(SOL_TCP, TCP_CRYPT_NO_RESUME, 1)
 
 
 def after_connect(sock, mode, server):
@@ -119,7 +124,7 @@ def main():
     ap.add_argument("cmd", choices=["serve", "bulk", "rate"])
     ap.add_argument("--addr", required=True)
     ap.add_argument("--port", type=int, required=True)
-    ap.add_argument("--mode", choices=["plain", "tcpcrypt", "ktls"], required=True)
+    ap.add_argument("--mode", choices=["plain", "tcpcrypt", "resume", "ktls"], required=True)
     ap.add_argument("--size", type=int, default=64 << 20)
     ap.add_argument("--count", type=int, default=100)
     ap.add_argument("--echo", action="store_true")
