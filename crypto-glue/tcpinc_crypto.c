@@ -17,7 +17,8 @@
  *                preallocated transforms; used only when the FPU is usable.
  *                Otherwise (softirq interrupting a kernel FPU section, no
  *                AES-NI, pool empty) a software GCM on the AES library and
- *                gf128mul_lle.
+ *                GHASH with a per-key 4 KiB table (gf128mul_4k_lle; the
+ *                bitwise gf128mul_lle if that table could not be had).
  *  ChaCha20-     the chacha and poly1305 libraries (as WireGuard): no
  *  Poly1305      transform, no allocation, SIMD when usable.
  *  X25519        the curve25519 library (stateless, never sleeps).
@@ -105,6 +106,8 @@ struct tcpinc_aead {
 			/* always set for AES-GCM: the software path */
 			struct crypto_aes_ctx aes;
 			be128 h;
+			/* H times every byte value, or NULL: see tcpinc_ghash_table() */
+			struct gf128mul_4k *h4k;
 		} gcm;
 		u32 chacha_key[CHACHA_KEY_SIZE / 4];
 	};
@@ -176,28 +179,65 @@ static size_t tcpinc_segs_len(const struct tcpinc_core_seg *in, size_t nin)
 	return total;
 }
 
-/* The core's inputs are scattered; every AEAD here works in place on out. */
+/*
+ * The core's inputs are scattered; every AEAD here works in place on out.
+ * A segment that already sits where it belongs is not copied: the data
+ * path copies user data straight into its frame and seals it there.
+ */
 static void tcpinc_segs_copy(u8 *out, const struct tcpinc_core_seg *in, size_t nin)
 {
 	size_t i;
 
 	for (i = 0; i < nin; i++) {
-		if (in[i].len)
+		if (in[i].len && in[i].data != out)
 			memcpy(out, in[i].data, in[i].len);
 		out += in[i].len;
 	}
 }
 
-/* ---- AES-GCM, software path (AES library + gf128mul_lle) ---------------- */
+/* ---- AES-GCM, software path (AES library + gf128mul_4k_lle) ------------- */
 
-static void tcpinc_ghash(be128 *x, const be128 *h, const u8 *p, size_t len)
+/*
+ * tcpinc_ghash_table - H times each of the 256 byte values, so that a GHASH
+ * multiplication is 16 table lookups (gf128mul_4k_lle) instead of 128
+ * conditional xors (gf128mul_lle): about 3x less GHASH work, which was a
+ * third of the software path's time. 4 KiB per key, only for handles
+ * without AES-NI; NULL (no memory) keeps the bitwise multiplication. Like
+ * the kernel's own ghash-generic, lookups depend on secret data (cache
+ * timing), as do gf128mul_lle's branches.
+ */
+static struct gf128mul_4k *tcpinc_ghash_table(const be128 *h)
+{
+	struct gf128mul_4k *t = kmalloc(sizeof(*t), GFP_ATOMIC | __GFP_NOWARN);
+	unsigned int i, low;
+
+	if (!t)
+		return NULL;
+	/* GHASH's bit order: byte value 0x80 >> k is x^k. */
+	memset(&t->t[0], 0, sizeof(t->t[0]));
+	t->t[0x80] = *h;
+	for (i = 0x40; i; i >>= 1)
+		gf128mul_x_lle(&t->t[i], &t->t[i << 1]);
+	/* Linearity: any other byte is its lowest bit plus the rest. */
+	for (i = 1; i < 256; i++) {
+		low = i & -i;
+		if (i != low)
+			be128_xor(&t->t[i], &t->t[i ^ low], &t->t[low]);
+	}
+	return t;
+}
+
+static void tcpinc_ghash(be128 *x, const struct tcpinc_aead *a, const u8 *p, size_t len)
 {
 	while (len) {
 		size_t n = min_t(size_t, len, 16);
 
 		/* A short last block is zero padded: xor only n bytes. */
 		crypto_xor((u8 *)x, p, n);
-		gf128mul_lle(x, h);
+		if (a->gcm.h4k)
+			gf128mul_4k_lle(x, a->gcm.h4k);
+		else
+			gf128mul_lle(x, &a->gcm.h);
 		p += n;
 		len -= n;
 	}
@@ -210,11 +250,11 @@ static void tcpinc_gcm_soft_tag(const struct tcpinc_aead *a, const u8 *nonce,
 	be128 x = {}, lens;
 	u8 j0[AES_BLOCK_SIZE];
 
-	tcpinc_ghash(&x, &a->gcm.h, ad, ad_len);
-	tcpinc_ghash(&x, &a->gcm.h, ct, ct_len);
+	tcpinc_ghash(&x, a, ad, ad_len);
+	tcpinc_ghash(&x, a, ct, ct_len);
 	lens.a = cpu_to_be64((u64)ad_len * 8);
 	lens.b = cpu_to_be64((u64)ct_len * 8);
-	tcpinc_ghash(&x, &a->gcm.h, (const u8 *)&lens, sizeof(lens));
+	tcpinc_ghash(&x, a, (const u8 *)&lens, sizeof(lens));
 	memcpy(j0, nonce, TCPINC_NONCE_LEN);
 	put_unaligned_be32(1, j0 + TCPINC_NONCE_LEN);
 	aes_encrypt(&a->gcm.aes, tag, j0);
@@ -494,6 +534,8 @@ static int tcpinc_aead_new(void *ctx, u16 id, const u8 *key, size_t key_len, voi
 			tcpinc_gcm_pool_put(a->fast);
 			a->fast = NULL;
 		}
+		if (!a->fast)
+			a->gcm.h4k = tcpinc_ghash_table(&a->gcm.h);
 	}
 	atomic_long_inc(&tcpinc_live_aead);
 	*out = a;
@@ -511,6 +553,8 @@ static void tcpinc_aead_free(void *ctx, void *handle)
 		return;
 	if (a->fast)
 		tcpinc_gcm_pool_put(a->fast);
+	if (a->id != TCPINC_CORE_AEAD_CHACHA20_POLY1305)
+		kfree_sensitive(a->gcm.h4k);	/* H's multiples are key material */
 	kfree_sensitive(a);
 	atomic_long_dec(&tcpinc_live_aead);
 }
@@ -939,7 +983,7 @@ const struct tcpinc_core_crypto_ops *tcpinc_crypto_ops(void)
 const char *tcpinc_crypto_gcm_impl(void)
 {
 	return tcpinc_gcm_pool.enabled ? "__generic-gcm-aesni (pooled), software fallback" :
-					 "software (AES library + gf128mul_lle)";
+					 "software (AES library + gf128mul_4k_lle)";
 }
 
 long tcpinc_crypto_live_aead(void)
