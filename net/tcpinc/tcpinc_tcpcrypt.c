@@ -6,13 +6,16 @@
  * (tcpinc_core_tc_*) with the kernel crypto provider (crypto-glue/).
  *
  * Model (kTLS's software path, simplified):
- * - Send: sendmsg seals at most TCPINC_TC_FRAME_DATA bytes per frame, once,
- *   into a staging buffer and queues the ciphertext to TCP with
+ * - Send: sendmsg copies at most TCPINC_TC_FRAME_DATA bytes from the user
+ *   straight to their place in a staging frame buffer, seals them there in
+ *   place, once, and queues the ciphertext to TCP with
  *   tcp_sendmsg_locked(); TCP retransmits those same bytes. Ciphertext that
  *   TCP could not take yet (non-blocking socket, signal) stays staged and is
  *   queued before anything else; it is never sealed again.
  * - Receive: the ciphertext is taken off TCP's receive queue with
- *   tcp_read_sock() and fed to the core, which opens one frame at a time;
+ *   tcp_read_sock() and fed to the core straight from the skb's memory
+ *   (copied only from shared or highmem fragments); the core opens one
+ *   frame at a time, into its own buffer;
  *   the frame's plaintext is handed out by recvmsg before more is read
  *   (TCP's window pushes back on the peer meanwhile).
  * - Nobody may wait for the application: A's Init1 goes out and B's Init2
@@ -43,8 +46,13 @@
 /* Application bytes per frame: big enough for kTLS-like throughput. */
 #define TCPINC_TC_FRAME_DATA	16384
 #define TCPINC_TC_SCRATCH	(TCPINC_TC_FRAME_DATA + TCPINC_CORE_TC_FRAME_OVERHEAD + 64)
-/* Ciphertext copied off TCP's queue per core call. */
+/*
+ * Ciphertext copied off TCP's queue per core call where it cannot be read
+ * in place (tc_skb_piece: shared fragments, highmem, frag_list; rare).
+ */
 #define TCPINC_TC_RX_CHUNK	4096
+/* Where sendmsg copies the data: behind the frame header and flags byte. */
+#define TCPINC_TC_DATA_OFF	4
 
 /* Errnos an aborted tcpcrypt connection reports (socket-api.md). */
 #define TCPINC_ERR_AUTH		EBADMSG		/* a frame failed authentication */
@@ -54,7 +62,6 @@
 struct tcpinc_tc {
 	void *sess;			/* core session (kvzalloc, wiped on free) */
 	u8 *scratch;			/* TCPINC_TC_SCRATCH bytes: staged ciphertext */
-	u8 *plain;			/* TCPINC_TC_FRAME_DATA bytes: plaintext to seal */
 	u8 *rx_chunk;			/* TCPINC_TC_RX_CHUNK bytes */
 	size_t tx_off, tx_len;		/* staged ciphertext not yet queued */
 	const u8 *rx_data;		/* plaintext of the open frame (in sess) */
@@ -68,6 +75,13 @@ struct tcpinc_tc {
 	bool resumed;			/* keyed from a cached secret, no Init1/Init2 */
 	int vmgen;			/* tcpinc_vm_generation when created */
 	bool ka_armed;			/* keep-alive looked at since established */
+	/*
+	 * Syscalls asleep in sendmsg/recvmsg waiting for this socket: each
+	 * pumps (tc_pump) as soon as it wakes, so the callbacks need not
+	 * schedule the work item for them. Changed under the socket lock,
+	 * read locklessly by the callbacks.
+	 */
+	int waiters;
 	int err;			/* positive errno once aborted */
 	u64 tx_since_rekey;		/* application bytes sealed since our last rekey */
 	struct sock *sk;		/* for the timer */
@@ -297,12 +311,10 @@ static struct tcpinc_tc *tc_create(struct sock *sk, struct tcpinc_sock *ctx)
 		return NULL;
 	tc->sess = kvzalloc(tcpinc_core_tc_session_size(), GFP_KERNEL);
 	tc->scratch = kvmalloc(TCPINC_TC_SCRATCH, GFP_KERNEL);
-	tc->plain = kvmalloc(TCPINC_TC_FRAME_DATA, GFP_KERNEL);
 	tc->rx_chunk = kmalloc(TCPINC_TC_RX_CHUNK, GFP_KERNEL);
-	if (!tc->sess || !tc->scratch || !tc->plain || !tc->rx_chunk) {
+	if (!tc->sess || !tc->scratch || !tc->rx_chunk) {
 		kvfree(tc->sess);
 		kvfree(tc->scratch);
-		kvfree(tc->plain);
 		kfree(tc->rx_chunk);
 		kfree(tc);
 		return NULL;
@@ -330,7 +342,6 @@ void tcpinc_tc_free(struct tcpinc_sock *ctx)
 		memzero_explicit(tc->sess, tcpinc_core_tc_session_size());
 	kvfree(tc->sess);
 	kvfree_sensitive(tc->scratch, TCPINC_TC_SCRATCH);
-	kvfree_sensitive(tc->plain, TCPINC_TC_FRAME_DATA);
 	kfree_sensitive(tc->rx_chunk);
 	kfree(tc);
 }
@@ -362,7 +373,44 @@ struct tc_rx_state {
 };
 
 /*
- * tcp_read_sock() actor: copies ciphertext off the skb in chunks and feeds
+ * tc_skb_piece - the contiguous bytes of skb from off on (at most len) that
+ * the core may read in place, their count in *n; NULL if they must be
+ * copied. The linear part and the skb's own page fragments qualify. Shared
+ * fragments (sendfile/splice pages that a local sender may still change)
+ * do not: the core authenticates, then decrypts, the same bytes, and they
+ * must not change in between. Neither do highmem pages or a frag_list.
+ */
+static const u8 *tc_skb_piece(const struct sk_buff *skb, unsigned int off, size_t len,
+			      size_t *n)
+{
+	unsigned int start = skb_headlen(skb);
+	int i;
+
+	if (off < start) {
+		*n = min_t(size_t, len, start - off);
+		return skb->data + off;
+	}
+	if (skb_has_shared_frag(skb))
+		return NULL;
+	for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
+		const skb_frag_t *f = &skb_shinfo(skb)->frags[i];
+		unsigned int end = start + skb_frag_size(f);
+
+		if (off < end) {
+			struct page *pg = skb_frag_page(f);
+
+			if (PageHighMem(pg))
+				return NULL;
+			*n = min_t(size_t, len, end - off);
+			return (const u8 *)page_address(pg) + skb_frag_off(f) + (off - start);
+		}
+		start = end;
+	}
+	return NULL;
+}
+
+/*
+ * tcp_read_sock() actor: feeds the skb's ciphertext to the core and
  * the core; stops (by consuming less) as soon as a frame with plaintext is
  * open, so that TCP keeps the rest and its window throttles the peer.
  */
@@ -385,12 +433,17 @@ static int tc_rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
 		return 0;
 	while (done < len && !tc->rx_len && !tc->eof && !tc->err) {
 		struct tcpinc_core_tc_event ev = {};
-		size_t n = min_t(size_t, len - done, TCPINC_TC_RX_CHUNK), used = 0;
+		size_t n = 0, used = 0;
+		const u8 *in = tc_skb_piece(skb, offset + done, len - done, &n);
 		int st;
 
-		if (skb_copy_bits(skb, offset + done, tc->rx_chunk, n))
-			break;
-		st = tcpinc_core_tc_receive(tc->sess, tc->rx_chunk, n, &used, &ev);
+		if (!in) {
+			n = min_t(size_t, len - done, TCPINC_TC_RX_CHUNK);
+			if (skb_copy_bits(skb, offset + done, tc->rx_chunk, n))
+				break;
+			in = tc->rx_chunk;
+		}
+		st = tcpinc_core_tc_receive(tc->sess, in, n, &used, &ev);
 		done += used;
 		if (st != TCPINC_CORE_TC_OK && st != TCPINC_CORE_TC_NEED_MORE) {
 			rs->status = st;
@@ -691,7 +744,15 @@ static void tcpinc_tc_data_ready(struct sock *sk)
 	rcu_read_lock();
 	ctx = tcpinc_ctx(sk);
 	if (ctx) {
-		tc_kick(sk, ctx);
+		struct tcpinc_tc *tc = READ_ONCE(ctx->tc);
+
+		/*
+		 * A reader (or a sender waiting for the keys) asleep on the
+		 * socket is woken below and pumps itself: a work item would
+		 * only cost a context switch per segment.
+		 */
+		if (!tc || !READ_ONCE(tc->waiters))
+			tc_kick(sk, ctx);
 		ctx->saved_data_ready(sk);
 	}
 	rcu_read_unlock();
@@ -704,7 +765,11 @@ static void tcpinc_tc_write_space(struct sock *sk)
 	rcu_read_lock();
 	ctx = tcpinc_ctx(sk);
 	if (ctx) {
-		tc_kick(sk, ctx);
+		struct tcpinc_tc *tc = READ_ONCE(ctx->tc);
+
+		/* Likewise, and a flusher at work (tx_busy) carries on itself. */
+		if (!tc || !(READ_ONCE(tc->waiters) || READ_ONCE(tc->tx_busy)))
+			tc_kick(sk, ctx);
 		ctx->saved_write_space(sk);
 	}
 	rcu_read_unlock();
@@ -829,23 +894,32 @@ int tcpinc_tc_sendmsg(struct sock *sk, struct msghdr *msg, size_t size,
 			err = sock_intr_errno(timeo);
 			goto out;
 		}
+		WRITE_ONCE(tc->waiters, tc->waiters + 1);	/* the loop pumps once woken */
 		tc_wait(sk, &timeo, tc->err || (tc->established && !tc->tx_len && !tc->tx_busy) ||
 			!skb_queue_empty(&sk->sk_receive_queue) ||
 			sk_stream_memory_free(sk));
+		WRITE_ONCE(tc->waiters, tc->waiters - 1);
 	}
 	while (sent < size) {
 		size_t n = min_t(size_t, size - sent, TCPINC_TC_FRAME_DATA), len = 0;
 		int st;
 
 		tc_rekey_if_due(sk, ctx, tc);
-		if (copy_from_iter(tc->plain, n, &msg->msg_iter) != n) {
+		/*
+		 * In place: the data goes where the frame carries it (after
+		 * header and flags byte) and is sealed there; the provider
+		 * does not copy a segment that is already in place. Nothing
+		 * is staged now (the loop only continues once flushed).
+		 */
+		if (copy_from_iter(tc->scratch + TCPINC_TC_DATA_OFF, n, &msg->msg_iter) != n) {
+			memzero_explicit(tc->scratch + TCPINC_TC_DATA_OFF, n);
 			err = -EFAULT;
 			break;
 		}
-		st = tcpinc_core_tc_seal(tc->sess, tc->plain, n, 0, 0, tc->scratch,
-					 TCPINC_TC_SCRATCH, &len);
-		memzero_explicit(tc->plain, n);
+		st = tcpinc_core_tc_seal(tc->sess, tc->scratch + TCPINC_TC_DATA_OFF, n, 0, 0,
+					 tc->scratch, TCPINC_TC_SCRATCH, &len);
 		if (st != TCPINC_CORE_TC_OK) {
+			memzero_explicit(tc->scratch, TCPINC_TC_SCRATCH);
 			tc_abort_locked(sk, tc, TCPINC_ERR_PROTO, "cannot seal a frame");
 			err = -tc->err;
 			break;
@@ -946,7 +1020,9 @@ int tcpinc_tc_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags
 			break;
 		}
 		/* Wait for a new skb: the ones queued were all fed to the core. */
+		WRITE_ONCE(tc->waiters, tc->waiters + 1);	/* the loop pumps once woken */
 		sk_wait_data(sk, &timeo, skb_peek_tail(&sk->sk_receive_queue));
+		WRITE_ONCE(tc->waiters, tc->waiters - 1);
 	}
 out:
 	release_sock(sk);
@@ -1052,11 +1128,14 @@ static void tc_send_finp(struct sock *sk, struct tcpinc_sock *ctx)
 	 * inet_shutdown() sets SEND_SHUTDOWN before it calls us, and
 	 * tcp_sendmsg_locked() refuses to queue after it: lift it for the
 	 * FINp frame only (we hold the socket lock), so the frame goes out
-	 * ahead of the FIN that tcp_shutdown() sends next.
+	 * ahead of the FIN that tcp_shutdown() or tcp_close() sends next.
+	 * Both callers always send that FIN (or a reset), so MSG_MORE may
+	 * hold the frame back: tcp_send_fin() then sets FIN on its segment
+	 * and pushes, one segment instead of two.
 	 */
 	shutdown = sk->sk_shutdown;
 	WRITE_ONCE(sk->sk_shutdown, shutdown & ~SEND_SHUTDOWN);
-	tc_flush(sk, tc, 0);
+	tc_flush(sk, tc, MSG_MORE);
 	WRITE_ONCE(sk->sk_shutdown, shutdown);
 }
 

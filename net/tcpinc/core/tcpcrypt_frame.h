@@ -75,7 +75,10 @@ constexpr usize sealed_frame_len(usize data_len, bool urgp) {
   return kFrameOverhead + (urgp ? 2 : 0) + data_len;
 }
 
-// seal_frame - build a whole frame into out (cap bytes, not overlapping data).
+// seal_frame - build a whole frame into out (cap bytes). data must not
+// overlap out, except that it may already sit exactly where the frame
+// carries it (out + 4 without urgent): the kernel provider then seals it in
+// place instead of copying it.
 Status seal_frame(const CryptoOps& ops, const FrameKey& key, u64 offset, const SealFlags& f,
                   const u8* data, usize data_len, u8* out, usize cap, usize* out_len);
 
