@@ -89,4 +89,15 @@ void tcpinc_tc_unregister(struct net *net, struct tcpinc_sock *ctx);
 /* Aborts every live tcpcrypt connection of net with err; returns how many. */
 unsigned int tcpinc_tc_abort_all(struct net *net, int err);
 
+/*
+ * The notifier callbacks (tcpinc_notify.c), not static so that the KUnit
+ * suite can feed them synthetic events (tests/kunit/resume_cache_test.c).
+ */
+struct notifier_block;
+int tcpinc_netdev_event(struct notifier_block *nb, unsigned long event, void *ptr);
+int tcpinc_inetaddr_event(struct notifier_block *nb, unsigned long event, void *ptr);
+int tcpinc_inet6addr_event(struct notifier_block *nb, unsigned long event, void *ptr);
+int tcpinc_pm_event(struct notifier_block *nb, unsigned long event, void *unused);
+int tcpinc_vmfork_event(struct notifier_block *nb, unsigned long event, void *unused);
+
 #endif /* TCPINC_CACHE_H */

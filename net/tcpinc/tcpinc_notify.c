@@ -104,7 +104,7 @@ static unsigned int tcpinc_wipe_all(enum tcpinc_mib_field field, unsigned int *n
 	return n;
 }
 
-static int tcpinc_netdev_event(struct notifier_block *nb, unsigned long event,
+int tcpinc_netdev_event(struct notifier_block *nb, unsigned long event,
 			       void *ptr)
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
@@ -121,7 +121,7 @@ static int tcpinc_netdev_event(struct notifier_block *nb, unsigned long event,
  * now owns it. Process context (IPv4) or atomic (IPv6): the wipe only
  * takes a _bh spinlock.
  */
-static int tcpinc_inetaddr_event(struct notifier_block *nb, unsigned long event, void *ptr)
+int tcpinc_inetaddr_event(struct notifier_block *nb, unsigned long event, void *ptr)
 {
 	const struct in_ifaddr *ifa = ptr;
 	struct net_device *dev = ifa->ifa_dev->dev;
@@ -132,7 +132,7 @@ static int tcpinc_inetaddr_event(struct notifier_block *nb, unsigned long event,
 	return NOTIFY_DONE;
 }
 
-static int tcpinc_inet6addr_event(struct notifier_block *nb, unsigned long event, void *ptr)
+int tcpinc_inet6addr_event(struct notifier_block *nb, unsigned long event, void *ptr)
 {
 	const struct inet6_ifaddr *ifa = ptr;
 	struct net_device *dev = ifa->idev->dev;
@@ -155,7 +155,7 @@ static struct notifier_block tcpinc_netdev_nb = {
 	.notifier_call = tcpinc_netdev_event,
 };
 
-static int tcpinc_pm_event(struct notifier_block *nb, unsigned long event,
+int tcpinc_pm_event(struct notifier_block *nb, unsigned long event,
 			   void *unused)
 {
 	unsigned int n, nets;
@@ -176,7 +176,7 @@ static struct notifier_block tcpinc_pm_nb = {
 	.notifier_call = tcpinc_pm_event,
 };
 
-static int tcpinc_vmfork_event(struct notifier_block *nb, unsigned long event,
+int tcpinc_vmfork_event(struct notifier_block *nb, unsigned long event,
 			       void *unused)
 {
 	unsigned int n, nets, aborted;

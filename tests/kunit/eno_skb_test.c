@@ -56,6 +56,12 @@ static const u8 tcpinc_kt_full_opts[40] = {
 	34, 18, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 1, 1,
 };
 
+/* 40 bytes without a single NOP: nothing to reclaim. */
+static const u8 tcpinc_kt_full_nonop_opts[40] = {
+	2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0x12, 0x34, 0, 0, 0, 0, 3, 3, 7,
+	34, 21, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
+};
+
 /* RFC 8547 options: a SYN's (two TEPs), a SYN-ACK's (one), the ACK's (none). */
 static const u8 tcpinc_kt_eno_syn[4] = { 69, 4, 0x21, 0x23 };
 static const u8 tcpinc_kt_eno_synack[3] = { 69, 3, 0x23 };
@@ -449,7 +455,7 @@ static void tcpinc_kt_refused(struct kunit *test, const struct tcpinc_kt_seg *s,
 /*
  * Option space exhausted: -ENOSPC, nothing changed. 22 bytes next to
  * Linux's 20 can never fit (even with its one NOP reclaimed, 19 + 22 > 40);
- * neither can 2 bytes next to a full 40.
+ * neither can 2 bytes next to 40 bytes without a NOP.
  */
 static void tcpinc_kt_enospc(struct kunit *test)
 {
@@ -457,7 +463,7 @@ static void tcpinc_kt_enospc(struct kunit *test)
 	struct tcpinc_kt_seg s = KT_SYN(false, CHECKSUM_PARTIAL);
 	struct tcpinc_kt_seg full = s;
 
-	full.opts = tcpinc_kt_full_opts;
+	full.opts = tcpinc_kt_full_nonop_opts;
 	full.optlen = 40;
 	tcpinc_kt_refused(test, &s, big, 22, -ENOSPC, false);
 	tcpinc_kt_refused(test, &full, tcpinc_kt_eno_ack, 2, -ENOSPC, false);
@@ -469,15 +475,72 @@ static void tcpinc_kt_enospc(struct kunit *test)
 }
 
 /*
- * Current contract (changes with issue 7's NOP reclaiming, which makes it
- * fit): a 21-byte option, padded to 24, next to Linux's 20 is -ENOSPC.
+ * NOP reclaiming (Documentation/resumption.md): when an option does not fit
+ * after the existing ones, they are rewritten without their NOPs and the
+ * option follows (NOP-padded in front to a 4-byte multiple). want/want_len:
+ * the expected option area. Checks lengths, doff, layout, the untouched
+ * fixed header and payload, and both checksums.
  */
-static void tcpinc_kt_enospc_21_next_to_linux_syn(struct kunit *test)
+static void tcpinc_kt_compact_and_check(struct kunit *test, const struct tcpinc_kt_seg *s,
+					const u8 *opt, u8 len, const u8 *want, unsigned int want_len)
 {
-	static const u8 opt21[21] = { 69, 21, 0x23 };
-	const struct tcpinc_kt_seg s = KT_SYN(false, CHECKSUM_PARTIAL);
+	unsigned int iphlen = s->v6 ? sizeof(struct ipv6hdr) : sizeof(struct iphdr);
+	unsigned int oldth = sizeof(struct tcphdr) + s->optlen;
+	unsigned int grow = want_len - s->optlen;
+	struct tcpinc_kt_snap before;
+	struct sk_buff *skb = tcpinc_kt_build(test, s);
+	const u8 *nh, *th;
 
-	tcpinc_kt_refused(test, &s, opt21, 21, -ENOSPC, false);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, skb);
+	tcpinc_kt_snap_take(test, skb, &before);
+	KUNIT_EXPECT_EQ(test, tcpinc_skb_add_option(skb, opt, len), 0);
+	nh = skb->data;
+	th = nh + iphlen;
+	KUNIT_EXPECT_EQ(test, skb->len, before.len + grow);
+	KUNIT_EXPECT_EQ(test, (unsigned int)tcp_hdr(skb)->doff, (20 + want_len) / 4);
+	KUNIT_EXPECT_EQ(test, memcmp(th + 20, want, want_len), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(th, before.bytes + iphlen, 12), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(th + 20 + want_len, before.bytes + iphlen + oldth, s->payload), 0);
+	if (s->v6)
+		KUNIT_EXPECT_EQ(test, (unsigned int)(nh[4] << 8 | nh[5]),
+				(unsigned int)(before.bytes[4] << 8 | before.bytes[5]) + grow);
+	else
+		KUNIT_EXPECT_EQ(test, (unsigned int)(nh[2] << 8 | nh[3]), skb->len);
+	KUNIT_EXPECT_TRUE(test, tcpinc_kt_tcp_csum_ok(test, skb));
+	kfree_skb(skb);
+}
+
+/* B's 21-byte resumption answer next to Linux's SYN-ACK options: 19 + 21 = 40. */
+static void tcpinc_kt_nop_reclaimed_21(struct kunit *test)
+{
+	u8 opt21[21] = { 69, 21, 0x01, 0xa3 }, want[40];
+	struct tcpinc_kt_seg s = KT_SYNACK(false, CHECKSUM_PARTIAL);
+	int i;
+
+	for (i = 4; i < 21; i++)
+		opt21[i] = i;
+	memcpy(want, tcpinc_kt_synack_opts, 16);	/* MSS, SACK_PERM + TS */
+	memcpy(want + 16, tcpinc_kt_synack_opts + 17, 3);	/* WS without its NOP */
+	memcpy(want + 19, opt21, 21);
+	tcpinc_kt_compact_and_check(test, &s, opt21, 21, want, 40);
+	s.v6 = true;
+	s.ip_summed = CHECKSUM_NONE;
+	tcpinc_kt_compact_and_check(test, &s, opt21, 21, want, 40);
+}
+
+/* Three NOPs in a full 40-byte area make room for A's 2-byte ACK option. */
+static void tcpinc_kt_nop_reclaimed_full(struct kunit *test)
+{
+	u8 want[40];
+	struct tcpinc_kt_seg s = KT_SYN(false, CHECKSUM_NONE);
+
+	s.opts = tcpinc_kt_full_opts;
+	s.optlen = 40;
+	memcpy(want, tcpinc_kt_full_opts, 16);
+	memcpy(want + 16, tcpinc_kt_full_opts + 17, 3 + 18);	/* WS, TFO: 37 bytes */
+	want[37] = TCPOPT_NOP;				/* pad 37 + 2 to 40 */
+	memcpy(want + 38, tcpinc_kt_eno_ack, 2);
+	tcpinc_kt_compact_and_check(test, &s, tcpinc_kt_eno_ack, 2, want, 40);
 }
 
 /* A GSO segment is refused (-EOPNOTSUPP), unchanged. */
@@ -528,7 +591,8 @@ static struct kunit_case tcpinc_kt_eno_skb_cases[] = {
 	KUNIT_CASE(tcpinc_kt_no_headroom),
 	KUNIT_CASE(tcpinc_kt_exact_fit),
 	KUNIT_CASE(tcpinc_kt_enospc),
-	KUNIT_CASE(tcpinc_kt_enospc_21_next_to_linux_syn),
+	KUNIT_CASE(tcpinc_kt_nop_reclaimed_21),
+	KUNIT_CASE(tcpinc_kt_nop_reclaimed_full),
 	KUNIT_CASE(tcpinc_kt_gso_refused),
 	KUNIT_CASE(tcpinc_kt_clone_untouched),
 	{}
