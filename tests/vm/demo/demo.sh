@@ -14,6 +14,17 @@ json_get() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv
 eno_get() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["eno"][sys.argv[2]])' "$1" "$2"; }
 
 say() { printf '\n== %s\n' "$*"; }
+# aead_of FILE - TCP_CRYPT_CONF of that end, with its RFC 8548 name.
+aead_of() {
+	local id
+	id=$(eno_get "$1" aead)
+	case $id in
+	1) echo "0x0001 AES-128-GCM";;
+	2) echo "0x0002 AES-256-GCM";;
+	16) echo "0x0010 ChaCha20-Poly1305";;
+	*) echo "$id (not an AEAD id: the key exchange did not complete?)";;
+	esac
+}
 
 say "module"
 grep '^tcpinc ' /proc/modules
@@ -41,13 +52,17 @@ echo "  sent:           hello from h1"
 echo "  echo received:  $(json_get "$TCPINC_OUT/demo.client" echo)"
 echo "  TCP-ENO:        role $(eno_get "$TCPINC_OUT/demo.client" role) (0 = A), negotiated TEP $(eno_get "$TCPINC_OUT/demo.client" negtep) (35 = 0x23 tcpcrypt X25519)"
 echo "  transcript:     $(eno_get "$TCPINC_OUT/demo.client" transcript)"
+echo "  AEAD:           $(aead_of "$TCPINC_OUT/demo.client") (getsockopt TCP_CRYPT_CONF)"
 echo "  session ID:     $(eno_get "$TCPINC_OUT/demo.client" sessid)"
 say "server (h2): setsockopt(TCP_ULP, \"tcpcrypt\") before listen()"
 echo "  accepted socket ULP (inherited): $(json_get "$TCPINC_OUT/demo.server" accepted_ulp)"
 echo "  received:       $(json_get "$TCPINC_OUT/demo.server" received)"
 echo "  TCP-ENO:        role $(eno_get "$TCPINC_OUT/demo.server" role) (1 = B), negotiated TEP $(eno_get "$TCPINC_OUT/demo.server" negtep)"
 echo "  transcript:     $(eno_get "$TCPINC_OUT/demo.server" transcript)"
+echo "  AEAD:           $(aead_of "$TCPINC_OUT/demo.server") (B picked it from A's Init1 list)"
 echo "  session ID:     $(eno_get "$TCPINC_OUT/demo.server" sessid) (equal on both ends)"
+[ "$(eno_get "$TCPINC_OUT/demo.client" aead)" = "$(eno_get "$TCPINC_OUT/demo.server" aead)" ] \
+	|| fail "the two ends report different AEADs"
 
 sleep 1
 kill $tpid 2>/dev/null || true
