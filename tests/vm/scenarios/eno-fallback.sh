@@ -15,6 +15,9 @@ set -euo pipefail
 . "$TCPINC_TOP/tests/vm/eno-lib.sh"
 
 netns_pair
+# Every connection here checks a fresh negotiation (option bytes, TEP,
+# AEAD): no resumption between them (tcpcrypt-resume covers that).
+for ns in h1 h2; do in_ns $ns sysctl -qw net.tcpinc.resume_enable=0; done
 
 # fallback TAG PORT SERVER-ARGS -- CLIENT-ARGS: a connection that must fall back.
 fallback() {

@@ -18,6 +18,9 @@ set -euo pipefail
 . "$TCPINC_TOP/tests/vm/eno-lib.sh"
 
 netns_pair
+# Every connection here checks a fresh negotiation (option bytes, TEP,
+# AEAD): no resumption between them (tcpcrypt-resume covers that).
+for ns in h1 h2; do in_ns $ns sysctl -qw net.tcpinc.resume_enable=0; done
 
 check_family() { # ADDR PORT TAG
 	local addr=$1 port=$2 tag=$3 cap=$TCPINC_OUT/$3.pcap s=$TCPINC_OUT/$3.segs

@@ -14,6 +14,9 @@ set -euo pipefail
 . "$TCPINC_TOP/tests/vm/eno-lib.sh"
 
 netns_pair
+# Every connection here checks a fresh negotiation (option bytes, TEP,
+# AEAD): no resumption between them (tcpcrypt-resume covers that).
+for ns in h1 h2; do in_ns $ns sysctl -qw net.tcpinc.resume_enable=0; done
 expect_eq "default TEP list" "0x21 0x23" "$(in_ns h2 sysctl -n net.tcpinc.eno_teps)"
 
 in_ns h2 sysctl -qw net.tcpinc.eno_teps="0x23 0x21"

@@ -17,6 +17,9 @@ set -euo pipefail
 
 size=$(( ${MATRIX_MIB:-64} * 1024 * 1024 ))
 netns_pair
+# Every connection here checks a fresh negotiation (option bytes, TEP,
+# AEAD): no resumption between them (tcpcrypt-resume covers that).
+for ns in h1 h2; do in_ns $ns sysctl -qw net.tcpinc.resume_enable=0; done
 port=8000
 for fam in 4 6; do
 	addr=192.0.2.2; [ $fam = 6 ] && addr=2001:db8::2
