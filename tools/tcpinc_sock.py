@@ -553,6 +553,13 @@ def main():
             p.add_argument("--bind-addr")
             p.add_argument("--bind-port", type=int, default=0)
     args = ap.parse_args()
+    # TCPINC_VM_TIME_FACTOR (set by the VM harness, > 1 on the slow debug
+    # kernel) stretches this run's bound and hold alike, so the steps a
+    # scenario times against each other keep their order.
+    factor = int(os.environ.get("TCPINC_VM_TIME_FACTOR", "1") or 1)
+    args.timeout *= factor
+    if getattr(args, "hold", 0):
+        args.hold *= factor
     try:
         {"serve": cmd_serve, "connect": cmd_connect, "sockopt": cmd_sockopt,
          "eno-sockopt": cmd_eno_sockopt, "many": cmd_many}[args.cmd](args)

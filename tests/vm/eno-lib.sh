@@ -11,7 +11,7 @@ jq_py() { /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); 
 # capture_start NS IFACE PORT FILE - tcpdump in the background (bounded 60 s);
 # sets CAPTURE_PID. capture_stop waits until the packets are on disk.
 capture_start() {
-	in_ns "$1" timeout 60 tcpdump -i "$2" -nn -U -s 256 -w "$4" "tcp port $3" 2>/dev/null &
+	in_ns "$1" timeout "$(scaled 60)" tcpdump -i "$2" -nn -U -s 256 -w "$4" "tcp port $3" 2>/dev/null &
 	CAPTURE_PID=$!
 	wait_for 10 test -s "$4" || sleep 1
 }
@@ -23,7 +23,8 @@ capture_stop() {
 
 # run_conn TAG ADDR PORT [server args...] -- [client args...]
 # One connection h1 -> h2 with the ULP on both unless the args say
-# otherwise; results in $TCPINC_OUT/TAG.{server,client}.
+# otherwise; results in $TCPINC_OUT/TAG.{server,client}. (tcpinc_sock.py
+# multiplies its own --timeout and --hold by TCPINC_VM_TIME_FACTOR.)
 run_conn() {
 	local tag=$1 addr=$2 port=$3; shift 3
 	local sargs=() cargs=() side=s

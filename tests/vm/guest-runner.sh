@@ -20,7 +20,9 @@ kmsg() { echo "<5>tcpinc-vm: $*" >/dev/kmsg; }
 res runner
 
 OUT_ROOT=$TCPINC_OUT
-export TCPINC_TOP TCPINC_KO
+# The time factor reaches every scenario, lib.sh and tcpinc_sock.py.
+TCPINC_VM_TIME_FACTOR=${TCPINC_VM_TIME_FACTOR:-1}
+export TCPINC_TOP TCPINC_KO TCPINC_VM_TIME_FACTOR
 cd /
 
 module_loaded() { [ -d /sys/module/tcpinc ]; }
@@ -30,9 +32,9 @@ load_module() {
 	[ -r "$TCPINC_KO" ] || { echo "module file $TCPINC_KO does not exist (run make module)"; return 1; }
 	local dep
 	for dep in $(modinfo -F depends "$TCPINC_KO" 2>/dev/null | tr , ' '); do
-		timeout 60 modprobe "$dep" || { echo "modprobe $dep (dependency of tcpinc) failed"; return 1; }
+		timeout $((60 * TCPINC_VM_TIME_FACTOR)) modprobe "$dep" || { echo "modprobe $dep (dependency of tcpinc) failed"; return 1; }
 	done
-	timeout 60 insmod "$TCPINC_KO" 2>&1 || { echo "insmod $TCPINC_KO failed or hung (exit $?)"; return 1; }
+	timeout $((60 * TCPINC_VM_TIME_FACTOR)) insmod "$TCPINC_KO" 2>&1 || { echo "insmod $TCPINC_KO failed or hung (exit $?)"; return 1; }
 }
 
 cleanup_netns() {
@@ -40,7 +42,7 @@ cleanup_netns() {
 	for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
 		for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
 	done
-	timeout 30 ip -all netns delete 2>/dev/null
+	timeout $((30 * TCPINC_VM_TIME_FACTOR)) ip -all netns delete 2>/dev/null
 	# Leftover veths/links in the init namespace created by a scenario.
 	for ns in $(ip -o link show type veth 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1); do
 		ip link del "$ns" 2>/dev/null

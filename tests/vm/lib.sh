@@ -24,13 +24,33 @@ expect_eq() {
 # log MSG... - timestamped progress line in the scenario log.
 log() { echo "[$(date +%T)] $*"; }
 
+# TCPINC_VM_TIME_FACTOR (an integer >= 1; the harness puts it in conf.sh)
+# stretches every time bound of a scenario: the debug kernel (KASAN,
+# lockdep, kmemleak) under TCG runs the same steps several times slower
+# than the stock kernel, and a bound sized for the stock kernel would fail
+# there without any bug. Bounds only: nothing waits longer when it is quick.
+TCPINC_TF=${TCPINC_VM_TIME_FACTOR:-1}
+case $TCPINC_TF in ''|*[!0-9]*|0) TCPINC_TF=1;; esac
+
+# scaled SECONDS - SECONDS times the time factor, for bounds that are not
+# wait_for's (timeout(1), a tool's --timeout).
+scaled() { echo $(( $1 * TCPINC_TF )); }
+
 # wait_for TIMEOUT_S CMD... - run CMD every 0.2 s until it succeeds; return 1
-# (without failing the scenario) once TIMEOUT_S seconds have passed.
+# (without failing the scenario) once TIMEOUT_S seconds (times the time
+# factor) have passed.
 wait_for() {
-	local t=$1; shift
-	local deadline=$(( $(date +%s) + t ))
+	local t=$(( $1 * TCPINC_TF )); shift
+	local start; start=$(date +%s)
+	local deadline=$(( start + t ))
 	while :; do
-		"$@" >/dev/null 2>&1 && return 0
+		if "$@" >/dev/null 2>&1; then
+			# Half the bound or more used: say so (how the time factor
+			# for a slower kernel is judged, see testing-debug-kernel.md).
+			local el=$(( $(date +%s) - start ))
+			[ $(( el * 2 )) -lt "$t" ] || echo "wait_for: took ${el}s of ${t}s: $*" >&2
+			return 0
+		fi
 		[ "$(date +%s)" -ge "$deadline" ] && { echo "wait_for: gave up after ${t}s: $*" >&2; return 1; }
 		sleep 0.2
 	done

@@ -54,12 +54,32 @@ MARKER_RE = re.compile(
     r"WARNING:|BUG:|Kernel panic|Call Trace|general protection|KASAN|UBSAN"
     r"|kmemleak|Oops:")
 
+
+
+def _time_factor():
+    """TCPINC_VM_TIME_FACTOR: an integer >= 1 (default 1) that multiplies
+    every time bound of a run: the budgets below, each scenario's
+    '# timeout:', and (through conf.sh) the guest's waits in lib.sh and
+    tools/tcpinc_sock.py. The debug kernel (KASAN, lockdep, kmemleak) under
+    TCG runs the same steps several times slower than the stock kernel;
+    scripts/kunit.sh --vm sets it. Bounds only: a quick step waits no
+    longer."""
+    raw = os.environ.get("TCPINC_VM_TIME_FACTOR", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        print(f"run.py: TCPINC_VM_TIME_FACTOR must be an integer >= 1, not '{raw}'",
+              file=sys.stderr)
+        sys.exit(2)
+    return int(raw)
+
+
+TIME_FACTOR = _time_factor()
+
 # Time budgets (seconds). TCG on a shared 2-core machine is slow; these are
 # upper bounds, not expectations (boot to first scenario is ~20 s).
-BOOT_BUDGET = int(os.environ.get("TCPINC_VM_BOOT_BUDGET", "240"))
+BOOT_BUDGET = int(os.environ.get("TCPINC_VM_BOOT_BUDGET", str(240 * TIME_FACTOR)))
 DEFAULT_SCENARIO_TIMEOUT = 120
-PER_SCENARIO_SLACK = 20
-SHUTDOWN_GRACE = 20
+PER_SCENARIO_SLACK = 20 * TIME_FACTOR
+SHUTDOWN_GRACE = 20 * TIME_FACTOR
 
 KCMDLINE = ("console=ttyS0,115200 panic=-1 no_hash_pointers "
             # Host starvation under TCG must not look like a kernel bug.
@@ -648,11 +668,13 @@ def run_guest_scenarios(env, names, paths, logdir, report, timing):
     lines, budget = [], BOOT_BUDGET
     for n in names:
         tmo, needs = header(paths[n])
+        tmo *= TIME_FACTOR
         budget += tmo + PER_SCENARIO_SLACK
         lines.append(f"{n}|{paths[n]}|{tmo}|{' '.join(needs)}")
     (out / ".harness" / "conf.sh").write_text(shell_conf({
         "TCPINC_TOP": TOP, "TCPINC_KO": env.ko, "TCPINC_OUT": out,
         "TCPINC_MODDIR": env.moddir.parent, "TCPINC_SCENARIOS": "\n".join(lines),
+        "TCPINC_VM_TIME_FACTOR": TIME_FACTOR,
     }))
     initrd = image_9p(env)
     q = Qemu("guest", env, logdir, initrd, mem="512M", prefix="", extra=[
@@ -779,8 +801,9 @@ def scenario_two_guests(env, logdir, report, timing):
     t0 = time.monotonic()
     initrds = []
     for i, (addr, peer) in enumerate((("192.0.2.1", "192.0.2.2"), ("192.0.2.2", "192.0.2.1")), 1):
-        conf = {"TCPINC_NAME": name, "TCPINC_TIMEOUT": 150, "TCPINC_NEEDS": "",
-                "TCPINC_LINGER": 150, "TCPINC_ADDR": f"{addr}/24", "TCPINC_PEER": peer}
+        conf = {"TCPINC_NAME": name, "TCPINC_TIMEOUT": 150 * TIME_FACTOR, "TCPINC_NEEDS": "",
+                "TCPINC_LINGER": 150 * TIME_FACTOR, "TCPINC_ADDR": f"{addr}/24",
+                "TCPINC_PEER": peer, "TCPINC_VM_TIME_FACTOR": TIME_FACTOR}
         initrds.append(mini_initrd(env, d / f"g{i}-initrd.img", VMDIR / "mini" / f"{name}.sh",
                                    conf, False))
 
@@ -806,7 +829,7 @@ def scenario_two_guests(env, logdir, report, timing):
             return
         guests.append(make(2, "connect", port))
         guests[1].start()
-        budget = BOOT_BUDGET + 150 + PER_SCENARIO_SLACK
+        budget = BOOT_BUDGET + 150 * TIME_FACTOR + PER_SCENARIO_SLACK
         wait_until(lambda: all(name in g.events().verdicts or not g.alive() for g in guests),
                    budget, 0.5)
     finally:
@@ -851,6 +874,8 @@ def snapshot_flow(env, name, script, logdir, conf=None, needs_module=False,
     d.mkdir(parents=True, exist_ok=True)
     state = d / "state.bin"
     conf = dict(conf or {})
+    branch_timeout *= TIME_FACTOR
+    conf.setdefault("TCPINC_VM_TIME_FACTOR", TIME_FACTOR)
     conf.setdefault("TCPINC_NAME", name)
     conf.setdefault("TCPINC_TIMEOUT", branch_timeout)
     conf.setdefault("TCPINC_NEEDS", "module" if needs_module else "")
@@ -1005,7 +1030,7 @@ def main():
         snap = logdir / "tcpinc.ko"
         shutil.copyfile(env.ko, snap)
         env.ko = snap
-    print(f"tcpinc-vm: kernel {env.kver}, module "
+    print(f"tcpinc-vm: kernel {env.kver}, time factor {TIME_FACTOR}, module "
           f"{ko_src if env.ko.is_file() else '(none: ' + str(ko_src) + ' missing)'}, "
           f"logs {rel(logdir)}", flush=True)
     timing = {}

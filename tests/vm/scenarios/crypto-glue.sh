@@ -19,7 +19,7 @@ set -euo pipefail
 ko=$TCPINC_TOP/build/kselftest/$(uname -r)/tcpinc_selftest.ko
 [ -r "$ko" ] || fail "$ko does not exist (run make selftest-module on the host)"
 for dep in $(modinfo -F depends "$ko" | tr , ' '); do
-	timeout 60 modprobe "$dep" || fail "modprobe $dep (dependency of tcpinc_selftest) failed"
+	timeout "$(scaled 60)" modprobe "$dep" || fail "modprobe $dep (dependency of tcpinc_selftest) failed"
 done
 
 # The harness's default QEMU CPU has no AES-NI: AES-GCM then runs its
@@ -30,7 +30,7 @@ mark="tcpinc-vm: crypto-glue selftest $$ $(date +%s)"
 echo "<5>$mark" >/dev/kmsg
 log "insmod $ko"
 rc=0
-timeout 360 insmod "$ko" || rc=$?
+timeout "$(scaled 360)" insmod "$ko" || rc=$?
 out=$TCPINC_OUT/crypto-glue-dmesg.txt
 dmesg | sed -n "\|$mark|,\$p" >"$out"
 grep -E '^\[[ 0-9.]*\] (not ok|ok|#|KTAP|1\.\.)' "$out" | sed 's/^\[[ 0-9.]*\] //' || true

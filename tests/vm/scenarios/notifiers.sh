@@ -27,7 +27,7 @@ pm_h1=$(tcpinc_stat TcpincPmEvents h1)
 # no device: the 9p root and the serial ports stay up.
 echo freezer >/sys/power/pm_test
 # The test level holds for a fixed 5 s, then everything resumes.
-timeout 60 sh -c 'echo freeze > /sys/power/state' || fail "test suspend failed or hung"
+timeout "$(scaled 60)" sh -c 'echo freeze > /sys/power/state' || fail "test suspend failed or hung"
 echo none >/sys/power/pm_test
 expect_eq "PM events in the initial netns" $((pm_init + 1)) "$(tcpinc_stat TcpincPmEvents)"
 expect_eq "PM events in h1" $((pm_h1 + 1)) "$(tcpinc_stat TcpincPmEvents h1)"
