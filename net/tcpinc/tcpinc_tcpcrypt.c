@@ -45,6 +45,7 @@
 
 /* Application bytes per frame: big enough for kTLS-like throughput. */
 #define TCPINC_TC_FRAME_DATA	16384
+/* One full frame, plus slack for an empty rekey frame staged behind it. */
 #define TCPINC_TC_SCRATCH	(TCPINC_TC_FRAME_DATA + TCPINC_CORE_TC_FRAME_OVERHEAD + 64)
 /*
  * Ciphertext copied off TCP's queue per core call where it cannot be read
@@ -478,7 +479,7 @@ static int tc_rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
  */
 static int tc_send_rekey(struct sock *sk, struct tcpinc_tc *tc)
 {
-	size_t len = 0;
+	size_t end, len = 0;
 	int st;
 
 	if (!tc->established)
@@ -487,15 +488,25 @@ static int tc_send_rekey(struct sock *sk, struct tcpinc_tc *tc)
 		return -tc->err;
 	if (tc->fin_sent)
 		return -EPIPE;
-	if (!tc_flush(sk, tc, MSG_DONTWAIT))
-		return -EAGAIN;	/* staged ciphertext must leave first */
-	st = tcpinc_core_tc_keepalive(tc->sess, tc->scratch, TCPINC_TC_SCRATCH, &len);
+	/*
+	 * Ciphertext TCP could not take yet (a non-blocking sender left it
+	 * staged, or a flusher is asleep in tcp_sendmsg_locked()) goes first;
+	 * the rekey frame is sealed right behind it, in the scratch buffer's
+	 * slack, and the flusher sends both in order. tc_flush() re-reads
+	 * tx_len, so a sleeping flusher picks the frame up too.
+	 */
+	tc_flush(sk, tc, MSG_DONTWAIT);
+	end = tc->tx_len ? tc->tx_off + tc->tx_len : 0;
+	if (end + TCPINC_CORE_TC_FRAME_OVERHEAD > TCPINC_TC_SCRATCH)
+		return -EAGAIN;	/* no room behind the staged bytes (not seen in practice) */
+	st = tcpinc_core_tc_keepalive(tc->sess, tc->scratch + end, TCPINC_TC_SCRATCH - end, &len);
 	if (st == TCPINC_CORE_TC_REKEY_PENDING)
 		return -EBUSY;
 	if (st != TCPINC_CORE_TC_OK)
 		return -EPROTO;
-	tc->tx_off = 0;
-	tc->tx_len = len;
+	if (!end)
+		tc->tx_off = 0;
+	tc->tx_len += len;
 	tc->tx_since_rekey = 0;
 	tc_flush(sk, tc, MSG_DONTWAIT);
 	TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_TC_REKEYS_SENT);
