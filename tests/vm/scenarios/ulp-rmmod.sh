@@ -25,12 +25,14 @@ in_ns h2 $SOCK serve --addr 192.0.2.2 --port 7101 --ulp --ready "$TCPINC_OUT/rmm
 	--hold 6 >"$TCPINC_OUT/rmmod.server" &
 spid=$!
 wait_for 15 test -e "$TCPINC_OUT/rmmod.ready" || fail "server did not start"
-expect_eq "module references held by the listener" 1 "$(refs)"
+# Each ULP socket holds two: the ULP's (tcp_set_ulp) and its socket-level
+# ops copy's (owner = tcpinc, for splice/read_sock; dropped by sock_release).
+expect_eq "module references held by the listener" 2 "$(refs)"
 in_ns h1 $SOCK connect --addr 192.0.2.2 --port 7101 --ulp --message busy --hold 6 \
 	>"$TCPINC_OUT/rmmod.client" &
 cpid=$!
-wait_for 15 sh -c "[ \"\$(awk '\$1 == \"tcpinc\" { print \$3 }' /proc/modules)\" = 2 ]" \
-	|| fail "expected 2 references (client + accepted child) once the listener closed, have $(refs)"
+wait_for 15 sh -c "[ \"\$(awk '\$1 == \"tcpinc\" { print \$3 }' /proc/modules)\" = 4 ]" \
+	|| fail "expected 4 references (client + accepted child, 2 each) once the listener closed, have $(refs)"
 err=$(rmmod_err)
 echo "rmmod while in use: $err"
 loaded || fail "rmmod unloaded the module while sockets use it"
