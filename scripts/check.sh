@@ -4,12 +4,22 @@
 #
 #   setup -> module build + object gate -> gate self-test -> modinfo ->
 #   self-test module build -> userspace unit tests (ASan/UBSan) ->
-#   VM scenarios (stock kernel, QEMU)
+#   VM scenarios (stock kernel, QEMU) ->
+#   debug kernel (KASAN, lockdep, kmemleak, UBSAN; built once and cached,
+#   scripts/debug-kernel.sh) -> KUnit on it (make kunit) -> a VM subset on
+#   it with a kmemleak scan (make debug-vm SCENARIOS=$DEBUG_SCENARIOS)
 #
 # Each tier's output goes to build/check/<tier>.log; a tier that cannot run
 # (e.g. the module does not build) counts its tests as failed, never as
 # skipped or passed. Ends with "N passed, N failed[, N skipped]" and exits
 # non-zero on any failure.
+#
+# The debug tiers take about 20-25 min warm (KUnit ~1.5 min, the VM subset
+# ~17-20 min); a cold debug kernel build (first run on a machine, or after a
+# change of scripts/debug-kernel.config, the script or Debian's
+# linux-source-6.1) adds 20-27 min. Measured numbers and the reasons for the
+# subset: Documentation/testing-debug-kernel.md. TCPINC_CHECK_DEBUG=0 leaves
+# them out: reported as 1 skipped, never as passed (CI does not set it).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -21,6 +31,27 @@ t0=$(date +%s)
 note() { printf '[check %4ss] %s\n' $(( $(date +%s) - t0 )) "$*"; }
 pass() { passed=$((passed + 1)); echo "PASS $*"; }
 failt() { failed=$((failed + 1)); echo "FAIL $*"; }
+
+# add_summary NAME LOG - add the last "N passed, N failed[, N skipped]" line
+# of LOG to the totals; none (the tier crashed or was killed) is a failure.
+add_summary() {
+	local line p f s
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$2" | tail -1)
+	if [ -z "$line" ]; then
+		failt "$1 (no summary line; see $2)"
+		return
+	fi
+	p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p')
+	f=$(echo "$line" | sed -n 's/^[0-9]* passed, \([0-9]*\) failed.*/\1/p')
+	s=$(echo "$line" | sed -n 's/.* failed, \([0-9]*\) skipped.*/\1/p')
+	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + ${s:-0}))
+	echo "$1: $line (see $2)"
+}
+
+# The debug-kernel VM subset run on every `make check` (the whole suite is
+# `make debug-vm`, on demand): Documentation/testing-debug-kernel.md says
+# why these. kmemleak-baseline/-scan are added by scripts/kunit.sh --vm.
+DEBUG_SCENARIOS=${DEBUG_SCENARIOS:-"ulp-basic ulp-rmmod eno-handshake tcpcrypt-tamper notifiers crypto-glue vmgenid-restore"}
 
 note "setup"
 if ! bash scripts/setup.sh >"$logs/setup.log" 2>&1; then
@@ -99,6 +130,40 @@ if [ $module_ok = 1 ]; then
 	fi
 else
 	failt "vm (module did not build)"
+fi
+
+if [ "${TCPINC_CHECK_DEBUG:-1}" = 0 ]; then
+	skipped=$((skipped + 1))
+	echo "SKIP debug-kernel tiers (TCPINC_CHECK_DEBUG=0)"
+else
+	note "debug kernel (cached; a cold build takes 20-27 min)"
+	# Bounded: a cold build takes 20-27 min on the shared 2-core machine.
+	if timeout 3600 bash scripts/debug-kernel.sh >"$logs/debug-kernel.log" 2>&1; then
+		pass "debug-kernel ($(tail -1 "$logs/debug-kernel.log"))"
+		note "KUnit on the debug kernel"
+		bash scripts/kunit.sh >"$logs/kunit.log" 2>&1
+		rc=$? f0=$failed
+		grep -E '^kunit: |^  suite |^FAIL|^  report' "$logs/kunit.log"
+		add_summary kunit "$logs/kunit.log"
+		# Exit status and summary must agree: a failed run whose summary
+		# counts no failure still fails once.
+		[ $rc -ne 0 ] && [ $failed = "$f0" ] && failt "kunit (exit $rc; see $logs/kunit.log)"
+		note "VM subset on the debug kernel: $DEBUG_SCENARIOS"
+		# run.py's own budget (boot + every scenario's timeout, times the
+		# time factor) could exceed CI's 90 min if several scenarios hung;
+		# this cap keeps the tier inside it (SIGTERM: run.py kills QEMU, and
+		# the missing summary line counts as a failure).
+		timeout -s TERM "${TCPINC_CHECK_DEBUG_VM_TIMEOUT:-2400}" \
+			bash scripts/kunit.sh --vm $DEBUG_SCENARIOS 2>&1 | tee "$logs/debug-vm.log"
+		rc=${PIPESTATUS[0]} f0=$failed
+		add_summary debug-vm "$logs/debug-vm.log"
+		[ $rc -ne 0 ] && [ $failed = "$f0" ] && failt "debug-vm (exit $rc; see $logs/debug-vm.log)"
+	else
+		tail -20 "$logs/debug-kernel.log"
+		failt "debug-kernel (build failed; see $logs/debug-kernel.log)"
+		failt "kunit (no debug kernel)"
+		failt "debug-vm (no debug kernel)"
+	fi
 fi
 
 note "done"
