@@ -75,6 +75,20 @@ struct tcpinc_mib {
 };
 
 /*
+ * An ephemeral key pair shared by this namespace's key exchanges for a
+ * bounded time (tcpinc_eph.c). lock (_bh) protects every field.
+ */
+struct tcpinc_eph {
+	spinlock_t lock;
+	bool valid;
+	int vmgen;			/* tcpinc_vm_generation when made */
+	unsigned int uses;
+	unsigned long born;		/* jiffies */
+	u8 priv[TCPINC_CORE_KEX_PRIV_LEN];	/* secret: wiped by tcpinc_eph_wipe */
+	u8 pub[TCPINC_CORE_P256_POINT_LEN];
+};
+
+/*
  * struct tcpinc_net - per network namespace state (net_generic slot).
  * Lifetime: from pernet init to pernet exit of its netns; readers outside
  * the netns's own sockets (the PM and vmfork notifiers) walk namespaces
@@ -106,6 +120,8 @@ struct tcpinc_net {
 	int resume_cache_max;			/* chains; 0 caches nothing */
 	int resume_cache_timeout;		/* seconds a chain may live */
 	int vmfork_abort;			/* abort live sessions on a VM generation change */
+	int tcpcrypt_key_lifetime_ms;		/* ephemeral key pair reuse; 0 = never */
+	struct tcpinc_eph eph[2];		/* X25519, P-256 (tcpinc_eph.c) */
 	struct tcpinc_cache *cache;		/* set at init, freed at exit */
 	/* Sockets with a tcpcrypt session, for tcpinc_tc_abort_all(). */
 	spinlock_t tc_lock;			/* _bh */
@@ -113,6 +129,10 @@ struct tcpinc_net {
 };
 
 extern unsigned int tcpinc_net_id;
+
+void tcpinc_eph_init(struct tcpinc_net *tn);
+int tcpinc_eph_get(struct net *net, u8 kex, u8 *priv, u8 *pub);
+void tcpinc_eph_wipe(struct net *net);
 
 static inline struct tcpinc_net *tcpinc_pernet(const struct net *net)
 {

@@ -96,6 +96,7 @@ static unsigned int tcpinc_wipe_all(enum tcpinc_mib_field field, unsigned int *n
 	for_each_net_rcu(net) {
 		TCPINC_INC_STATS(net, field);
 		n += tcpinc_cache_wipe(net);
+		tcpinc_eph_wipe(net);	/* the copies must not share a key pair either */
 		if (aborted && READ_ONCE(tcpinc_pernet(net)->vmfork_abort))
 			*aborted += tcpinc_tc_abort_all(net, TCPINC_ERR_VMFORK);
 		(*nets)++;

@@ -191,6 +191,7 @@ static int tcpinc_sysctl_cache_flush(struct ctl_table *table, int write, void *b
 /* Upper bounds: the cache's memory and a chain's lifetime. */
 static const int tcpinc_resume_cache_limit = 65536;
 static const int tcpinc_resume_timeout_limit = 7 * 24 * 3600;
+static const int tcpinc_key_lifetime_limit = 60 * 1000;
 
 static const struct ctl_table tcpinc_sysctl_template[] = {
 	{ .procname = "eno_enable_connect", .maxlen = sizeof(int), .mode = 0644,
@@ -213,6 +214,9 @@ static const struct ctl_table tcpinc_sysctl_template[] = {
 	{ .procname = "vmfork_abort", .maxlen = sizeof(int), .mode = 0644,
 	  .proc_handler = proc_dointvec_minmax, .extra1 = SYSCTL_ZERO, .extra2 = SYSCTL_ONE },
 	{ .procname = "resume_cache_flush", .mode = 0200, .proc_handler = tcpinc_sysctl_cache_flush },
+	{ .procname = "tcpcrypt_key_lifetime_ms", .maxlen = sizeof(int), .mode = 0644,
+	  .proc_handler = proc_dointvec_minmax, .extra1 = SYSCTL_ZERO,
+	  .extra2 = (void *)&tcpinc_key_lifetime_limit },
 	{ .procname = "tcpcrypt_rekey_bytes", .maxlen = sizeof(unsigned long), .mode = 0644,
 	  .proc_handler = proc_doulongvec_minmax },
 	{ }
@@ -243,6 +247,8 @@ static int tcpinc_sysctl_register(struct net *net, struct tcpinc_net *tn)
 			e->data = &tn->vmfork_abort;
 		else if (!strcmp(e->procname, "resume_cache_flush"))
 			e->data = net;
+		else if (!strcmp(e->procname, "tcpcrypt_key_lifetime_ms"))
+			e->data = &tn->tcpcrypt_key_lifetime_ms;
 		else if (!strcmp(e->procname, "tcpcrypt_rekey_bytes"))
 			e->data = &tn->tcpcrypt_rekey_bytes;
 	}
@@ -325,6 +331,9 @@ static int __net_init tcpinc_net_init(struct net *net)
 	tn->resume_cache_max = 1024;
 	tn->resume_cache_timeout = 3600;
 	tn->vmfork_abort = 1;
+	/* One ephemeral key pair per group serves at most a second of handshakes. */
+	tn->tcpcrypt_key_lifetime_ms = 1000;
+	tcpinc_eph_init(tn);
 	spin_lock_init(&tn->tc_lock);
 	INIT_LIST_HEAD(&tn->tc_socks);
 
@@ -360,6 +369,7 @@ static void __net_exit tcpinc_net_exit(struct net *net)
 
 	tcpinc_eno_hooks_remove(net);
 	n = tcpinc_cache_destroy(net);
+	tcpinc_eph_wipe(net);
 	if (n)
 		pr_info("tcpinc: namespace exit or module unload: resumption cache wiped (%u entries)\n",
 			n);

@@ -254,6 +254,7 @@ static int tc_start(struct sock *sk, struct tcpinc_sock *ctx, struct tcpinc_tc *
 {
 	const struct tcpinc_net *tn = tcpinc_pernet(sock_net(sk));
 	struct tcpinc_core_tc_resume_attempt attempt = {};
+	u8 eph_priv[TCPINC_CORE_KEX_PRIV_LEN], eph_pub[TCPINC_CORE_P256_POINT_LEN];
 	struct tcpinc_core_eno_result res;
 	struct tcpinc_core_tc_config cfg = {};
 	u16 aeads[8];
@@ -284,9 +285,16 @@ static int tc_start(struct sock *sk, struct tcpinc_sock *ctx, struct tcpinc_tc *
 	cfg.aeads = aeads;
 	cfg.naeads = naeads;
 	st = tc_resume_config(sk, ctx, &res, &attempt, &cfg);
+	/* A fresh exchange takes the namespace's current key pair (tcpinc_eph.c). */
+	if (st == TCPINC_CORE_TC_OK && !cfg.resume &&
+	    !tcpinc_eph_get(sock_net(sk), cfg.kex, eph_priv, eph_pub)) {
+		cfg.ephemeral_priv = eph_priv;
+		cfg.ephemeral_pub = eph_pub;
+	}
 	if (st == TCPINC_CORE_TC_OK)
 		st = tcpinc_core_tc_session_start(tc->sess, tcpinc_crypto_ops(), &cfg);
 	tcpinc_core_tc_resume_wipe_attempt(&attempt);
+	memzero_explicit(eph_priv, sizeof(eph_priv));
 	memzero_explicit(&res, sizeof(res));
 	if (st != TCPINC_CORE_TC_OK)
 		return st;

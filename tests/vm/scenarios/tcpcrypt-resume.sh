@@ -277,5 +277,41 @@ wait_for 15 sh -c "[ \"\$(ip netns exec h1 awk '\$1 == \"TcpincCacheEntries\" { 
 conn t2 h2 h1 192.0.2.2 7715 -- --message t2
 resumed t2 0
 
+# 8. Ephemeral key pairs (tcpinc_eph.c): within tcpcrypt_key_lifetime_ms
+# two fresh exchanges share A's public key but not its nonce; with 0 every
+# exchange has its own key.
+for ns in h1 h2; do in_ns $ns sysctl -qw net.tcpinc.resume_enable=0; done
+capture_start h1 eth0 7716 "$TCPINC_OUT/eph.pcap"
+in_ns h1 sysctl -qw net.tcpinc.tcpcrypt_key_lifetime_ms=60000
+conn e1 h2 h1 192.0.2.2 7716 -- --message e1
+conn e2 h2 h1 192.0.2.2 7716 -- --message e2
+in_ns h1 sysctl -qw net.tcpinc.tcpcrypt_key_lifetime_ms=0
+conn e3 h2 h1 192.0.2.2 7716 -- --message e3
+conn e4 h2 h1 192.0.2.2 7716 -- --message e4
+capture_stop
+$PCAP "$TCPINC_OUT/eph.pcap" --port 7716 >"$TCPINC_OUT/eph.segs"
+/usr/bin/python3 - "$TCPINC_OUT/eph.segs" <<'PY' || fail "ephemeral key check failed"
+import json, sys
+inits = []
+for l in open(sys.argv[1]):
+    s = json.loads(l)
+    p = bytes.fromhex(s["payload_hex"])
+    if s["src"] == "192.0.2.1" and p[:4].hex() == "15101a0e":
+        n = p[8]
+        off = 9 + 2 * n
+        inits.append((p[off:off + 32].hex(), p[off + 32:off + 64].hex()))
+if len(inits) != 4:
+    sys.exit(f"expected 4 Init1 messages, found {len(inits)}")
+(n1, k1), (n2, k2), (n3, k3), (n4, k4) = inits
+if k1 != k2:
+    sys.exit("lifetime 60 s: the two exchanges used different public keys")
+if n1 == n2:
+    sys.exit("two exchanges used the same nonce N_A")
+if k3 == k4 or k3 == k1:
+    sys.exit("lifetime 0: a public key was reused")
+print("Pub_A reused within the lifetime, fresh with lifetime 0; nonces always fresh")
+PY
+for t in e1 e2 e3 e4; do expect_eq "$t: echo" "$t" "$(cl $t 'd["echo"]')"; done
+
 expect_eq "no tcpcrypt aborts in h1" 0 "$(stat_of TcpincTcAbort h1)"
 expect_eq "no tcpcrypt aborts in h2" 0 "$(stat_of TcpincTcAbort h2)"
