@@ -174,16 +174,26 @@ static bool resume_policy(const struct tcpinc_sock *ctx, struct net *net,
  * the first SYN, so SYN retransmissions repeat it byte for byte.
  */
 static void resume_propose(struct tcpinc_sock *ctx, struct net *net, const struct tcpinc_flow *f,
-			   struct tcpinc_core_eno_config *c)
+			   const struct tcphdr *th, struct tcpinc_core_eno_config *c)
 {
 	struct tcpinc_core_tc_resume_policy pol;
 	u8 sub[TCPINC_CORE_TC_MAX_RESUME_SUBOPT_LEN];
 	tcpinc_usize len = 0;
+	int have;
 	u8 tep;
 
 	lockdep_assert_held(&ctx->lock);
 	/* b = 1 on an active open only works in simultaneous open: no resumption there. */
 	if (!c->enabled || !c->tep_count || c->b || !resume_policy(ctx, net, &pol))
+		return;
+	/*
+	 * The proposal must fit this SYN (its options without NOPs, e.g. with
+	 * a Fast Open cookie request they do not): otherwise the SYN would go
+	 * without ENO at all. Then offer fresh and keep the secret unused.
+	 */
+	have = tcpinc_skb_options_compact_len(th);
+	if (have < 0 || have + 2 + (c->a ? 1 : 0) + TCPINC_CORE_TC_MAX_RESUME_SUBOPT_LEN >
+			MAX_TCP_OPTION_SPACE)
 		return;
 	if (tcpinc_cache_take(net, &f->raddr, c->teps, c->tep_count, &pol, &ctx->resume, &tep,
 			      &ctx->chain))
@@ -362,7 +372,7 @@ static unsigned int out_full_sock(struct sock *sk, struct sk_buff *skb)
 		}
 		core_config(ctx, net, false, th->source, th->dest, &c);
 		tcpinc_flow_from_tx(skb, th, &f);
-		resume_propose(ctx, net, &f, &c);
+		resume_propose(ctx, net, &f, th, &c);
 		if (tcpinc_core_eno_init(ctx->eno, &c) != 0) {
 			/*
 			 * The options were checked one by one when set; what is

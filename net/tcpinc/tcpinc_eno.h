@@ -76,5 +76,6 @@ void tcpinc_pending_free(struct tcpinc_pending *p, struct tcpinc_pending_entry *
 void tcpinc_pending_destroy(struct tcpinc_pending *p);
 
 int tcpinc_skb_add_option(struct sk_buff *skb, const u8 *opt, u8 len);
+int tcpinc_skb_options_compact_len(const struct tcphdr *th);
 
 #endif /* TCPINC_ENO_H */

@@ -40,6 +40,14 @@ static int compact_options(const u8 *opts, unsigned int len, u8 *out)
 	return n;
 }
 
+/* The option bytes of th once its NOPs are dropped; -1 if malformed. */
+int tcpinc_skb_options_compact_len(const struct tcphdr *th)
+{
+	u8 area[MAX_TCP_OPTION_SPACE];
+
+	return compact_options((const u8 *)(th + 1), th->doff * 4 - sizeof(*th), area);
+}
+
 /*
  * Adds opt (len bytes) to the TCP options of a locally generated segment at
  * LOCAL_OUT: appended after the existing options, NOP-padded in front to a

@@ -209,6 +209,16 @@ expect_eq "nonce 0: SYN ENO length (bytes)" 12 $(( ${#a0} / 2 ))
 a4=$(grep -m2 '"flags": "S"' "$TCPINC_OUT/nonce.segs" | tail -1 | /usr/bin/python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["eno"][0])')
 expect_eq "nonce 4: SYN ENO length (bytes)" 16 $(( ${#a4} / 2 ))
 
+# 5h. A SYN without room for the 20-byte proposal (a Fast Open cookie
+# request next to Linux's options: 21 + 20 > 40) offers fresh instead, with
+# ENO intact, and leaves the cached secret unused: the next one resumes.
+off=$(stat_of TcpincResumeOffered h1)
+conn tfo h2 h1 192.0.2.2 7717 --fastopen 5 -- --message tfo --fastopen
+resumed tfo 0
+expect_eq "Fast Open SYN: no proposal" "$off" "$(stat_of TcpincResumeOffered h1)"
+conn tfo2 h2 h1 192.0.2.2 7717 -- --message tfo2
+resumed tfo2 1
+
 # 6. Wipes: each counted, logged once; the next connection is fresh.
 conn w0 h2 h1 192.0.2.2 7713 -- --message w0
 [ "$(cached h1)" -ge 1 ] || fail "no chain cached before the wipes"
