@@ -46,6 +46,7 @@ static int kt_net_init(struct net *net)
 	tn->vmfork_abort = 1;
 	spin_lock_init(&tn->tc_lock);
 	INIT_LIST_HEAD(&tn->tc_socks);
+	tcpinc_eph_init(tn);	/* the wipes also forget ephemeral key pairs */
 	return tcpinc_cache_create(net);
 }
 
