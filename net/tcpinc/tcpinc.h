@@ -247,7 +247,7 @@ struct tcpinc_sock {
 	 * cache entry used or created, for TCP_CRYPT_CACHE_FLUSH.
 	 */
 	u8 resume_state;		/* enum tcpinc_resume_state */
-	u8 resume_tep;
+	u8 resume_tep;			/* negotiated TEP id, set when the session starts */
 	u64 chain;
 	struct tcpinc_core_tc_resume_attempt resume;
 	/* In tcpinc_net.tc_socks while a tcpcrypt session exists (tc_lock). */

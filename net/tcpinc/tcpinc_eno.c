@@ -210,7 +210,6 @@ static void resume_propose(struct tcpinc_sock *ctx, struct net *net, const struc
 	c->resume_data_len = len - 1;
 	memcpy(c->resume_data, sub + 1, len - 1);
 	ctx->resume_state = TCPINC_RESUME_PROPOSED;
-	ctx->resume_tep = tep;
 	TCPINC_INC_STATS(net, TCPINC_MIB_RESUME_OFFERED);
 }
 
@@ -298,7 +297,6 @@ static int resume_lookup(void *arg, tcpinc_u8 tep, const tcpinc_u8 *half, tcpinc
 	memcpy(out, sub + 1, len - 1);
 	*out_len = len - 1;
 	e->resume_state = TCPINC_RESUME_ACCEPTED;
-	e->resume_tep = tep;
 	TCPINC_INC_STATS(a->net, TCPINC_MIB_RESUME_ACCEPTED);
 	return 1;
 }
@@ -750,7 +748,6 @@ void tcpinc_eno_sock_clone(struct tcpinc_sock *ctx, struct tcpinc_sock *lctx,
 				memcpy(ctx->eno, tcpinc_entry_eno(e), tcpinc_eno_size);
 				/* The accepted resumption moves too; the entry is wiped. */
 				ctx->resume_state = e->resume_state;
-				ctx->resume_tep = e->resume_tep;
 				ctx->chain = e->chain;
 				memcpy(&ctx->resume, &e->resume, sizeof(ctx->resume));
 				tcpinc_pending_free(p, e);

@@ -33,7 +33,6 @@ struct tcpinc_pending_entry {
 	unsigned long created;		/* jiffies */
 	/* A resumption proposal we accepted: ss[i] for the child (secret). */
 	u8 resume_state;		/* enum tcpinc_resume_state */
-	u8 resume_tep;
 	u64 chain;
 	struct tcpinc_core_tc_resume_attempt resume;
 	u64 eno[];			/* tcpinc_eno_size bytes */

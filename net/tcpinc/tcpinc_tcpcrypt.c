@@ -235,7 +235,7 @@ static int tc_resume_config(struct sock *sk, struct tcpinc_sock *ctx,
 							&nonce, &nonce_len);
 		if (st != TCPINC_CORE_TC_OK)
 			return st;
-		/* nonce points into sub: copy it where it outlives this call. */
+		/* nonce points into sub, a local: point at the same bytes in res. */
 		nonce = res->peer_data + (nonce - (sub + 1));
 	} else if (state == TCPINC_RESUME_ACCEPTED) {
 		nonce = res->peer_data + TCPINC_CORE_TC_RESUME_HALF_LEN;
