@@ -25,8 +25,11 @@ void Session::destroy() {
     direction_release(*ops_, &send_);
     direction_release(*ops_, &recv_);
   }
-  // The whole object, receive buffer included (it held plaintext).
-  wipe(this, sizeof *this);
+  // The object up to the receive buffer, then the part of the buffer that
+  // was ever written (Init messages, ciphertext, plaintext).
+  const usize used = rx_used_ < sizeof rx_ ? rx_used_ : sizeof rx_;
+  wipe(this, static_cast<usize>(rx_ - reinterpret_cast<u8*>(this)));
+  wipe(rx_, used);
 }
 
 Status Session::establish(const u8* ss, const u8* sn, usize sn_len, Role original_role) {
@@ -194,6 +197,7 @@ Status Session::receive_init(const u8* in, usize len, usize* out_consumed, RecvE
     usize take = min_usize(want, len - used);
     copy_bytes(rx_ + rx_len_, in + used, take);
     rx_len_ += take;
+    note_rx(rx_len_);
     used += take;
     *out_consumed = used;
     if (rx_need_ == 0) {
@@ -261,6 +265,7 @@ Status Session::receive_frame(const u8* in, usize len, usize* out_consumed, Recv
     usize take = min_usize(kFrameHeaderLen - rx_len_, len);
     copy_bytes(rx_ + rx_len_, in, take);
     rx_len_ += take;
+    note_rx(rx_len_);
     used = take;
     *out_consumed = used;
     if (rx_len_ < kFrameHeaderLen) return Status::kNeedMore;
@@ -271,6 +276,7 @@ Status Session::receive_frame(const u8* in, usize len, usize* out_consumed, Recv
   usize take = min_usize(want - rx_len_, len - used);
   copy_bytes(rx_ + rx_len_, in + used, take);
   rx_len_ += take;
+  note_rx(rx_len_);
   used += take;
   *out_consumed = used;
   if (rx_len_ < want) return Status::kNeedMore;
@@ -294,6 +300,8 @@ Status Session::open_buffered(const u8* frame, usize frame_len, RecvEvent* ev) {
   OpenedFrame of{};
   // Plaintext always lands in rx_ after the header slot: in place when the
   // frame was buffered, out of place when it came straight from the input.
+  // It is shorter than the frame, so frame_len bounds what is written.
+  note_rx(frame_len);
   st = open_frame(ops, *key, recv_off_, frame, frame_len, rx_ + kFrameHeaderLen, &of);
   if (st != Status::kOk) {
     if (h.rekey) direction_release(ops, &next);

@@ -106,7 +106,11 @@ class Session {
   // flush_resumption - forget any secret this session could still export.
   void flush_resumption();
 
-  // destroy - release and wipe everything; the session is idle again.
+  // destroy - release and wipe everything; the session is idle again, and
+  // every byte of it is zero as in freshly zeroed memory (the glue recycles
+  // sessions on that promise). Of the receive buffer only the bytes ever
+  // written are wiped: they are the only ones that can be nonzero, and a
+  // connection rarely fills the 64 KiB a peer's frame may take.
   void destroy();
 
   bool established() const { return state_ == State::kEstablished; }
@@ -153,9 +157,14 @@ class Session {
   u64 send_off_;
   u64 recv_off_;
   // Receive reassembly: an Init or a frame, and the frame's plaintext.
+  // rx_used_: how much of rx_ was ever written (destroy wipes that much).
+  void note_rx(usize end) {
+    if (end > rx_used_) rx_used_ = end;
+  }
   usize rx_len_;
   usize rx_need_;
-  u8 rx_[kMaxFrameLen];
+  usize rx_used_;
+  u8 rx_[kMaxFrameLen];  // last: destroy wipes the object up to here, then rx_used_ bytes
 };
 
 }  // namespace tcpinc::tcpcrypt
