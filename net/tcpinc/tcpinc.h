@@ -247,6 +247,18 @@ struct tcpinc_sock {
 	 * cache entry used or created, for TCP_CRYPT_CACHE_FLUSH.
 	 */
 	u8 resume_state;		/* enum tcpinc_resume_state */
+	/*
+	 * tcpinc_vm_generation read before ctx->resume was taken from the
+	 * cache: a session keyed from it in another generation (this VM was
+	 * restored or cloned since) would share keys with the other copy.
+	 */
+	int resume_vmgen;
+	/*
+	 * Set once when ENO enables, before the callbacks are ours: the
+	 * session is resumed, so no Init message is owed to the peer and the
+	 * data path is created by the first syscall or poll that needs it.
+	 */
+	u8 tc_lazy;
 	u8 resume_tep;			/* negotiated TEP id, set when the session starts */
 	u64 chain;
 	struct tcpinc_core_tc_resume_attempt resume;
@@ -288,7 +300,10 @@ extern struct workqueue_struct *tcpinc_wq;
 size_t tcpinc_eno_ctx_extra(void);
 bool tcpinc_eno_will_encrypt(struct tcpinc_sock *ctx);
 void tcpinc_tc_enable(struct sock *sk, struct tcpinc_sock *ctx);
+__poll_t tcpinc_tc_poll(struct file *file, struct socket *sock, poll_table *wait);
 void tcpinc_tc_free(struct tcpinc_sock *ctx);
+void tcpinc_tc_pool_drain(void);
+void tcpinc_tc_prepare(struct sock *sk);
 int tcpinc_tc_sendmsg(struct sock *sk, struct msghdr *msg, size_t size,
 		      int (*base)(struct sock *, struct msghdr *, size_t));
 int tcpinc_tc_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,

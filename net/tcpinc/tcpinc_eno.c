@@ -195,6 +195,8 @@ static void resume_propose(struct tcpinc_sock *ctx, struct net *net, const struc
 	if (have < 0 || have + 2 + (c->a ? 1 : 0) + TCPINC_CORE_TC_MAX_RESUME_SUBOPT_LEN >
 			MAX_TCP_OPTION_SPACE)
 		return;
+	/* Before the take: a VM generation change after it must show. */
+	ctx->resume_vmgen = atomic_read(&tcpinc_vm_generation);
 	if (tcpinc_cache_take(net, &f->raddr, c->teps, c->tep_count, &pol, &ctx->resume, &tep,
 			      &ctx->chain))
 		return;
@@ -284,6 +286,7 @@ static int resume_lookup(void *arg, tcpinc_u8 tep, const tcpinc_u8 *half, tcpinc
 		TCPINC_INC_STATS(a->net, TCPINC_MIB_RESUME_DECLINED);
 		return 0;
 	}
+	e->resume_vmgen = atomic_read(&tcpinc_vm_generation);	/* before, as above */
 	if (tcpinc_cache_accept(a->net, tep, half, &a->pol, &e->resume, &e->chain)) {
 		TCPINC_INC_STATS(a->net, TCPINC_MIB_RESUME_DECLINED);
 		return 0;
@@ -748,6 +751,7 @@ void tcpinc_eno_sock_clone(struct tcpinc_sock *ctx, struct tcpinc_sock *lctx,
 				memcpy(ctx->eno, tcpinc_entry_eno(e), tcpinc_eno_size);
 				/* The accepted resumption moves too; the entry is wiped. */
 				ctx->resume_state = e->resume_state;
+				ctx->resume_vmgen = e->resume_vmgen;
 				ctx->chain = e->chain;
 				memcpy(&ctx->resume, &e->resume, sizeof(ctx->resume));
 				tcpinc_pending_free(p, e);

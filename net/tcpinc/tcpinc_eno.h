@@ -33,6 +33,7 @@ struct tcpinc_pending_entry {
 	unsigned long created;		/* jiffies */
 	/* A resumption proposal we accepted: ss[i] for the child (secret). */
 	u8 resume_state;		/* enum tcpinc_resume_state */
+	int resume_vmgen;		/* as tcpinc_sock.resume_vmgen */
 	u64 chain;
 	struct tcpinc_core_tc_resume_attempt resume;
 	u64 eno[];			/* tcpinc_eno_size bytes */

@@ -65,6 +65,7 @@ static void __exit tcpinc_exit(void)
 	tcpinc_notifiers_unregister();
 	tcpinc_crypto_exit();
 	tcpinc_pernet_unregister();
+	tcpinc_tc_pool_drain();
 	tcpinc_sockopt_exit();
 	tcpinc_eno_exit();
 	pr_info("tcpinc: unloaded\n");

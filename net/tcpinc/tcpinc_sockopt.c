@@ -350,6 +350,10 @@ static int tcpinc_getsockopt(struct sock *sk, int level, int optname,
 	if (len < 0)
 		return -EINVAL;
 
+	/* These read the session, which a resumed connection creates lazily. */
+	if (optname == TCP_CRYPT_CONF || optname == TCP_ENO_SESSID ||
+	    optname == TCP_ENO_SELF_NAME || optname == TCP_ENO_PEER_NAME)
+		tcpinc_tc_prepare(sk);
 	ctx = tcpinc_lock_ctx(sk);
 	if (!ctx)
 		return -ENOPROTOOPT;
@@ -523,6 +527,7 @@ static int tcpinc_read_skb(struct sock *sk, skb_read_actor_t actor)
 static bool tcpinc_ops_are_tcp(const struct proto_ops *ops, int idx)
 {
 	return ops->family == (idx == TCPINC_PROT_V6 ? PF_INET6 : PF_INET) &&
+	       ops->poll == tcp_poll &&
 	       ops->splice_read == tcp_splice_read && ops->read_sock == tcp_read_sock &&
 	       ops->read_skb == tcp_read_skb && ops->peek_len == tcp_peek_len;
 }
@@ -537,6 +542,7 @@ static const struct proto_ops *tcpinc_ops_get(const struct proto_ops *base, int 
 
 		*ops = *base;
 		ops->owner = THIS_MODULE;
+		ops->poll = tcpinc_tc_poll;
 		ops->splice_read = tcpinc_splice_read;
 		ops->read_sock = tcpinc_read_sock;
 		ops->read_skb = tcpinc_read_skb;

@@ -18,9 +18,15 @@
  *   frame at a time, into its own buffer;
  *   the frame's plaintext is handed out by recvmsg before more is read
  *   (TCP's window pushes back on the peer meanwhile).
- * - Nobody may wait for the application: A's Init1 goes out and B's Init2
- *   answers from a work item scheduled when ENO enables and whenever data
- *   arrives (sk_data_ready), so server-speaks-first protocols work.
+ * - Nobody may wait for the application during the key exchange: A's
+ *   Init1 goes out from a work item scheduled when ENO enables, and B's
+ *   Init2 answers from one scheduled when data arrives (sk_data_ready), so
+ *   server-speaks-first protocols work. Nothing else is owed to the peer
+ *   unasked, so no work item runs otherwise: once keyed, and for resumed
+ *   sessions (no Init messages) from the start, the data path moves when
+ *   the application looks - recvmsg, sendmsg, poll (which opens what
+ *   arrived before it reports readiness), close. Each work item costs two
+ *   context switches per connection, the largest cost of a resumed one.
  * - Until the keys exist, sends wait (EAGAIN when non-blocking) and the
  *   socket does not poll writable. EOF only on a FINp frame; an
  *   authentication failure or a FIN without FINp aborts the connection
@@ -61,7 +67,13 @@
 #define TCPINC_ERR_PROTO	EPROTO		/* bad Init, unoffered AEAD, bad key... */
 
 struct tcpinc_tc {
-	void *sess;			/* core session (kvzalloc, wiped on free) */
+	/*
+	 * sess, scratch and rx_chunk share one block from tc_mem_get(). The
+	 * session is wiped (to all zero) when the connection goes; the other
+	 * two only hold ciphertext and Init messages once a call returns
+	 * (sendmsg seals in place, and wipes what it could not seal).
+	 */
+	void *sess;			/* core session */
 	u8 *scratch;			/* TCPINC_TC_SCRATCH bytes: staged ciphertext */
 	u8 *rx_chunk;			/* TCPINC_TC_RX_CHUNK bytes */
 	size_t tx_off, tx_len;		/* staged ciphertext not yet queued */
@@ -310,6 +322,70 @@ static int tc_start(struct sock *sk, struct tcpinc_sock *ctx, struct tcpinc_tc *
 
 static void tc_ka_timer_fn(struct timer_list *t);
 static void tc_kick(struct sock *sk, struct tcpinc_sock *ctx);
+static struct tcpinc_tc *tc_get_started(struct sock *sk, struct tcpinc_sock *ctx);
+
+/*
+ * Session memory is recycled. A block is the core session, then the
+ * staging buffers: about 87 KiB, which the page allocator rounds to
+ * 128 KiB. Allocating, zeroing and freeing it per connection was the
+ * largest memory cost of a resumed connection's setup. A block comes back
+ * with its session part all zero (the core's destroy wipes what the session
+ * wrote; see tcpinc_tc_free), so it is handed out again as it is, like
+ * zeroed memory. At most TC_POOL_MAX blocks (2 MiB) wait; the rest are
+ * freed, and the module's exit frees the pool.
+ */
+#define TC_POOL_MAX	16
+static DEFINE_SPINLOCK(tc_pool_lock);
+static void *tc_pool[TC_POOL_MAX];	/* under tc_pool_lock */
+static unsigned int tc_pool_n;		/* under tc_pool_lock */
+
+static size_t tc_sess_size(void)
+{
+	return ALIGN(tcpinc_core_tc_session_size(), SMP_CACHE_BYTES);
+}
+
+static size_t tc_mem_size(void)
+{
+	return tc_sess_size() + TCPINC_TC_SCRATCH + TCPINC_TC_RX_CHUNK;
+}
+
+static void *tc_mem_get(void)
+{
+	void *mem = NULL;
+
+	spin_lock_bh(&tc_pool_lock);
+	if (tc_pool_n)
+		mem = tc_pool[--tc_pool_n];
+	spin_unlock_bh(&tc_pool_lock);
+	if (mem)
+		return mem;
+	/* Zero only the session: the buffers are written before they are read. */
+	mem = kvmalloc(tc_mem_size(), GFP_KERNEL);
+	if (mem)
+		memset(mem, 0, tc_sess_size());
+	return mem;
+}
+
+/* mem's session part is all zero. */
+static void tc_mem_put(void *mem)
+{
+	if (IS_ENABLED(CONFIG_DEBUG_VM) && WARN_ON_ONCE(memchr_inv(mem, 0, tc_sess_size())))
+		memzero_explicit(mem, tc_sess_size());
+	spin_lock_bh(&tc_pool_lock);
+	if (tc_pool_n < TC_POOL_MAX) {
+		tc_pool[tc_pool_n++] = mem;
+		mem = NULL;
+	}
+	spin_unlock_bh(&tc_pool_lock);
+	kvfree(mem);
+}
+
+/* Module exit: no session is left, so neither is a user of the pool. */
+void tcpinc_tc_pool_drain(void)
+{
+	while (tc_pool_n)
+		kvfree(tc_pool[--tc_pool_n]);
+}
 
 /* Creates the data path state; process context, socket lock held. */
 static struct tcpinc_tc *tc_create(struct sock *sk, struct tcpinc_sock *ctx)
@@ -318,17 +394,24 @@ static struct tcpinc_tc *tc_create(struct sock *sk, struct tcpinc_sock *ctx)
 
 	if (!tc)
 		return NULL;
-	tc->sess = kvzalloc(tcpinc_core_tc_session_size(), GFP_KERNEL);
-	tc->scratch = kvmalloc(TCPINC_TC_SCRATCH, GFP_KERNEL);
-	tc->rx_chunk = kmalloc(TCPINC_TC_RX_CHUNK, GFP_KERNEL);
-	if (!tc->sess || !tc->scratch || !tc->rx_chunk) {
-		kvfree(tc->sess);
-		kvfree(tc->scratch);
-		kfree(tc->rx_chunk);
+	tc->sess = tc_mem_get();
+	if (!tc->sess) {
 		kfree(tc);
 		return NULL;
 	}
-	tc->vmgen = atomic_read(&tcpinc_vm_generation);
+	tc->scratch = (u8 *)tc->sess + tc_sess_size();
+	tc->rx_chunk = tc->scratch + TCPINC_TC_SCRATCH;
+	/*
+	 * A resumed session is keyed from a secret taken in the generation
+	 * it was taken in: tc_pump refuses it if this VM was restored or
+	 * cloned since, however late the session is created.
+	 */
+	spin_lock_bh(&ctx->lock);
+	if (ctx->resume_state == TCPINC_RESUME_PROPOSED || ctx->resume_state == TCPINC_RESUME_ACCEPTED)
+		tc->vmgen = ctx->resume_vmgen;
+	else
+		tc->vmgen = atomic_read(&tcpinc_vm_generation);
+	spin_unlock_bh(&ctx->lock);
 	tcpinc_tc_register(sock_net(sk), ctx);
 	tc->sk = sk;
 	timer_setup(&tc->ka_timer, tc_ka_timer_fn, 0);
@@ -345,13 +428,12 @@ void tcpinc_tc_free(struct tcpinc_sock *ctx)
 	ctx->tc = NULL;
 	/* A pending timer holds a socket reference, so it cannot be pending here. */
 	del_timer_sync(&tc->ka_timer);
+	/* Every secret goes, and the session part is all zero again. */
 	if (tc->started)
-		tcpinc_core_tc_session_destroy(tc->sess);	/* wipes every secret */
+		tcpinc_core_tc_session_destroy(tc->sess);
 	else
 		memzero_explicit(tc->sess, tcpinc_core_tc_session_size());
-	kvfree(tc->sess);
-	kvfree_sensitive(tc->scratch, TCPINC_TC_SCRATCH);
-	kfree_sensitive(tc->rx_chunk);
+	tc_mem_put(tc->sess);
 	kfree(tc);
 }
 
@@ -608,9 +690,11 @@ static void tc_ka_due(struct sock *sk, struct tcpinc_tc *tc)
 void tcpinc_tc_keepalive_update(struct sock *sk, bool on)
 {
 	struct tcpinc_sock *ctx = tcpinc_ctx(sk);
-	struct tcpinc_tc *tc = ctx ? ctx->tc : NULL;
+	struct tcpinc_tc *tc;
 
 	sock_owned_by_me(sk);
+	/* A resumed session nobody used yet: arm on the session, now. */
+	tc = ctx ? (on ? tc_get_started(sk, ctx) : ctx->tc) : NULL;
 	if (!tc || !tc->ka_armed)
 		return;
 	if (on && !tc->fin_sent && !tc->err)
@@ -702,6 +786,33 @@ static bool tc_pump(struct sock *sk, struct tcpinc_sock *ctx, int flags)
 	return true;
 }
 
+/*
+ * The data path of an encrypted connection, created by whoever needs it
+ * first (a resumed one has nothing to do until then). Socket lock held.
+ * NULL if ENO did not enable tcpcrypt, the socket is orphaned, or there is
+ * no memory (logged).
+ */
+static struct tcpinc_tc *tc_get(struct sock *sk, struct tcpinc_sock *ctx)
+{
+	sock_owned_by_me(sk);
+	if (!ctx->tc && READ_ONCE(ctx->phase) == TCPINC_ENO_ENABLED && !sock_flag(sk, SOCK_DEAD)) {
+		ctx->tc = tc_create(sk, ctx);
+		if (!ctx->tc)
+			net_warn_ratelimited("tcpinc: no memory for a tcpcrypt session\n");
+	}
+	return ctx->tc;
+}
+
+/* tc_get, and the session started (keyed, if resumed); for the getters. */
+static struct tcpinc_tc *tc_get_started(struct sock *sk, struct tcpinc_sock *ctx)
+{
+	struct tcpinc_tc *tc = tc_get(sk, ctx);
+
+	if (tc && !tc->started)
+		tc_pump(sk, ctx, 0);
+	return tc;
+}
+
 /* --- work item: progress without the application ------------------------- */
 
 static void tc_work_fn(struct work_struct *work)
@@ -715,13 +826,7 @@ static void tc_work_fn(struct work_struct *work)
 	ctx = tcpinc_ctx(sk);
 	if (ctx) {
 		clear_bit(TCPINC_TC_WORK_QUEUED, &ctx->tc_flags);
-		if (!ctx->tc && READ_ONCE(ctx->phase) == TCPINC_ENO_ENABLED &&
-		    !sock_flag(sk, SOCK_DEAD)) {
-			ctx->tc = tc_create(sk, ctx);
-			if (!ctx->tc)
-				net_warn_ratelimited("tcpinc: no memory for a tcpcrypt session\n");
-		}
-		if (ctx->tc) {
+		if (tc_get(sk, ctx)) {
 			bool was = ctx->tc->established;
 
 			tc_pump(sk, ctx, 0);
@@ -766,11 +871,13 @@ static void tcpinc_tc_data_ready(struct sock *sk)
 		struct tcpinc_tc *tc = READ_ONCE(ctx->tc);
 
 		/*
-		 * A reader (or a sender waiting for the keys) asleep on the
-		 * socket is woken below and pumps itself: a work item would
-		 * only cost a context switch per segment.
+		 * Only the key exchange needs a work item (an Init2 to send,
+		 * keys for a sender asleep). A syscall asleep on the socket
+		 * is woken below and pumps itself; once keyed, recvmsg and
+		 * poll open what arrived when the application looks.
 		 */
-		if (!tc || !READ_ONCE(tc->waiters))
+		if (tc ? !READ_ONCE(tc->waiters) && !READ_ONCE(tc->established) :
+			 !READ_ONCE(ctx->tc_lazy))
 			tc_kick(sk, ctx);
 		ctx->saved_data_ready(sk);
 	}
@@ -786,8 +893,14 @@ static void tcpinc_tc_write_space(struct sock *sk)
 	if (ctx) {
 		struct tcpinc_tc *tc = READ_ONCE(ctx->tc);
 
-		/* Likewise, and a flusher at work (tx_busy) carries on itself. */
-		if (!tc || !(READ_ONCE(tc->waiters) || READ_ONCE(tc->tx_busy)))
+		/*
+		 * Likewise, and a flusher at work (tx_busy) carries on itself;
+		 * otherwise only staged ciphertext (a non-blocking send TCP
+		 * could not take whole) or the key exchange needs us.
+		 */
+		if (tc ? !(READ_ONCE(tc->waiters) || READ_ONCE(tc->tx_busy)) &&
+			 (READ_ONCE(tc->tx_len) || !READ_ONCE(tc->established)) :
+			 !READ_ONCE(ctx->tc_lazy))
 			tc_kick(sk, ctx);
 		ctx->saved_write_space(sk);
 	}
@@ -796,11 +909,20 @@ static void tcpinc_tc_write_space(struct sock *sk)
 
 /*
  * tcpinc_tc_enable - ENO enabled a tcpcrypt TEP on sk: take over its
- * callbacks and start the key exchange from the work item. Any context;
- * ctx->lock may be held.
+ * callbacks; if we are A of a fresh key exchange, send Init1 from the work
+ * item. B waits for Init1 (sk_data_ready schedules the work), and a resumed
+ * session sends nothing unasked: its first user creates it (tc_get). Any
+ * context; ctx->lock may be held.
  */
 void tcpinc_tc_enable(struct sock *sk, struct tcpinc_sock *ctx)
 {
+	struct tcpinc_core_eno_result res;
+	bool init1 = true;
+
+	if (!tcpinc_core_eno_get_result(ctx->eno, &res)) {
+		WRITE_ONCE(ctx->tc_lazy, !!(res.tep_byte & 0x80));
+		init1 = !res.role && !(res.tep_byte & 0x80);
+	}
 	write_lock_bh(&sk->sk_callback_lock);
 	if (sk->sk_data_ready != tcpinc_tc_data_ready) {
 		ctx->saved_data_ready = sk->sk_data_ready;
@@ -809,7 +931,8 @@ void tcpinc_tc_enable(struct sock *sk, struct tcpinc_sock *ctx)
 		sk->sk_write_space = tcpinc_tc_write_space;
 	}
 	write_unlock_bh(&sk->sk_callback_lock);
-	tc_kick(sk, ctx);
+	if (init1)
+		tc_kick(sk, ctx);
 }
 
 /* --- proto ops ------------------------------------------------------------ */
@@ -886,14 +1009,11 @@ int tcpinc_tc_sendmsg(struct sock *sk, struct msghdr *msg, size_t size,
 		err = -EOPNOTSUPP;	/* urgent data: socket-api.md */
 		goto out;
 	}
-	if (!ctx->tc) {
-		ctx->tc = tc_create(sk, ctx);
-		if (!ctx->tc) {
-			err = -ENOMEM;
-			goto out;
-		}
+	tc = tc_get(sk, ctx);
+	if (!tc) {
+		err = -ENOMEM;
+		goto out;
 	}
-	tc = ctx->tc;
 	for (;;) {
 		if (!tc_pump(sk, ctx, msg->msg_flags) || tc->err) {
 			err = -tc->err;
@@ -979,14 +1099,11 @@ int tcpinc_tc_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags
 		err = -EINVAL;
 		goto out;
 	}
-	if (!ctx->tc) {
-		ctx->tc = tc_create(sk, ctx);
-		if (!ctx->tc) {
-			err = -ENOMEM;
-			goto out;
-		}
+	tc = tc_get(sk, ctx);
+	if (!tc) {
+		err = -ENOMEM;
+		goto out;
 	}
-	tc = ctx->tc;
 	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
 	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
 	while (copied < len) {
@@ -1166,7 +1283,8 @@ void tcpinc_tc_shutdown(struct sock *sk, int how, void (*base)(struct sock *, in
 	sock_owned_by_me(sk);
 	if (how & SEND_SHUTDOWN) {
 		ctx = tcpinc_ctx(sk);
-		if (tc_active(ctx))
+		/* An unused resumed session still owes the peer its FINp. */
+		if (ctx && tc_get_started(sk, ctx))
 			tc_send_finp(sk, ctx);
 	}
 	base(sk, how);
@@ -1178,13 +1296,48 @@ void tcpinc_tc_close(struct sock *sk, long timeout, void (*base)(struct sock *, 
 
 	lock_sock(sk);
 	ctx = tcpinc_ctx(sk);
-	if (tc_active(ctx)) {
+	/* An unused resumed session still owes the peer its FINp. */
+	if (ctx && tc_get_started(sk, ctx)) {
 		/* The FINp frame ends what we may send: no more keep-alives. */
 		sk_stop_timer(sk, &ctx->tc->ka_timer);
 		tc_send_finp(sk, ctx);
 	}
 	release_sock(sk);
 	base(sk, timeout);
+}
+
+/*
+ * proto_ops.poll. Once keyed, no work item opens what arrives (see
+ * tcpinc_tc_data_ready): poll does, before TCP reports readiness, and
+ * creates a resumed session nobody used yet. So readable means recvmsg has
+ * plaintext, EOF or an error (not a partial frame's ciphertext), and
+ * writable means keyed. Process context; sleeps on the socket lock only
+ * when there is something to do, like recvmsg.
+ */
+__poll_t tcpinc_tc_poll(struct file *file, struct socket *sock, poll_table *wait)
+{
+	struct sock *sk = sock->sk;
+	struct tcpinc_sock *ctx;
+	bool pump = false;
+
+	rcu_read_lock();
+	ctx = tcpinc_ctx(sk);
+	if (ctx && READ_ONCE(ctx->phase) == TCPINC_ENO_ENABLED) {
+		struct tcpinc_tc *tc = READ_ONCE(ctx->tc);
+
+		pump = !tc || (!READ_ONCE(tc->err) && !READ_ONCE(tc->rx_len) && !READ_ONCE(tc->eof) &&
+			       (!skb_queue_empty_lockless(&sk->sk_receive_queue) ||
+				sock_flag(sk, SOCK_DONE)));
+	}
+	rcu_read_unlock();
+	if (pump) {
+		lock_sock(sk);
+		ctx = tcpinc_ctx(sk);
+		if (ctx && tc_get(sk, ctx))
+			tc_pump(sk, ctx, 0);
+		release_sock(sk);
+	}
+	return tcp_poll(file, sock, wait);
 }
 
 /* Poll: readable when recvmsg has something to say, writable once keyed. */
@@ -1220,6 +1373,22 @@ bool tcpinc_tc_write_blocked(struct sock *sk)
 	return blocked;
 }
 
+/*
+ * tcpinc_tc_prepare - for the getters below, which run under ctx->lock:
+ * create and start a session nobody used yet first. Takes the socket lock.
+ */
+void tcpinc_tc_prepare(struct sock *sk)
+{
+	struct tcpinc_sock *ctx;
+
+	lock_sock(sk);
+	ctx = tcpinc_ctx(sk);
+	if (ctx)
+		tc_get_started(sk, ctx);
+	release_sock(sk);
+}
+
+/* Socket lock and ctx->lock held; tcpinc_tc_prepare() first. */
 int tcpinc_tc_session_id(struct sock *sk, struct tcpinc_sock *ctx, u8 *out, size_t cap,
 			 size_t *out_len)
 {
@@ -1259,12 +1428,15 @@ int tcpinc_tc_sendpage(struct sock *sk, struct page *page, int offset, size_t si
 int tcpinc_tc_rekey(struct sock *sk, struct tcpinc_sock *ctx)
 {
 	sock_owned_by_me(sk);
-	if (!ctx->tc)
+	if (!tc_get_started(sk, ctx))
 		return -ENOTCONN;
 	return tc_send_rekey(sk, ctx->tc);
 }
 
-/* tcpinc_tc_aead - TCP_CRYPT_CONF: the AEAD in use. Socket lock held. */
+/*
+ * tcpinc_tc_aead - TCP_CRYPT_CONF: the AEAD in use. Socket lock and
+ * ctx->lock held; tcpinc_tc_prepare() first.
+ */
 int tcpinc_tc_aead(struct sock *sk, struct tcpinc_sock *ctx)
 {
 	sock_owned_by_me(sk);
@@ -1298,7 +1470,7 @@ void tcpinc_tc_cache_flush(struct sock *sk, struct tcpinc_sock *ctx)
 int tcpinc_tc_resumed(struct sock *sk, struct tcpinc_sock *ctx)
 {
 	sock_owned_by_me(sk);
-	if (!ctx->tc || !ctx->tc->established)
+	if (!tc_get_started(sk, ctx) || !ctx->tc->established)
 		return -ENOTCONN;
 	return ctx->tc->resumed;
 }
