@@ -259,6 +259,12 @@ struct tcpinc_sock {
 	 * data path is created by the first syscall or poll that needs it.
 	 */
 	u8 tc_lazy;
+	/*
+	 * Set by tcpinc_tc_connect() around the connect call (READ_ONCE
+	 * elsewhere): it sends A's Init1 itself when that returns, so ENO's
+	 * enable schedules no work item for it.
+	 */
+	u8 connecting;
 	u8 resume_tep;			/* negotiated TEP id, set when the session starts */
 	u64 chain;
 	struct tcpinc_core_tc_resume_attempt resume;
@@ -301,6 +307,8 @@ size_t tcpinc_eno_ctx_extra(void);
 bool tcpinc_eno_will_encrypt(struct tcpinc_sock *ctx);
 void tcpinc_tc_enable(struct sock *sk, struct tcpinc_sock *ctx);
 __poll_t tcpinc_tc_poll(struct file *file, struct socket *sock, poll_table *wait);
+int tcpinc_tc_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len, int flags,
+		      int (*base)(struct socket *, struct sockaddr *, int, int));
 void tcpinc_tc_free(struct tcpinc_sock *ctx);
 void tcpinc_tc_pool_drain(void);
 void tcpinc_tc_prepare(struct sock *sk);

@@ -8,6 +8,7 @@
  * everything else to TCP. Children inherit the copy with the socket.
  */
 #include <linux/module.h>
+#include <net/inet_common.h>
 #include <net/tcp.h>
 #include <net/transp_v6.h>
 #include <uapi/linux/tcpinc.h>
@@ -506,6 +507,11 @@ static int tcpinc_getsockopt(struct sock *sk, int level, int optname,
 	return 0;
 }
 
+static int tcpinc_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len, int flags)
+{
+	return tcpinc_tc_connect(sock, uaddr, addr_len, flags, inet_stream_connect);
+}
+
 static ssize_t tcpinc_splice_read(struct socket *sock, loff_t *ppos,
 				  struct pipe_inode_info *pipe, size_t len, unsigned int flags)
 {
@@ -527,7 +533,7 @@ static int tcpinc_read_skb(struct sock *sk, skb_read_actor_t actor)
 static bool tcpinc_ops_are_tcp(const struct proto_ops *ops, int idx)
 {
 	return ops->family == (idx == TCPINC_PROT_V6 ? PF_INET6 : PF_INET) &&
-	       ops->poll == tcp_poll &&
+	       ops->poll == tcp_poll && ops->connect == inet_stream_connect &&
 	       ops->splice_read == tcp_splice_read && ops->read_sock == tcp_read_sock &&
 	       ops->read_skb == tcp_read_skb && ops->peek_len == tcp_peek_len;
 }
@@ -543,6 +549,7 @@ static const struct proto_ops *tcpinc_ops_get(const struct proto_ops *base, int 
 		*ops = *base;
 		ops->owner = THIS_MODULE;
 		ops->poll = tcpinc_tc_poll;
+		ops->connect = tcpinc_connect;
 		ops->splice_read = tcpinc_splice_read;
 		ops->read_sock = tcpinc_read_sock;
 		ops->read_skb = tcpinc_read_skb;

@@ -871,10 +871,11 @@ static void tcpinc_tc_data_ready(struct sock *sk)
 		struct tcpinc_tc *tc = READ_ONCE(ctx->tc);
 
 		/*
-		 * Only the key exchange needs a work item (an Init2 to send,
-		 * keys for a sender asleep). A syscall asleep on the socket
-		 * is woken below and pumps itself; once keyed, recvmsg and
-		 * poll open what arrived when the application looks.
+		 * Only the key exchange needs a work item (B's Init2 to send,
+		 * A's keys for a sender or keep-alive). A syscall asleep on
+		 * the socket is woken below and pumps itself; once keyed,
+		 * recvmsg and poll open what arrived when the application
+		 * looks.
 		 */
 		if (tc ? !READ_ONCE(tc->waiters) && !READ_ONCE(tc->established) :
 			 !READ_ONCE(ctx->tc_lazy))
@@ -910,18 +911,26 @@ static void tcpinc_tc_write_space(struct sock *sk)
 /*
  * tcpinc_tc_enable - ENO enabled a tcpcrypt TEP on sk: take over its
  * callbacks; if we are A of a fresh key exchange, send Init1 from the work
- * item. B waits for Init1 (sk_data_ready schedules the work), and a resumed
- * session sends nothing unasked: its first user creates it (tc_get). Any
- * context; ctx->lock may be held.
+ * item (or from tcpinc_tc_connect()). B waits for Init1 (sk_data_ready
+ * schedules the work), and a resumed session sends nothing unasked: its
+ * first user creates it (tc_get). Any context; ctx->lock may be held.
  */
 void tcpinc_tc_enable(struct sock *sk, struct tcpinc_sock *ctx)
 {
 	struct tcpinc_core_eno_result res;
-	bool init1 = true;
+	bool work = true;
 
 	if (!tcpinc_core_eno_get_result(ctx->eno, &res)) {
-		WRITE_ONCE(ctx->tc_lazy, !!(res.tep_byte & 0x80));
-		init1 = !res.role && !(res.tep_byte & 0x80);
+		bool resumed = res.tep_byte & 0x80;
+
+		WRITE_ONCE(ctx->tc_lazy, resumed);
+		/*
+		 * A's Init1 (unless connect() sends it), or keep-alive by
+		 * rekey, which must run even if the application never
+		 * touches the connection.
+		 */
+		work = (!res.role && !resumed && !READ_ONCE(ctx->connecting)) ||
+		       sock_flag(sk, SOCK_KEEPOPEN);
 	}
 	write_lock_bh(&sk->sk_callback_lock);
 	if (sk->sk_data_ready != tcpinc_tc_data_ready) {
@@ -931,11 +940,52 @@ void tcpinc_tc_enable(struct sock *sk, struct tcpinc_sock *ctx)
 		sk->sk_write_space = tcpinc_tc_write_space;
 	}
 	write_unlock_bh(&sk->sk_callback_lock);
-	if (init1)
+	if (work)
 		tc_kick(sk, ctx);
 }
 
 /* --- proto ops ------------------------------------------------------------ */
+
+/*
+ * proto_ops.connect: A's Init1 goes out from the connecting process when
+ * connect returns (or returns EINPROGRESS) rather than from a work item
+ * (see tcpinc_tc_enable): that work item cost a wakeup and two context
+ * switches per connection. Whatever enabled ENO before the flag is
+ * cleared is seen below, under the socket lock; anything later schedules
+ * the work item as usual.
+ */
+int tcpinc_tc_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len, int flags,
+		      int (*base)(struct socket *, struct sockaddr *, int, int))
+{
+	struct sock *sk = sock->sk;
+	struct tcpinc_sock *ctx;
+	int rc;
+
+	rcu_read_lock();
+	ctx = tcpinc_ctx(sk);
+	if (ctx)
+		WRITE_ONCE(ctx->connecting, 1);
+	rcu_read_unlock();
+	rc = base(sock, uaddr, addr_len, flags);
+	lock_sock(sk);
+	ctx = tcpinc_ctx(sk);
+	if (ctx) {
+		WRITE_ONCE(ctx->connecting, 0);
+		if (READ_ONCE(ctx->phase) == TCPINC_ENO_ENABLED && !ctx->tc_lazy) {
+			struct tcpinc_tc *tc = tc_get(sk, ctx);
+
+			if (tc && !tc->started) {
+				bool was = tc->established;
+
+				tc_pump(sk, ctx, 0);
+				if (tc->established != was)
+					ctx->saved_write_space(sk);
+			}
+		}
+	}
+	release_sock(sk);
+	return rc;
+}
 
 /* Waits (bounded by the socket timeout) until cond, an error or a signal. */
 #define tc_wait(sk, timeo, cond)						\
