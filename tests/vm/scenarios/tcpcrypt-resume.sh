@@ -13,6 +13,8 @@
 #   stream is frames from offset 0), session ID byte 0 = 0xa3 (v bit),
 #   TCP_CRYPT_RESUMED = 1, and the session IDs differ; a third connection
 #   uses the next secret (another half, another session ID);
+# - a resumed connection closed without a send or recv still sends its FINp
+#   frame (its session is created lazily, by close);
 # - the other host can resume too (h2 connects to h1), IPv4 and IPv6;
 # - 1 MiB echo with matching SHA-256 over a resumed session;
 # - cache controls: TCP_CRYPT_NO_RESUME (client: no proposal; listener:
@@ -136,6 +138,20 @@ if halves[0] == halves[1]:
     sys.exit("the third connection proposed the same identifier half (ss[i] reused)")
 print("identifier halves differ:", halves)
 PY
+
+# 1b. A resumed connection the application never uses: its session is created
+# lazily, by close() here, which must still send the FINp frame (the
+# server's read ends in EOF, not EPIPE).
+res0=$(stat_of TcpincResumed h1)
+rm -f "$TCPINC_OUT/idle.ready"
+in_ns h2 $SOCK serve --addr 192.0.2.2 --port 7730 --ready "$TCPINC_OUT/idle.ready" --timeout 15 \
+	--ulp --no-echo >"$TCPINC_OUT/idle.server" 2>&1 &
+wait_for 15 test -e "$TCPINC_OUT/idle.ready" || fail "idle: server did not start"
+in_ns h1 /usr/bin/python3 -c 'import socket; s = socket.socket(); s.setsockopt(6, 31, b"tcpcrypt")
+s.connect(("192.0.2.2", 7730)); s.close()' || fail "idle: connect/close failed"
+wait $! || fail "idle: server failed: $(cat "$TCPINC_OUT/idle.server")"
+expect_eq "idle: the server read EOF after 0 bytes" 0 "$(sv idle 'd["received_len"]')"
+expect_eq "idle: it was resumed" $((res0 + 1)) "$(stat_of TcpincResumed h1)"
 
 # 2. The other direction: h2 (originally B) proposes to h1.
 conn r4 h1 h2 192.0.2.1 7702 -- --message r4
