@@ -402,9 +402,10 @@ static struct tcpinc_tc *tc_create(struct sock *sk, struct tcpinc_sock *ctx)
 	tc->scratch = (u8 *)tc->sess + tc_sess_size();
 	tc->rx_chunk = tc->scratch + TCPINC_TC_SCRATCH;
 	/*
-	 * A resumed session is keyed from a secret taken in the generation
-	 * it was taken in: tc_pump refuses it if this VM was restored or
-	 * cloned since, however late the session is created.
+	 * A resumption attempt's secret left the cache in generation
+	 * ctx->resume_vmgen: tc_pump refuses to key a session from it if
+	 * this VM was restored or cloned since, however late the session is
+	 * created.
 	 */
 	spin_lock_bh(&ctx->lock);
 	if (ctx->resume_state == TCPINC_RESUME_PROPOSED || ctx->resume_state == TCPINC_RESUME_ACCEPTED)
@@ -971,7 +972,7 @@ int tcpinc_tc_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len,
 	ctx = tcpinc_ctx(sk);
 	if (ctx) {
 		WRITE_ONCE(ctx->connecting, 0);
-		if (READ_ONCE(ctx->phase) == TCPINC_ENO_ENABLED && !ctx->tc_lazy) {
+		if (READ_ONCE(ctx->phase) == TCPINC_ENO_ENABLED && !READ_ONCE(ctx->tc_lazy)) {
 			struct tcpinc_tc *tc = tc_get(sk, ctx);
 
 			if (tc && !tc->started) {
@@ -1325,6 +1326,17 @@ static void tc_send_finp(struct sock *sk, struct tcpinc_sock *ctx)
 	WRITE_ONCE(sk->sk_shutdown, shutdown);
 }
 
+/*
+ * The session that owes the FINp frame: a resumed one nobody used yet is
+ * created for it, unless the connection cannot send any more anyway.
+ */
+static struct tcpinc_tc *tc_for_finp(struct sock *sk, struct tcpinc_sock *ctx)
+{
+	if (ctx->tc || !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
+		return ctx->tc;
+	return tc_get_started(sk, ctx);
+}
+
 /* inet_shutdown() calls this with the socket lock held. */
 void tcpinc_tc_shutdown(struct sock *sk, int how, void (*base)(struct sock *, int))
 {
@@ -1333,8 +1345,7 @@ void tcpinc_tc_shutdown(struct sock *sk, int how, void (*base)(struct sock *, in
 	sock_owned_by_me(sk);
 	if (how & SEND_SHUTDOWN) {
 		ctx = tcpinc_ctx(sk);
-		/* An unused resumed session still owes the peer its FINp. */
-		if (ctx && tc_get_started(sk, ctx))
+		if (ctx && tc_for_finp(sk, ctx))
 			tc_send_finp(sk, ctx);
 	}
 	base(sk, how);
@@ -1346,8 +1357,7 @@ void tcpinc_tc_close(struct sock *sk, long timeout, void (*base)(struct sock *, 
 
 	lock_sock(sk);
 	ctx = tcpinc_ctx(sk);
-	/* An unused resumed session still owes the peer its FINp. */
-	if (ctx && tc_get_started(sk, ctx)) {
+	if (ctx && tc_for_finp(sk, ctx)) {
 		/* The FINp frame ends what we may send: no more keep-alives. */
 		sk_stop_timer(sk, &ctx->tc->ka_timer);
 		tc_send_finp(sk, ctx);
