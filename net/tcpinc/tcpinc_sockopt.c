@@ -24,7 +24,8 @@ static struct proto tcpinc_prots[TCPINC_NPROTS] __ro_after_init;
  * The socket layer's ops (sock->ops): splice(2) from the socket and
  * in-kernel read_sock/read_skb users reach TCP through them, not through
  * sk->sk_prot, and would get ciphertext. Like kTLS, a socket taking the ULP
- * gets a copy of TCP's ops with those entries replaced. inet6_stream_ops
+ * gets a copy of TCP's ops with those entries replaced, and poll and
+ * connect too (the data path's work there: tcpinc_tc_poll/connect). inet6_stream_ops
  * is not exported, so each copy is built from the first socket of its
  * family (under tcpinc_ops_lock, published with a release store). The
  * copies name this module as owner: sock_release() and accept() count
