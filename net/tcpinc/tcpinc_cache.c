@@ -140,7 +140,8 @@ int tcpinc_cache_take(struct net *net, const struct in6_addr *peer, const u8 *te
 	struct hlist_node *tmp;
 	int st, err = -ENOENT;
 
-	if (!c || pol->ignore_resumption)
+	/* A copy of this VM must not use what the other copy may use too. */
+	if (!c || pol->ignore_resumption || tcpinc_vm_copied())
 		return -ENOENT;
 	spin_lock_bh(&c->lock);
 	hash_for_each_possible_safe(c->by_peer, e, tmp, by_peer, peer_key(c, peer)) {
@@ -177,7 +178,7 @@ int tcpinc_cache_accept(struct net *net, u8 tep, const u8 *half,
 	u8 sub[1 + HALF_LEN];
 	int st, err = -ENOENT;
 
-	if (!c || pol->ignore_resumption)
+	if (!c || pol->ignore_resumption || tcpinc_vm_copied())
 		return -ENOENT;
 	sub[0] = tep | 0x80;
 	memcpy(sub + 1, half, HALF_LEN);

@@ -77,6 +77,14 @@ size_t tcpinc_cache_entry_size(void);
 extern atomic_t tcpinc_vm_generation;
 
 /*
+ * tcpinc_vm_copied - the hypervisor's VM generation ID no longer matches
+ * the one the vmfork notifier last saw: this is a restored or cloned copy
+ * whose notifier has not run yet (tcpinc_notify.c). Any context; false
+ * without a vmgenid device.
+ */
+bool tcpinc_vm_copied(void);
+
+/*
  * What the application of a tcpcrypt connection aborted by a VM generation
  * change sees (Documentation/socket-api.md): its keys were revoked.
  */

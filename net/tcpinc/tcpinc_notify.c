@@ -11,6 +11,8 @@
  * offsets, so both would seal different bytes under one (key, nonce).
  * Documentation/resumption.md has the threat model.
  */
+#include <linux/acpi.h>
+#include <linux/io.h>
 #include <linux/netdevice.h>
 #include <linux/notifier.h>
 #include <linux/random.h>
@@ -22,6 +24,80 @@
 #include "tcpinc_cache.h"
 
 atomic_t tcpinc_vm_generation = ATOMIC_INIT(0);
+
+/*
+ * The VM generation ID itself, 16 bytes of guest memory that the
+ * hypervisor rewrites before a restored or cloned copy runs (the vmgenid
+ * ACPI device's ADDR). The vmfork notifier only runs once the guest has
+ * handled the device's ACPI notification, a few milliseconds later under
+ * QEMU; a session sealing a frame in between would use the keys and
+ * nonces the other copy uses (vmgenid-live caught one such frame and its
+ * echo). Reading the ID before sealing closes that window.
+ * tcpinc_vmgenid: mapped at load, or NULL; tcpinc_vmgenid_known: written
+ * only by the notifier (a torn read there can only say "copied" during a
+ * real change).
+ */
+#define TCPINC_VMGENID_LEN	16
+static void *tcpinc_vmgenid;
+static u8 tcpinc_vmgenid_known[TCPINC_VMGENID_LEN];
+
+bool tcpinc_vm_copied(void)
+{
+	u8 now[TCPINC_VMGENID_LEN];
+
+	if (!tcpinc_vmgenid)
+		return false;
+	memcpy(now, tcpinc_vmgenid, sizeof(now));
+	return memcmp(now, tcpinc_vmgenid_known, sizeof(now)) != 0;
+}
+
+#ifdef CONFIG_ACPI
+/* The QEMU device's _HID and the ids Linux's vmgenid driver binds to. */
+static const char *const tcpinc_vmgenid_hids[] = { "VMGENCTR", "VM_GEN_COUNTER", "QEMUVGID" };
+
+static void tcpinc_vmgenid_map(void)
+{
+	struct acpi_buffer buf = { ACPI_ALLOCATE_BUFFER, NULL };
+	struct acpi_device *adev = NULL;
+	union acpi_object *pkg;
+	unsigned int i;
+	u64 phys;
+
+	for (i = 0; i < ARRAY_SIZE(tcpinc_vmgenid_hids) && !adev; i++)
+		adev = acpi_dev_get_first_match_dev(tcpinc_vmgenid_hids[i], NULL, -1);
+	if (!adev)
+		return;
+	if (ACPI_FAILURE(acpi_evaluate_object(adev->handle, "ADDR", NULL, &buf)))
+		goto out;
+	pkg = buf.pointer;
+	/* ADDR: a package of two integers, the low and high 32 bits. */
+	if (!pkg || pkg->type != ACPI_TYPE_PACKAGE || pkg->package.count != 2 ||
+	    pkg->package.elements[0].type != ACPI_TYPE_INTEGER ||
+	    pkg->package.elements[1].type != ACPI_TYPE_INTEGER)
+		goto out;
+	phys = (pkg->package.elements[0].integer.value & 0xffffffffULL) |
+	       (pkg->package.elements[1].integer.value << 32);
+	tcpinc_vmgenid = memremap(phys, TCPINC_VMGENID_LEN, MEMREMAP_WB);
+	if (tcpinc_vmgenid) {
+		memcpy(tcpinc_vmgenid_known, tcpinc_vmgenid, TCPINC_VMGENID_LEN);
+		pr_info("tcpinc: VM generation ID found (ACPI vmgenid): sessions check it before they seal or open\n");
+	}
+out:
+	kfree(buf.pointer);
+	acpi_dev_put(adev);
+}
+#else
+static void tcpinc_vmgenid_map(void)
+{
+}
+#endif
+
+static void tcpinc_vmgenid_unmap(void)
+{
+	if (tcpinc_vmgenid)
+		memunmap(tcpinc_vmgenid);
+	tcpinc_vmgenid = NULL;
+}
 
 void tcpinc_tc_register(struct net *net, struct tcpinc_sock *ctx)
 {
@@ -184,6 +260,9 @@ int tcpinc_vmfork_event(struct notifier_block *nb, unsigned long event,
 
 	/* First, so that no session seals another frame under old keys. */
 	atomic_inc(&tcpinc_vm_generation);
+	/* This generation's ID: sessions created from now on may seal. */
+	if (tcpinc_vmgenid)
+		memcpy(tcpinc_vmgenid_known, tcpinc_vmgenid, TCPINC_VMGENID_LEN);
 	n = tcpinc_wipe_all(TCPINC_MIB_VMFORK_EVENTS, &nets, &aborted);
 	pr_info("tcpinc: VM generation changed (snapshot restore or clone): resumption caches wiped (%u entries in %u network namespaces), %u tcpcrypt connections aborted (errno %d)\n",
 		n, nets, aborted, TCPINC_ERR_VMFORK);
@@ -204,6 +283,7 @@ int tcpinc_notifiers_register(void)
 	err = register_pm_notifier(&tcpinc_pm_nb);
 	if (err)
 		goto err_netdev;
+	tcpinc_vmgenid_map();
 	err = register_random_vmfork_notifier(&tcpinc_vmfork_nb);
 	if (err)
 		goto err_pm;
@@ -220,6 +300,7 @@ err_inet:
 err_vmfork:
 	unregister_random_vmfork_notifier(&tcpinc_vmfork_nb);
 err_pm:
+	tcpinc_vmgenid_unmap();
 	unregister_pm_notifier(&tcpinc_pm_nb);
 err_netdev:
 	unregister_netdevice_notifier(&tcpinc_netdev_nb);
@@ -231,6 +312,7 @@ void tcpinc_notifiers_unregister(void)
 	unregister_inet6addr_notifier(&tcpinc_inet6addr_nb);
 	unregister_inetaddr_notifier(&tcpinc_inetaddr_nb);
 	unregister_random_vmfork_notifier(&tcpinc_vmfork_nb);
+	tcpinc_vmgenid_unmap();
 	unregister_pm_notifier(&tcpinc_pm_nb);
 	unregister_netdevice_notifier(&tcpinc_netdev_nb);
 }

@@ -149,6 +149,29 @@ static bool tc_active(const struct tcpinc_sock *ctx)
 	return ctx && ctx->tc;
 }
 
+/*
+ * Whether this session may still seal and open: false (and aborted) once
+ * this VM was restored or cloned, as the notifier's generation or, before
+ * the notifier ran, the generation ID itself says. Every path that seals
+ * asks first (tc_pump, the FINp and rekey frames). Socket lock held.
+ */
+static bool tc_vm_ok(struct sock *sk, struct tcpinc_tc *tc)
+{
+	if (likely(tc->vmgen == atomic_read(&tcpinc_vm_generation) && !tcpinc_vm_copied()))
+		return true;
+	/*
+	 * Another copy may send under the same keys and offsets. Seal
+	 * nothing more (the notifier also aborts us, from its own context).
+	 */
+	if (READ_ONCE(tcpinc_pernet(sock_net(sk))->vmfork_abort)) {
+		tc_abort_locked(sk, tc, TCPINC_ERR_VMFORK,
+				"VM generation changed (snapshot restore or clone)");
+		return false;
+	}
+	tc->vmgen = atomic_read(&tcpinc_vm_generation);
+	return true;
+}
+
 /* Queues staged ciphertext to TCP; false while some of it is still staged. */
 static bool tc_flush(struct sock *sk, struct tcpinc_tc *tc, int flags)
 {
@@ -575,7 +598,7 @@ static int tc_send_rekey(struct sock *sk, struct tcpinc_tc *tc)
 
 	if (!tc->established)
 		return -ENOTCONN;
-	if (tc->err)
+	if (tc->err || !tc_vm_ok(sk, tc))
 		return -tc->err;
 	if (tc->fin_sent)
 		return -EPIPE;
@@ -720,19 +743,8 @@ static bool tc_pump(struct sock *sk, struct tcpinc_sock *ctx, int flags)
 	sock_owned_by_me(sk);
 	if (tc->err)
 		return false;
-	if (unlikely(tc->vmgen != atomic_read(&tcpinc_vm_generation))) {
-		/*
-		 * This VM was restored or cloned: another copy may send under
-		 * the same keys and offsets. Seal nothing more (the notifier
-		 * also aborts us, from its own context).
-		 */
-		if (READ_ONCE(tcpinc_pernet(sock_net(sk))->vmfork_abort)) {
-			tc_abort_locked(sk, tc, TCPINC_ERR_VMFORK,
-					"VM generation changed (snapshot restore or clone)");
-			return false;
-		}
-		tc->vmgen = atomic_read(&tcpinc_vm_generation);
-	}
+	if (!tc_vm_ok(sk, tc))
+		return false;
 	if (!tc->started) {
 		st = tc_start(sk, ctx, tc);
 		if (st != TCPINC_CORE_TC_OK) {
@@ -1294,7 +1306,7 @@ static void tc_send_finp(struct sock *sk, struct tcpinc_sock *ctx)
 	int tries;
 
 	sock_owned_by_me(sk);
-	if (!tc || tc->fin_sent || tc->err || !tc->established)
+	if (!tc || tc->fin_sent || tc->err || !tc->established || !tc_vm_ok(sk, tc))
 		return;
 	/* A sender asleep in tc_flush: let it finish (bounded, 5 s). */
 	for (tries = 0; tc->tx_busy && tries < 50; tries++) {
