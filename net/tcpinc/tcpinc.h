@@ -181,6 +181,8 @@ struct tcpinc_pending;
 struct tcpinc_tc;
 
 #define TCPINC_TC_WORK_QUEUED	0
+/* Counted in TcpincVmforkAborts already (by tc_vm_ok or the notifier). */
+#define TCPINC_TC_VMFORK_COUNTED	1
 
 /* Per-socket ENO settings (socket options); fixed once the SYN left. */
 struct tcpinc_eno_cfg {
@@ -237,7 +239,7 @@ struct tcpinc_sock {
 	 * callbacks are set once under sk_callback_lock when ENO enables.
 	 */
 	struct tcpinc_tc *tc;
-	unsigned long tc_flags;		/* TCPINC_TC_WORK_QUEUED; atomic bitops */
+	unsigned long tc_flags;		/* TCPINC_TC_*; atomic bitops */
 	void (*saved_data_ready)(struct sock *sk);
 	void (*saved_write_space)(struct sock *sk);
 	struct tcpinc_pending *pending;	/* listeners: half-open negotiations */

@@ -133,7 +133,9 @@ unsigned int tcpinc_tc_abort_all(struct net *net, int err)
 	list_for_each_entry(ctx, &tn->tc_socks, tc_node) {
 		WRITE_ONCE(ctx->sk->sk_err, err);
 		tcpinc_abort_async(ctx->sk, err);
-		n++;
+		/* Once per connection: tc_vm_ok() may have got there first. */
+		if (!test_and_set_bit(TCPINC_TC_VMFORK_COUNTED, &ctx->tc_flags))
+			n++;
 	}
 	spin_unlock_bh(&tn->tc_lock);
 	TCPINC_ADD_STATS(net, TCPINC_MIB_VMFORK_ABORTS, n);

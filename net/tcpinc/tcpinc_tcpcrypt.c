@@ -164,6 +164,11 @@ static bool tc_vm_ok(struct sock *sk, struct tcpinc_tc *tc)
 	 * nothing more (the notifier also aborts us, from its own context).
 	 */
 	if (READ_ONCE(tcpinc_pernet(sock_net(sk))->vmfork_abort)) {
+		struct tcpinc_sock *ctx = tcpinc_ctx(sk);
+
+		/* Ahead of the notifier, which would not find us any more. */
+		if (ctx && !test_and_set_bit(TCPINC_TC_VMFORK_COUNTED, &ctx->tc_flags))
+			TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_VMFORK_ABORTS);
 		tc_abort_locked(sk, tc, TCPINC_ERR_VMFORK,
 				"VM generation changed (snapshot restore or clone)");
 		return false;
