@@ -83,6 +83,7 @@ extern atomic_t tcpinc_vm_generation;
  * without a vmgenid device.
  */
 bool tcpinc_vm_copied(void);
+void tcpinc_vmgenid_attach(void *id);
 
 /*
  * What the application of a tcpcrypt connection aborted by a VM generation

@@ -43,12 +43,29 @@ static u8 tcpinc_vmgenid_known[TCPINC_VMGENID_LEN];
 
 bool tcpinc_vm_copied(void)
 {
+	const void *id = READ_ONCE(tcpinc_vmgenid);
 	u8 now[TCPINC_VMGENID_LEN];
 
-	if (!tcpinc_vmgenid)
+	if (!id)
 		return false;
-	memcpy(now, tcpinc_vmgenid, sizeof(now));
+	memcpy(now, id, sizeof(now));
 	return memcmp(now, tcpinc_vmgenid_known, sizeof(now)) != 0;
+}
+
+/*
+ * tcpinc_vmgenid_attach - watch the 16 bytes at id (NULL: none) as the VM
+ * generation ID, taking their value now as this generation's. At load,
+ * with the ACPI mapping; KUnit passes a buffer of its own and rewrites it
+ * the way a restore does. Not concurrent with sessions sealing: the
+ * pointer is set once before use and cleared at unload.
+ */
+void tcpinc_vmgenid_attach(void *id)
+{
+	if (id)
+		memcpy(tcpinc_vmgenid_known, id, TCPINC_VMGENID_LEN);
+	else
+		memset(tcpinc_vmgenid_known, 0, TCPINC_VMGENID_LEN);
+	WRITE_ONCE(tcpinc_vmgenid, id);
 }
 
 #ifdef CONFIG_ACPI
@@ -61,6 +78,7 @@ static void tcpinc_vmgenid_map(void)
 	struct acpi_device *adev = NULL;
 	union acpi_object *pkg;
 	unsigned int i;
+	void *id;
 	u64 phys;
 
 	for (i = 0; i < ARRAY_SIZE(tcpinc_vmgenid_hids) && !adev; i++)
@@ -77,9 +95,9 @@ static void tcpinc_vmgenid_map(void)
 		goto out;
 	phys = (pkg->package.elements[0].integer.value & 0xffffffffULL) |
 	       (pkg->package.elements[1].integer.value << 32);
-	tcpinc_vmgenid = memremap(phys, TCPINC_VMGENID_LEN, MEMREMAP_WB);
-	if (tcpinc_vmgenid) {
-		memcpy(tcpinc_vmgenid_known, tcpinc_vmgenid, TCPINC_VMGENID_LEN);
+	id = memremap(phys, TCPINC_VMGENID_LEN, MEMREMAP_WB);
+	if (id) {
+		tcpinc_vmgenid_attach(id);
 		pr_info("tcpinc: VM generation ID found (ACPI vmgenid): sessions check it before they seal or open\n");
 	}
 out:
@@ -94,9 +112,11 @@ static void tcpinc_vmgenid_map(void)
 
 static void tcpinc_vmgenid_unmap(void)
 {
-	if (tcpinc_vmgenid)
-		memunmap(tcpinc_vmgenid);
-	tcpinc_vmgenid = NULL;
+	void *id = tcpinc_vmgenid;
+
+	tcpinc_vmgenid_attach(NULL);
+	if (id)
+		memunmap(id);
 }
 
 void tcpinc_tc_register(struct net *net, struct tcpinc_sock *ctx)

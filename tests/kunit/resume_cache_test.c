@@ -11,8 +11,9 @@
  * The cases check: a proposal takes the lowest index and ratchets, the
  * peer accepts exactly once, both ends then key equal resumed sessions;
  * TEP filters; do-not-cache ends a chain; LRU eviction at the bound;
- * expiry by lookup and by the timer; and every wipe trigger, fed with
- * synthetic notifier events, empties the cache and counts.
+ * expiry by lookup and by the timer; every wipe trigger, fed with
+ * synthetic notifier events, empties the cache and counts; and a changed
+ * VM generation ID shuts the cache before the vmfork notifier runs.
  *
  * tcpinc_pernet.c is not linked: this file provides tcpinc_net_id and a
  * pernet registration with the fields the cache and the notifiers use.
@@ -412,6 +413,66 @@ static void kt_wipe_triggers(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, tcpinc_cache_create(NET), 0);
 }
 
+/*
+ * The window between a restore and its vmfork notifier: the hypervisor has
+ * already rewritten the generation ID, the notifier has not run. The cache
+ * must hand out nothing then (the other copy holds the same secrets), and
+ * for that reason only: the same take and accept succeed once the ID is
+ * back. After the notifier the cache is empty and new secrets may be used.
+ */
+static void kt_vmgenid_window(struct kunit *test)
+{
+	u8 *id = kunit_kzalloc(test, 16, GFP_KERNEL);
+	struct tcpinc_core_tc_resume_attempt att_a, att_b;
+	u8 sub_a[TCPINC_CORE_TC_MAX_RESUME_SUBOPT_LEN];
+	static const u8 teps[] = { TEP };
+	int gen = atomic_read(&tcpinc_vm_generation);
+	tcpinc_usize la = 0;
+	u64 chain;
+	u8 tep;
+
+	KUNIT_ASSERT_NOT_NULL(test, id);
+	get_random_bytes(id, 16);
+	tcpinc_vmgenid_attach(id);
+	KUNIT_EXPECT_FALSE(test, tcpinc_vm_copied());
+	kt_cache_pair(test);
+	/* A's proposal, taken before the copy: B's accept is tried below. */
+	KUNIT_ASSERT_EQ(test, tcpinc_cache_take(NET, &addr_b, teps, 1, &pol_default, &att_a, &tep,
+						&chain), 0);
+	KUNIT_ASSERT_EQ(test, tcpinc_core_tc_resume_build(&att_a, sub_a, sizeof(sub_a), &la),
+			TCPINC_CORE_TC_OK);
+	tcpinc_core_tc_resume_wipe_attempt(&att_a);
+
+	id[7] ^= 0x01;	/* restored: the hypervisor wrote a new ID */
+	KUNIT_EXPECT_TRUE(test, tcpinc_vm_copied());
+	KUNIT_EXPECT_EQ(test, tcpinc_cache_take(NET, &addr_b, teps, 1, &pol_default, &att_a, &tep,
+						&chain), -ENOENT);
+	KUNIT_EXPECT_EQ(test, tcpinc_cache_accept(NET, TEP, sub_a + 1, &pol_default, &att_b, &chain),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, tcpinc_cache_count(NET), 2U);	/* refused, not consumed */
+	KUNIT_EXPECT_EQ(test, atomic_read(&tcpinc_vm_generation), gen);
+
+	id[7] ^= 0x01;	/* only the ID made the difference */
+	KUNIT_EXPECT_FALSE(test, tcpinc_vm_copied());
+	KUNIT_EXPECT_EQ(test, tcpinc_cache_accept(NET, TEP, sub_a + 1, &pol_default, &att_b, &chain), 0);
+	tcpinc_core_tc_resume_wipe_attempt(&att_b);
+
+	id[0] ^= 0x80;
+	KUNIT_EXPECT_TRUE(test, tcpinc_vm_copied());
+	tcpinc_vmfork_event(NULL, 0, NULL);	/* the notifier, late */
+	KUNIT_EXPECT_FALSE(test, tcpinc_vm_copied());
+	KUNIT_EXPECT_EQ(test, tcpinc_cache_count(NET), 0U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tcpinc_vm_generation), gen + 1);
+	/* Secrets of the new generation may be cached and used. */
+	kt_cache_pair(test);
+	KUNIT_EXPECT_EQ(test, tcpinc_cache_take(NET, &addr_b, teps, 1, &pol_default, &att_a, &tep,
+						&chain), 0);
+	tcpinc_core_tc_resume_wipe_attempt(&att_a);
+
+	tcpinc_vmgenid_attach(NULL);	/* before kunit frees id */
+	KUNIT_EXPECT_FALSE(test, tcpinc_vm_copied());
+}
+
 static int kt_suite_init(struct kunit_suite *suite)
 {
 	int err = tcpinc_crypto_init();
@@ -436,6 +497,7 @@ static struct kunit_case kt_cases[] = {
 	KUNIT_CASE(kt_lru_eviction),
 	KUNIT_CASE(kt_expiry),
 	KUNIT_CASE(kt_wipe_triggers),
+	KUNIT_CASE(kt_vmgenid_window),
 	{}
 };
 
