@@ -308,6 +308,7 @@ extern struct workqueue_struct *tcpinc_wq;
 size_t tcpinc_eno_ctx_extra(void);
 bool tcpinc_eno_will_encrypt(struct tcpinc_sock *ctx);
 void tcpinc_tc_enable(struct sock *sk, struct tcpinc_sock *ctx);
+int tcpinc_tc_inq(struct sock *sk, int *out);
 __poll_t tcpinc_tc_poll(struct file *file, struct socket *sock, poll_table *wait);
 int tcpinc_tc_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len, int flags,
 		      int (*base)(struct socket *, struct sockaddr *, int, int));

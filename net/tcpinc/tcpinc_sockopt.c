@@ -8,6 +8,8 @@
  * everything else to TCP. Children inherit the copy with the socket.
  */
 #include <linux/module.h>
+#include <linux/sockios.h>
+#include <asm/ioctls.h>
 #include <net/inet_common.h>
 #include <net/tcp.h>
 #include <net/transp_v6.h>
@@ -617,6 +619,18 @@ static void tcpinc_shutdown(struct sock *sk, int how)
 	tcpinc_tc_shutdown(sk, how, tcpinc_base_prot(sk)->shutdown);
 }
 
+/* SIOCINQ counts plaintext on an encrypted connection (tcpinc_tc_inq). */
+static int tcpinc_ioctl(struct sock *sk, int cmd, unsigned long arg)
+{
+	if (cmd == SIOCINQ) {
+		int n, err = tcpinc_tc_inq(sk, &n);
+
+		if (err != -ENOIOCTLCMD)
+			return err ?: put_user(n, (int __user *)arg);
+	}
+	return tcpinc_base_prot(sk)->ioctl(sk, cmd, arg);
+}
+
 static void tcpinc_close(struct sock *sk, long timeout)
 {
 	tcpinc_tc_close(sk, timeout, tcpinc_base_prot(sk)->close);
@@ -670,6 +684,7 @@ int __init tcpinc_sockopt_init(void)
 		p->sendpage = tcpinc_sendpage;
 		p->shutdown = tcpinc_shutdown;
 		p->close = tcpinc_close;
+		p->ioctl = tcpinc_ioctl;
 		p->sock_is_readable = tcpinc_sock_is_readable;
 		p->stream_memory_free = tcpinc_stream_memory_free;
 		p->keepalive = tcpinc_keepalive;

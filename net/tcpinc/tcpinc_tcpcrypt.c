@@ -1302,6 +1302,34 @@ int tcpinc_tc_peek_len(struct socket *sock)
 	return n >= 0 ? n : tcp_peek_len(sock);
 }
 
+/*
+ * ioctl(SIOCINQ/FIONREAD) on an encrypted connection: the plaintext recv
+ * returns now without blocking, that is what is left of the open frame,
+ * after opening the next one if none is open (as poll does). TCP's own
+ * count would include frame headers, tags and Init messages. A later
+ * frame already queued is not counted, so recv may return more. 0 after
+ * an abort (recv reports the error). -ENOIOCTLCMD: not encrypted, TCP's
+ * answer stands.
+ */
+int tcpinc_tc_inq(struct sock *sk, int *out)
+{
+	struct tcpinc_sock *ctx;
+	struct tcpinc_tc *tc;
+
+	lock_sock(sk);
+	ctx = tcpinc_ctx(sk);
+	if (!ctx || READ_ONCE(ctx->phase) != TCPINC_ENO_ENABLED) {
+		release_sock(sk);
+		return -ENOIOCTLCMD;
+	}
+	tc = tc_get(sk, ctx);
+	if (tc && !tc->err && !tc->rx_len && !tc->eof)
+		tc_pump(sk, ctx, 0);
+	*out = tc && !tc->err ? tc->rx_len - tc->rx_off : 0;
+	release_sock(sk);
+	return 0;
+}
+
 /* Stages and queues the FINp frame; socket lock held. */
 static void tc_send_finp(struct sock *sk, struct tcpinc_sock *ctx)
 {
