@@ -7,9 +7,18 @@ bench scenarios. Prints one JSON object; never asserts on a speed.
   bulk  --addr A --port P --mode M --size N  one connection, N bytes one way
   rate  --addr A --port P --mode M --count N connect, 1-byte echo, close
 
+  cost  --addr A --port P --mode M --count N --server-ns S --client-ns C
+        both ends in this one process (listener in netns S, client in C,
+        entered with setns): connect, accept, 1 byte each way, close both.
+        No context switch between client and server, so this is the CPU
+        cost of a connection, split into phases (microseconds each).
+
 Modes: plain (TCP), tcpcrypt (the tcpinc ULP), ktls (Linux kTLS software
-AES-128-GCM, keys set directly with setsockopt(SOL_TLS), no handshake).
+AES-128-GCM, keys set directly with setsockopt(SOL_TLS), no handshake);
+rate and cost also take resume.
 """
+import ctypes
+import os
 import argparse
 import json
 import socket
@@ -119,9 +128,64 @@ def rate(a):
                       "per_second": round(a.count / dt, 1)}))
 
 
+def setns(name):
+    libc = ctypes.CDLL(None, use_errno=True)
+    fd = os.open("/var/run/netns/" + name, os.O_RDONLY)
+    try:
+        if libc.setns(fd, 0x40000000) != 0:  # CLONE_NEWNET
+            raise OSError(ctypes.get_errno(), "setns " + name)
+    finally:
+        os.close(fd)
+
+
+def cost(a):
+    setns(a.server_ns)
+    ls = socket.socket(fam(a.addr), socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    prepare(ls, a.mode, True)
+    ls.bind((a.addr, a.port))
+    ls.listen(128)
+    setns(a.client_ns)
+    names = ("setup", "connect_accept", "client_to_server", "server_to_client", "client_close_eof",
+             "server_close")
+    spent = [0.0] * len(names)
+
+    def one():
+        t = [time.monotonic()]
+        c = socket.socket(fam(a.addr), socket.SOCK_STREAM)
+        prepare(c, a.mode)
+        t.append(time.monotonic())
+        c.connect((a.addr, a.port))
+        s, _ = ls.accept()
+        t.append(time.monotonic())
+        c.send(b"x")
+        ok = s.recv(1) == b"x"
+        t.append(time.monotonic())
+        s.send(b"y")
+        ok = c.recv(1) == b"y" and ok
+        t.append(time.monotonic())
+        c.close()
+        ok = s.recv(1) == b"" and ok
+        t.append(time.monotonic())
+        s.close()
+        t.append(time.monotonic())
+        for i in range(len(names)):
+            spent[i] += t[i + 1] - t[i]
+        return ok
+
+    one()  # fills the resumption cache
+    spent = [0.0] * len(names)
+    t0 = time.monotonic()
+    ok = sum(one() for _ in range(a.count))
+    dt = time.monotonic() - t0
+    out = {"mode": a.mode, "connections": a.count, "echoed": ok, "us_per_connection": round(dt / a.count * 1e6)}
+    out.update((n + "_us", round(v / a.count * 1e6)) for n, v in zip(names, spent))
+    print(json.dumps(out))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("cmd", choices=["serve", "bulk", "rate"])
+    ap.add_argument("cmd", choices=["serve", "bulk", "rate", "cost"])
     ap.add_argument("--addr", required=True)
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--mode", choices=["plain", "tcpcrypt", "resume", "ktls"], required=True)
@@ -129,8 +193,10 @@ def main():
     ap.add_argument("--count", type=int, default=100)
     ap.add_argument("--echo", action="store_true")
     ap.add_argument("--ready")
+    ap.add_argument("--server-ns")
+    ap.add_argument("--client-ns")
     a = ap.parse_args()
-    {"serve": serve, "bulk": bulk, "rate": rate}[a.cmd](a)
+    {"serve": serve, "bulk": bulk, "rate": rate, "cost": cost}[a.cmd](a)
     return 0
 
 
