@@ -240,6 +240,54 @@ TEST(TcpcryptResumption, SuboptionParsing) {
   EXPECT_EQ(resumption_parse_suboption(sub, 10, &s), Status::kNotResumption);
 }
 
+// The ratchet's cost on the SYN path: each end computes resume[i] once
+// (B checks A's half with it and keeps it) and ss[i+1] once.
+int g_hmacs;
+TEST(TcpcryptResumption, EachEndComputesResumeIdOnce) {
+  ResumeSecret h0{}, h1{};
+  fresh(&h0, &h1);
+  tcpinc_core_crypto_ops counting = *ops();
+  counting.hmac_sha256 = [](void* c, const tcpinc_u8* k, tcpinc_usize kl, const tcpinc_core_seg* s,
+                            tcpinc_usize n, tcpinc_u8* out) {
+    g_hmacs++;
+    return ops()->hmac_sha256(c, k, kl, s, n, out);
+  };
+  ResumeAttempt ao{}, al{};
+  g_hmacs = 0;
+  ASSERT_EQ(resumption_take(counting, {false, false, 8}, &h0, &ao), Status::kOk);
+  EXPECT_EQ(g_hmacs, 2);
+  u8 sub[kMaxResumeSuboptionLen];
+  usize sub_len = 0;
+  ASSERT_EQ(resumption_build_suboption(ao, sub, sizeof sub, &sub_len), Status::kOk);
+  ResumeSuboption offer{};
+  ASSERT_EQ(resumption_parse_suboption(sub, sub_len, &offer), Status::kOk);
+  // A wrong half costs one HMAC and leaves the entry as it was.
+  ResumeSecret before = h1;
+  u8 bad[kMaxResumeSuboptionLen];
+  memcpy(bad, sub, sub_len);
+  bad[1] ^= 1;
+  ResumeSuboption wrong{};
+  ASSERT_EQ(resumption_parse_suboption(bad, sub_len, &wrong), Status::kOk);
+  g_hmacs = 0;
+  EXPECT_EQ(resumption_accept(counting, {false, false, 8}, &h1, wrong, &al), Status::kResumeMismatch);
+  EXPECT_EQ(g_hmacs, 1);
+  EXPECT_EQ(memcmp(&before, &h1, sizeof before), 0);
+  g_hmacs = 0;
+  ASSERT_EQ(resumption_accept(counting, {false, false, 8}, &h1, offer, &al), Status::kOk);
+  EXPECT_EQ(g_hmacs, 2);
+  // Both attempts hold the same resume[i]: the answer matches A's.
+  u8 ans[kMaxResumeSuboptionLen];
+  usize ans_len = 0;
+  ASSERT_EQ(resumption_build_suboption(al, ans, sizeof ans, &ans_len), Status::kOk);
+  ResumeSuboption answer{};
+  ASSERT_EQ(resumption_parse_suboption(ans, ans_len, &answer), Status::kOk);
+  EXPECT_EQ(resumption_check_answer(ao, answer), Status::kOk);
+  EXPECT_EQ(h0.index, 2u);
+  EXPECT_EQ(h1.index, 2u);
+  resumption_wipe(&ao);
+  resumption_wipe(&al);
+}
+
 TEST(TcpcryptResumption, MismatchesAreIgnored) {
   ResumeSecret h0{}, h1{};
   fresh(&h0, &h1);

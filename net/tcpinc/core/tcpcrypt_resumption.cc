@@ -12,9 +12,17 @@ static const u8* half_of(const u8* resume, Role original_role) {
   return original_role == Role::kA ? resume : resume + kResumeHalfLen;
 }
 
-Status resumption_take(const CryptoOps& ops, const ResumePolicy& policy, ResumeSecret* entry,
-                       ResumeAttempt* out) {
-  if (policy.ignore_resumption) return Status::kNotResumption;
+// fail_closed - a chain we could not ratchet (or use) is dropped altogether.
+static Status fail_closed(ResumeSecret* entry, ResumeAttempt* out, Status st) {
+  wipe(out, sizeof *out);
+  resumption_wipe(entry);
+  return st == Status::kInvalidPublicKey ? Status::kCryptoFailure : st;
+}
+
+// take_with_id - resumption_take once resume[i] = CPRF(ss[i], CONST_RESUME)
+// is known (B computed it to check A's half; A computes it here).
+static Status take_with_id(const CryptoOps& ops, const ResumePolicy& policy, ResumeSecret* entry,
+                           const u8* resume, ResumeAttempt* out) {
   // A zeroed policy means the safe default of 8 nonce bytes (RFC 8548 3.5
   // MUST); no nonce at all has to be asked for explicitly.
   usize nonce_len = policy.nonce_len == 0                      ? kDefaultResumeNonceLen
@@ -22,8 +30,9 @@ Status resumption_take(const CryptoOps& ops, const ResumePolicy& policy, ResumeS
                                                               : policy.nonce_len;
   if (!entry->valid || nonce_len > kMaxResumeNonceLen) return Status::kBadArgument;
   wipe(out, sizeof *out);
-  Status st = resume_id(ops, entry->ss, out->resume);
-  if (st == Status::kOk && nonce_len)
+  copy_bytes(out->resume, resume, kResumeLen);
+  Status st = Status::kOk;
+  if (nonce_len)
     st = map_crypto(ops.random_bytes(ops.ctx, out->nonce, nonce_len));
   if (st == Status::kOk) {
     copy_bytes(out->ss, entry->ss, kKeyLen);
@@ -43,13 +52,19 @@ Status resumption_take(const CryptoOps& ops, const ResumePolicy& policy, ResumeS
       entry->index++;
     }
   }
-  if (st != Status::kOk) {
-    // Fail closed: a chain we could not ratchet is dropped altogether.
-    wipe(out, sizeof *out);
-    resumption_wipe(entry);
-    return st == Status::kInvalidPublicKey ? Status::kCryptoFailure : st;
-  }
-  return Status::kOk;
+  return st == Status::kOk ? st : fail_closed(entry, out, st);
+}
+
+Status resumption_take(const CryptoOps& ops, const ResumePolicy& policy, ResumeSecret* entry,
+                       ResumeAttempt* out) {
+  if (policy.ignore_resumption) return Status::kNotResumption;
+  if (!entry->valid) return Status::kBadArgument;
+  u8 resume[kResumeLen];
+  Status st = resume_id(ops, entry->ss, resume);
+  st = st == Status::kOk ? take_with_id(ops, policy, entry, resume, out)
+                         : fail_closed(entry, out, st);
+  wipe(resume, sizeof resume);
+  return st;
 }
 
 Status resumption_build_suboption(const ResumeAttempt& a, u8* out, usize cap, usize* out_len) {
@@ -92,13 +107,15 @@ Status resumption_accept(const CryptoOps& ops, const ResumePolicy& policy, Resum
   if (policy.ignore_resumption) return Status::kNotResumption;
   if (!entry->valid) return Status::kBadArgument;
   if ((offer.tep & ~kTepVBit) != entry->kex) return Status::kResumeMismatch;
-  u8 expect[kResumeHalfLen];
-  Status st = resumption_peer_half(ops, *entry, expect);
-  if (st != Status::kOk) return st;
-  bool match = equal_secret(expect, offer.half, kResumeHalfLen);
-  wipe(expect, sizeof expect);
-  if (!match) return Status::kResumeMismatch;
-  return resumption_take(ops, policy, entry, out);
+  // resume[i] once: its peer half is checked, then the attempt keeps it.
+  u8 resume[kResumeLen];
+  Role peer = entry->original_role == Role::kA ? Role::kB : Role::kA;
+  Status st = resume_id(ops, entry->ss, resume);
+  if (st == Status::kOk && !equal_secret(half_of(resume, peer), offer.half, kResumeHalfLen))
+    st = Status::kResumeMismatch;
+  if (st == Status::kOk) st = take_with_id(ops, policy, entry, resume, out);
+  wipe(resume, sizeof resume);
+  return st;
 }
 
 Status resumption_check_answer(const ResumeAttempt& a, const ResumeSuboption& answer) {
