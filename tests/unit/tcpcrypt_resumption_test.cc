@@ -262,7 +262,8 @@ TEST(TcpcryptResumption, EachEndComputesResumeIdOnce) {
   ResumeSuboption offer{};
   ASSERT_EQ(resumption_parse_suboption(sub, sub_len, &offer), Status::kOk);
   // A wrong half costs one HMAC and leaves the entry as it was.
-  ResumeSecret before = h1;
+  ResumeSecret before;
+  memcpy(&before, &h1, sizeof before);  // bytes, padding included, for memcmp below
   u8 bad[kMaxResumeSuboptionLen];
   memcpy(bad, sub, sub_len);
   bad[1] ^= 1;
