@@ -17,14 +17,14 @@ Modes: plain (TCP), tcpcrypt (the tcpinc ULP), ktls (Linux kTLS software
 AES-128-GCM, keys set directly with setsockopt(SOL_TLS), no handshake);
 rate and cost also take resume.
 """
-import ctypes
-import os
 import argparse
 import json
 import socket
 import struct
 import sys
 import time
+
+from tcpinc_netns import setns
 
 SOL_TCP, TCP_ULP, SOL_TLS, TLS_TX, TLS_RX = 6, 31, 282, 1, 2
 TCP_CRYPT_NO_RESUME = 0x4571  # include/uapi/linux/tcpinc.h
@@ -126,16 +126,6 @@ def rate(a):
     dt = time.monotonic() - t0
     print(json.dumps({"mode": a.mode, "connections": a.count, "echoed": ok, "seconds": round(dt, 3),
                       "per_second": round(a.count / dt, 1)}))
-
-
-def setns(name):
-    libc = ctypes.CDLL(None, use_errno=True)
-    fd = os.open("/var/run/netns/" + name, os.O_RDONLY)
-    try:
-        if libc.setns(fd, 0x40000000) != 0:  # CLONE_NEWNET
-            raise OSError(ctypes.get_errno(), "setns " + name)
-    finally:
-        os.close(fd)
 
 
 def cost(a):

@@ -21,7 +21,6 @@ import ctypes
 import errno
 import hashlib
 import json
-import os
 import select
 import socket
 import struct
@@ -29,6 +28,8 @@ import subprocess
 import sys
 import threading
 import time
+
+from tcpinc_netns import setns
 
 SOL_TCP, TCP_ULP = 6, 31
 TCP_ENO_NEGTEP = 0x4542  # include/uapi/linux/tcpinc.h
@@ -40,15 +41,6 @@ libc = ctypes.CDLL(None, use_errno=True)
 
 class CheckFailed(Exception):
     pass
-
-
-def setns(name):
-    fd = os.open("/var/run/netns/" + name, os.O_RDONLY)
-    try:
-        if libc.setns(fd, 0x40000000) != 0:  # CLONE_NEWNET
-            raise OSError(ctypes.get_errno(), "setns " + name)
-    finally:
-        os.close(fd)
 
 
 def report(name, ok, **kw):

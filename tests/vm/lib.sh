@@ -15,6 +15,9 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 # skip MSG... - print the reason and exit 77 (reported as SKIP, never PASS).
 skip() { echo "SKIP: $*" >&2; exit 77; }
 
+# median "N N N..." - the median of the numbers (benchmarks: odd round counts).
+median() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
 # expect_eq WHAT EXPECTED ACTUAL - fail unless the two strings are equal.
 expect_eq() {
 	[ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"

@@ -30,7 +30,6 @@ for r in $(seq 1 "$ROUNDS"); do
 		us[$m]+="$(/usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])["us_per_connection"])' "$out") "
 	done
 done
-median() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 up=$(median "${us[plain]}"); ut=$(median "${us[tcpcrypt]}"); ur=$(median "${us[resume]}")
 echo "microseconds per connection, one process (median of $ROUNDS x $COUNT): plain $up, tcpcrypt full $ut, tcpcrypt resumed $ur"
 /usr/bin/python3 -c "import sys; up,ut,ur=map(float,sys.argv[1:]); print('BENCH connection cost without context switches: resumed/plain = %.2f, full/plain = %.2f (as rates: resumed %.2fx plain, full %.2fx plain)' % (ur/up, ut/up, up/ur, up/ut))" "$up" "$ut" "$ur"

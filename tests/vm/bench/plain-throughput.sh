@@ -1,7 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # timeout: 400
+# needs: module
 #
+# (The runner loads the module's dependencies - the crypto libraries - and
+# the module; the rounds below unload and reload only tcpinc itself.)
 # Benchmark (printed, never asserted): what the module costs sockets that
 # do not use it. iperf3 between two namespaces, plain TCP, in three
 # configurations, interleaved over ROUNDS rounds, medians reported:
@@ -51,7 +54,6 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 insmod "$TCPINC_KO"
 
-median() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 u=$(median "${res[unloaded]}"); l=$(median "${res[loaded]}"); h=$(median "${res[hooks]}")
 echo "plain TCP throughput, Gbit/s (median of $ROUNDS x ${SECS}s iperf3 in a TCG guest):"
 echo "  unloaded: ${res[unloaded]}-> $u"

@@ -41,7 +41,6 @@ for r in $(seq 1 "$ROUNDS"); do
 		rate[$m]+="$(/usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])["per_second"])' "$out") "
 	done
 done
-median() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 rp=$(median "${rate[plain]}"); rt=$(median "${rate[tcpcrypt]}"); rr=$(median "${rate[resume]}")
 echo "connections/s (median of $ROUNDS x $COUNT): plain $rp, tcpcrypt full $rt, tcpcrypt resumed $rr"
 /usr/bin/python3 -c "import sys; rp,rt,rr=map(float,sys.argv[1:]); print('BENCH resumed/plain connection rate = %.2f (target >= 0.8), full/plain = %.2f, resumed/full = %.2f' % (rr/rp, rt/rp, rr/rt))" "$rp" "$rt" "$rr"

@@ -44,7 +44,6 @@ for r in $(seq 1 "$ROUNDS"); do
 		rate[$m]+="$(/usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])["per_second"])' "$out") "
 	done
 done
-median() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 bp=$(median "${bulk[plain]}"); bt=$(median "${bulk[tcpcrypt]}"); bk=$(median "${bulk[ktls]}")
 rp=$(median "${rate[plain]}"); rt=$(median "${rate[tcpcrypt]}")
 echo "bulk Mbit/s (median of $ROUNDS): plain $bp, tcpcrypt $bt, kTLS $bk"
