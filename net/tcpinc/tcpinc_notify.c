@@ -34,8 +34,8 @@ atomic_t tcpinc_vm_generation = ATOMIC_INIT(0);
  * nonces the other copy uses (vmgenid-live caught one such frame and its
  * echo). Reading the ID before sealing closes that window.
  * tcpinc_vmgenid: mapped at load, or NULL; tcpinc_vmgenid_known: written
- * only by the notifier (a torn read there can only say "copied" during a
- * real change).
+ * by tcpinc_vmgenid_attach() and the notifier (a torn read there can only
+ * say "copied" during a real change).
  */
 #define TCPINC_VMGENID_LEN	16
 static void *tcpinc_vmgenid;
@@ -59,12 +59,18 @@ bool tcpinc_vm_copied(void)
  * the way a restore does. Not concurrent with sessions sealing: the
  * pointer is set once before use and cleared at unload.
  */
-void tcpinc_vmgenid_attach(void *id)
+/* The ID at id (NULL: none) as it reads now becomes this generation's. */
+static void tcpinc_vmgenid_known_from(const void *id)
 {
 	if (id)
 		memcpy(tcpinc_vmgenid_known, id, TCPINC_VMGENID_LEN);
 	else
 		memset(tcpinc_vmgenid_known, 0, TCPINC_VMGENID_LEN);
+}
+
+void tcpinc_vmgenid_attach(void *id)
+{
+	tcpinc_vmgenid_known_from(id);
 	WRITE_ONCE(tcpinc_vmgenid, id);
 }
 
@@ -283,8 +289,7 @@ int tcpinc_vmfork_event(struct notifier_block *nb, unsigned long event,
 	/* First, so that no session seals another frame under old keys. */
 	atomic_inc(&tcpinc_vm_generation);
 	/* This generation's ID: sessions created from now on may seal. */
-	if (tcpinc_vmgenid)
-		memcpy(tcpinc_vmgenid_known, tcpinc_vmgenid, TCPINC_VMGENID_LEN);
+	tcpinc_vmgenid_known_from(tcpinc_vmgenid);
 	n = tcpinc_wipe_all(TCPINC_MIB_VMFORK_EVENTS, &nets, &aborted);
 	pr_info("tcpinc: VM generation changed (snapshot restore or clone): resumption caches wiped (%u entries in %u network namespaces), %u tcpcrypt connections aborted (errno %d)\n",
 		n, nets, aborted, TCPINC_ERR_VMFORK);
