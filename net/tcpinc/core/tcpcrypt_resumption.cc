@@ -20,7 +20,8 @@ static Status fail_closed(ResumeSecret* entry, ResumeAttempt* out, Status st) {
 }
 
 // take_with_id - resumption_take once resume[i] = CPRF(ss[i], CONST_RESUME)
-// is known (B computed it to check A's half; A computes it here).
+// is known (B computed it to check A's half; A computes it here). Both
+// callers checked that the entry is valid.
 static Status take_with_id(const CryptoOps& ops, const ResumePolicy& policy, ResumeSecret* entry,
                            const u8* resume, ResumeAttempt* out) {
   // A zeroed policy means the safe default of 8 nonce bytes (RFC 8548 3.5
@@ -28,7 +29,7 @@ static Status take_with_id(const CryptoOps& ops, const ResumePolicy& policy, Res
   usize nonce_len = policy.nonce_len == 0                      ? kDefaultResumeNonceLen
                     : policy.nonce_len == kResumeNonceLenNone ? 0
                                                               : policy.nonce_len;
-  if (!entry->valid || nonce_len > kMaxResumeNonceLen) return Status::kBadArgument;
+  if (nonce_len > kMaxResumeNonceLen) return Status::kBadArgument;
   wipe(out, sizeof *out);
   copy_bytes(out->resume, resume, kResumeLen);
   Status st = Status::kOk;
