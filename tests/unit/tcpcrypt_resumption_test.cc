@@ -73,6 +73,15 @@ void fresh(ResumeSecret* host0, ResumeSecret* host1, bool no_cache_b = false) {
   }
 }
 
+// on_the_wire - a's suboption as the peer parses it from buf (which the
+// result points into: it must outlive it).
+ResumeSuboption on_the_wire(const ResumeAttempt& a, u8 (&buf)[kMaxResumeSuboptionLen], usize* len) {
+  ResumeSuboption s{};
+  EXPECT_EQ(resumption_build_suboption(a, buf, sizeof buf, len), Status::kOk);
+  EXPECT_EQ(resumption_parse_suboption(buf, *len, &s), Status::kOk);
+  return s;
+}
+
 // resume - opener (current A) proposes from its entry, listener answers
 // from its own; returns the shared session ID, or empty if it fell back.
 Bytes resume(ResumeSecret* opener, ResumeSecret* listener, const ResumePolicy& po = {false, false, 8},
@@ -81,18 +90,14 @@ Bytes resume(ResumeSecret* opener, ResumeSecret* listener, const ResumePolicy& p
   if (resumption_take(*ops(), po, opener, &ao) != Status::kOk) return {};
   u8 sub[kMaxResumeSuboptionLen];
   usize sub_len = 0;
-  EXPECT_EQ(resumption_build_suboption(ao, sub, sizeof sub, &sub_len), Status::kOk);
-  ResumeSuboption offer{};
-  EXPECT_EQ(resumption_parse_suboption(sub, sub_len, &offer), Status::kOk);
+  ResumeSuboption offer = on_the_wire(ao, sub, &sub_len);
   if (resumption_accept(*ops(), pl, listener, offer, &al) != Status::kOk) {
     resumption_wipe(&ao);  // fall back to a fresh exchange; index stays burnt
     return {};
   }
   u8 ans[kMaxResumeSuboptionLen];
   usize ans_len = 0;
-  EXPECT_EQ(resumption_build_suboption(al, ans, sizeof ans, &ans_len), Status::kOk);
-  ResumeSuboption answer{};
-  EXPECT_EQ(resumption_parse_suboption(ans, ans_len, &answer), Status::kOk);
+  ResumeSuboption answer = on_the_wire(al, ans, &ans_len);
   EXPECT_EQ(resumption_check_answer(ao, answer), Status::kOk);
   SessionPtr so(new Session()), sl(new Session());
   SessionConfig co{}, cl{};
@@ -258,9 +263,7 @@ TEST(TcpcryptResumption, EachEndComputesResumeIdOnce) {
   EXPECT_EQ(g_hmacs, 2);
   u8 sub[kMaxResumeSuboptionLen];
   usize sub_len = 0;
-  ASSERT_EQ(resumption_build_suboption(ao, sub, sizeof sub, &sub_len), Status::kOk);
-  ResumeSuboption offer{};
-  ASSERT_EQ(resumption_parse_suboption(sub, sub_len, &offer), Status::kOk);
+  ResumeSuboption offer = on_the_wire(ao, sub, &sub_len);
   // A wrong half costs one HMAC and leaves the entry as it was.
   ResumeSecret before;
   memcpy(&before, &h1, sizeof before);  // bytes, padding included, for memcmp below
@@ -279,10 +282,7 @@ TEST(TcpcryptResumption, EachEndComputesResumeIdOnce) {
   // Both attempts hold the same resume[i]: the answer matches A's.
   u8 ans[kMaxResumeSuboptionLen];
   usize ans_len = 0;
-  ASSERT_EQ(resumption_build_suboption(al, ans, sizeof ans, &ans_len), Status::kOk);
-  ResumeSuboption answer{};
-  ASSERT_EQ(resumption_parse_suboption(ans, ans_len, &answer), Status::kOk);
-  EXPECT_EQ(resumption_check_answer(ao, answer), Status::kOk);
+  EXPECT_EQ(resumption_check_answer(ao, on_the_wire(al, ans, &ans_len)), Status::kOk);
   EXPECT_EQ(h0.index, 2u);
   EXPECT_EQ(h1.index, 2u);
   resumption_wipe(&ao);
