@@ -431,7 +431,6 @@ def cmd_many(args):
     """--count connections at once from one process (bounded by --timeout):
     a ULP listener echoing, clients each sending their index. Reports how
     many echoed correctly and how many negotiated ENO on each side."""
-    import selectors
     fam = family_of(args.addr)
     srv = socket.socket(fam, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
