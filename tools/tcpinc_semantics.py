@@ -86,6 +86,30 @@ def errname_of(fn):
         return errno.errorcode.get(e.errno, str(e.errno))
 
 
+def tcp_out_rsts():
+    """Tcp OutRsts (RSTs sent, IPv4 and IPv6) of the current network
+    namespace (/proc/net follows the calling thread's namespace)."""
+    with open("/proc/net/snmp") as f:
+        lines = f.read().splitlines()
+    for head, vals in zip(lines[::2], lines[1::2]):
+        if head.startswith("Tcp:"):
+            return int(dict(zip(head.split()[1:], vals.split()[1:]))["OutRsts"])
+    raise KeyError("Tcp: OutRsts")
+
+
+def tcp_states(port):
+    """TCP states (hex codes of /proc/net/tcp{,6}: 06 = TIME_WAIT) of the
+    sockets in the current namespace whose local port is port."""
+    out = []
+    for path in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(path) as f:
+            for line in f.read().splitlines()[1:]:
+                fields = line.split()
+                if int(fields[1].rsplit(":", 1)[1], 16) == port:
+                    out.append(fields[3])
+    return out
+
+
 def pattern(n, seed):
     return bytes((seed + i * 7) & 0xFF for i in range(n))
 
@@ -206,6 +230,31 @@ def run(a):
     ep.close()
     c.close()
     s.close()
+
+    # 9. Who closes first. The server's close sends a FINp frame, which is
+    # data: a client that already closed answers it the way TCP answers
+    # data after close, with an RST, and skips TIME_WAIT.
+    # A client that half-closes, reads to EOF and then closes ends cleanly
+    # in TIME_WAIT. (Documentation/socket-api.md, "Closing".)
+    for graceful in (False, True):
+        tag = "graceful close" if graceful else "client closes first"
+        c, s = connect_pair(a, listener)
+        c.sendall(b"x")
+        expect(tag + ": data", s.recv(10), b"x")
+        port = c.getsockname()[1]
+        rsts = tcp_out_rsts()
+        if graceful:
+            c.shutdown(socket.SHUT_WR)
+        else:
+            c.close()
+        expect(tag + ": the server reads EOF", s.recv(10), b"")
+        s.close()
+        if graceful:
+            expect(tag + ": the client reads EOF", c.recv(10), b"")
+            c.close()
+        time.sleep(0.2)
+        expect(tag + ": RSTs the client namespace sent", tcp_out_rsts() - rsts, 0 if graceful else 1)
+        expect(tag + ": client in TIME_WAIT", "06" in tcp_states(port), graceful)
     listener.close()
 
 
