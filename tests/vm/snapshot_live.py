@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 """vmgenid-live: save a guest that has live tcpcrypt connections and a warm
 resumption cache, let it run on (branch 1) and restore it into a new QEMU
-(branch 2); once with -device vmgenid,guid=auto, once without.
+(branch 2); with -device vmgenid,guid=auto, again with the device but
+Linux's vmgenid driver unbound in the guest (the restore is never notified:
+only the module's own reading of the generation ID can catch it), and
+without the device.
 
 The guest part (tests/vm/mini/vmgenid-live.sh) checks what each branch
 must see. Here the two branches' captures of the live connection are
@@ -9,11 +12,16 @@ compared frame by frame: a tcpcrypt frame's AEAD nonce is its stream offset
 (RFC 8548 4.2) under the key of its connection and direction, so two
 frames at the same (connection, direction, offset) with different bytes
 are two ciphertexts under one (key, nonce) - the failure this product
-exists to prevent. With vmgenid the count must be 0; without it the guest
-cannot know it was copied, and the count is reported as measured.
+exists to prevent. With vmgenid the count must be 0 (driver bound or
+not); without it the guest cannot know it was copied, and the count is
+reported as measured.
 """
 import importlib.util
+import re
 import time
+
+# (flow suffix, vmgenid device, unbind Linux's vmgenid driver in the guest)
+FLOWS = (("with-vmgenid", 1, 0), ("with-vmgenid-unnotified", 1, 1), ("without-vmgenid", 0, 0))
 
 
 def _pcap_module(top):
@@ -71,12 +79,12 @@ def run(R, env, logdir, report, timing):
     if not env.ko.is_file():
         report.add(name, "fail", f"needs module: {env.ko} does not exist (run make module)")
         return
-    for vmgenid in (1, 0):
-        flow = f"{name}-{'with' if vmgenid else 'without'}-vmgenid"
+    for suffix, vmgenid, unbind in FLOWS:
+        flow = f"{name}-{suffix}"
         branches, err = R.snapshot_flow(
             env, flow, R.VMDIR / "mini" / f"{name}.sh", logdir, needs_module=True,
-            conf={"TCPINC_VMGENID": vmgenid}, keep_source=True, branch_timeout=240,
-            vmgenid=bool(vmgenid))
+            conf={"TCPINC_VMGENID": vmgenid, "TCPINC_VMGENID_UNBIND": unbind},
+            keep_source=True, branch_timeout=240, vmgenid=bool(vmgenid))
         for b in branches:
             logs += [(f"{flow} {b.q.name} console", R.rel(b.q.console)),
                      (f"{flow} {b.q.name} scenario log", R.rel(b.out / "scenario.log"))]
@@ -91,12 +99,21 @@ def run(R, env, logdir, report, timing):
         if v != "pass":
             fails.append(f"{flow}: {r}")
             continue
+        if vmgenid:
+            # Each guest says which branch it found itself in (from the
+            # crng's fork line, or, unnotified, from how its live connection
+            # ended); it must be the QEMU it runs in: branch2 is the restore.
+            for b in branches:
+                said = [m.group(1) for n in b.q.events().notes
+                        for m in [re.match(r"branch (\d)", n)] if m]
+                if said != [b.q.name[-1]]:
+                    fails.append(f"{flow}: QEMU {b.q.name} reported branch {said or 'none'}")
         pcaps = [b.out / "live.pcap" for b in branches]
         if len(pcaps) != 2 or not all(p.is_file() for p in pcaps):
             fails.append(f"{flow}: a branch shipped no capture")
             continue
         c = compare(pcap_mod, *pcaps)
-        results[vmgenid] = c
+        results[suffix] = c
         notes.append(f"{flow}: {c['compared']} frames at the same (connection, direction, offset) "
                      f"in both branches, {c['reused']} with different ciphertext; "
                      f"{c['only1']} frames only in branch 1, {c['only2']} only in branch 2")
@@ -112,7 +129,7 @@ def run(R, env, logdir, report, timing):
         report.add(name, "fail", "; ".join(fails), logs, notes)
     else:
         report.add(name, "pass", "", logs, notes)
-        for vmgenid in (1, 0):
-            d = logdir / f"{name}-{'with' if vmgenid else 'without'}-vmgenid"
+        for suffix, _, _ in FLOWS:
+            d = logdir / f"{name}-{suffix}"
             (d / "state.bin").unlink(missing_ok=True)
             (d / "initrd.img").unlink(missing_ok=True)

@@ -18,6 +18,19 @@
 # (and any branch without vmgenid) sees the stream finish intact and the
 # next connection resume. Each branch ships its capture; the host compares
 # the two for (key, frame nonce) pairs carrying two different ciphertexts.
+#
+# TCPINC_VMGENID_UNBIND=1 (with the device) unbinds Linux's own vmgenid
+# driver before the save, so the restored copy never gets the ACPI
+# notification: no crng reseed, no vmfork notifier. That holds open, for
+# good, the window the module closes by reading the generation ID itself
+# before it seals or opens (tc_vm_ok(), the cache's take and accept), which
+# the flow with the driver bound only hits by timing. Branch 2 must then
+# see the live connection aborted with EKEYREVOKED by that check alone
+# (TcpincVmforkEvents stays 0), and every later connection too: without
+# the notification the RNG was not reseeded either, so the module refuses
+# to key anything (fail closed). Without the crng line to tell the branches
+# apart, each reports what it saw and the host checks that the restored
+# QEMU is the one that says branch 2.
 set -u
 . /harness/lib.sh
 
@@ -31,6 +44,17 @@ ship() { cp "$1" "$TCPINC_OUT/$2" 2>/dev/null && tcpinc_send_file "$2" "$TCPINC_
 [ -d /sys/module/tcpinc ] || fail "tcpinc module not loaded"
 [ -x $STREAM ] || fail "no $STREAM in the initramfs (make tools)"
 forked && fail "fork message already present before the snapshot"
+unbind=0
+if [ "${TCPINC_VMGENID:-1}" = 1 ] && [ "${TCPINC_VMGENID_UNBIND:-0}" = 1 ]; then
+	unbind=1
+	dmesg | grep -q 'tcpinc: VM generation ID found' || fail "the module did not map the VM generation ID"
+	drv=/sys/bus/acpi/drivers/vmgenid
+	dev=$(cd $drv 2>/dev/null && ls -d *:* 2>/dev/null | head -1)
+	[ -n "$dev" ] || fail "no device bound to Linux's vmgenid driver ($drv)"
+	echo "$dev" >$drv/unbind || fail "cannot unbind $dev from $drv"
+	[ ! -e "$drv/$dev" ] || fail "$dev still bound to $drv"
+	log "vmgenid driver unbound from $dev: a restore will not be notified"
+fi
 netns_pair
 
 # One listener for everything: warm-up, live stream, after-restore probe.
@@ -57,13 +81,29 @@ tcpinc_report ready "$TCPINC_NAME"
 # Guest time stands still while the VM is stopped: these bounds count only
 # running time. Branch 2 sees the fork within a few seconds of the restore.
 branch=1
-if [ "${TCPINC_VMGENID:-1}" = 1 ] && wait_for 15 forked; then
+if [ $unbind = 1 ]; then
+	# Nothing in the guest says "restored" now but the module's own check:
+	# the outcome of the live connection names the branch, and the host
+	# checks the name against which QEMU this is.
+	wait_for 90 sh -c '! kill -0 '"$live"' 2>/dev/null' || fail "the live connection neither finished nor ended"
+	grep -q 'end=EKEYREVOKED' /tmp/live.log && branch=2
+	forked && fail "branch $branch: the crng was reseeded although the vmgenid driver is unbound"
+elif [ "${TCPINC_VMGENID:-1}" = 1 ] && wait_for 15 forked; then
 	branch=2
 fi
 log "this is branch $branch"
-tcpinc_report note "branch $branch (vmgenid ${TCPINC_VMGENID:-1})"
+tcpinc_report note "branch $branch (vmgenid ${TCPINC_VMGENID:-1}$([ $unbind = 1 ] && echo ", driver unbound"))"
 
-if [ $branch = 2 ]; then
+if [ $branch = 2 ] && [ $unbind = 1 ]; then
+	wait_for 10 grep -q 'server-end=EKEYREVOKED' /tmp/server.log ||
+		fail "branch 2: server end is not EKEYREVOKED: $(grep server-end /tmp/server.log)"
+	[ "$(stat_h TcpincVmforkAborts h1)" -ge 1 ] || fail "branch 2: no abort counted in h1"
+	[ "$(stat_h TcpincVmforkAborts h2)" -ge 1 ] || fail "branch 2: no abort counted in h2"
+	expect_eq "branch 2: no vmfork notification in h1" 0 "$(stat_h TcpincVmforkEvents h1)"
+	dmesg | grep -q 'tcpinc: tcpcrypt connection aborted (errno [0-9]*): VM generation changed' ||
+		fail "branch 2: no dmesg line for the aborted connection"
+	want=none
+elif [ $branch = 2 ]; then
 	wait_for 30 sh -c '! kill -0 '"$live"' 2>/dev/null' || fail "branch 2: the live connection kept running"
 	grep -q 'end=EKEYREVOKED' /tmp/live.log || fail "branch 2: client end is not EKEYREVOKED: $(tail -1 /tmp/live.log)"
 	wait_for 10 grep -q 'server-end=EKEYREVOKED' /tmp/server.log ||
@@ -82,8 +122,17 @@ else
 fi
 log "live: $(tail -1 /tmp/live.log)"
 
-in_ns h1 $STREAM connect 192.0.2.2 7801 -d 0 >/tmp/after.log 2>&1 || fail "connection after the restore: $(cat /tmp/after.log)"
-grep -q "resumed=$want" /tmp/after.log || fail "branch $branch: next connection: want resumed=$want: $(cat /tmp/after.log)"
+if [ $want = none ]; then
+	# Fail closed: no resumption (the cache refuses a copied VM) and no
+	# fresh key exchange either (the RNG was not reseeded).
+	in_ns h1 $STREAM connect 192.0.2.2 7801 -d 0 >/tmp/after.log 2>&1 &&
+		fail "branch 2: a connection was keyed after an unnotified restore: $(cat /tmp/after.log)"
+	grep -q 'end=EKEYREVOKED' /tmp/after.log || fail "branch 2: next connection: want EKEYREVOKED: $(cat /tmp/after.log)"
+	grep -q 'resumed=1' /tmp/after.log && fail "branch 2: next connection resumed: $(cat /tmp/after.log)"
+else
+	in_ns h1 $STREAM connect 192.0.2.2 7801 -d 0 >/tmp/after.log 2>&1 || fail "connection after the restore: $(cat /tmp/after.log)"
+	grep -q "resumed=$want" /tmp/after.log || fail "branch $branch: next connection: want resumed=$want: $(cat /tmp/after.log)"
+fi
 log "next connection: $(head -1 /tmp/after.log)"
 sleep 1
 kill $capture 2>/dev/null; sleep 1
