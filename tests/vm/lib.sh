@@ -18,6 +18,9 @@ skip() { echo "SKIP: $*" >&2; exit 77; }
 # median "N N N..." - the median of the numbers (benchmarks: odd round counts).
 median() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
+# json_field JSON KEY: one top-level field of a benchmark tool's JSON line.
+json_field() { /usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
+
 # expect_eq WHAT EXPECTED ACTUAL - fail unless the two strings are equal.
 expect_eq() {
 	[ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"

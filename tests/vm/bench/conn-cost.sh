@@ -25,9 +25,9 @@ for r in $(seq 1 "$ROUNDS"); do
 		out=$(timeout 300 $B cost --server-ns h2 --client-ns h1 --addr 192.0.2.2 \
 			--port $((${port[$m]} + 10 * r)) --mode $m --count "$COUNT")
 		echo "round $r: $out"
-		/usr/bin/python3 -c 'import json,sys; o=json.loads(sys.argv[1]); sys.exit(o["echoed"] != o["connections"])' "$out" ||
+		[ "$(json_field "$out" echoed)" = "$(json_field "$out" connections)" ] ||
 			fail "$m: not every connection echoed"
-		us[$m]+="$(/usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])["us_per_connection"])' "$out") "
+		us[$m]+="$(json_field "$out" us_per_connection) "
 	done
 done
 up=$(median "${us[plain]}"); ut=$(median "${us[tcpcrypt]}"); ur=$(median "${us[resume]}")

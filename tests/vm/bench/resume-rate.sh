@@ -38,7 +38,7 @@ for r in $(seq 1 "$ROUNDS"); do
 		tcpcrypt) [ "$hs" = "$COUNT" ] && [ "$res" = 0 ] ||
 			fail "full round: $hs handshakes, $res resumed; h1: $(in_ns h1 awk '$2 != 0' /proc/net/tcpinc_stat | tr '\n\t' '; ')";;
 		esac
-		rate[$m]+="$(/usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])["per_second"])' "$out") "
+		rate[$m]+="$(json_field "$out" per_second) "
 	done
 done
 rp=$(median "${rate[plain]}"); rt=$(median "${rate[tcpcrypt]}"); rr=$(median "${rate[resume]}")

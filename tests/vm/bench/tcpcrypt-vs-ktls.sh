@@ -33,15 +33,15 @@ for r in $(seq 1 "$ROUNDS"); do
 	for m in plain tcpcrypt ktls; do
 		out=$(in_ns h1 timeout 200 $B bulk --addr 192.0.2.2 --port ${port[$m]} --mode $m --size "$SIZE")
 		echo "round $r: $out"
-		[ "$(/usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])["received"])' "$out")" = "$SIZE" ] \
+		[ "$(json_field "$out" received)" = "$SIZE" ] \
 			|| fail "$m: the server did not receive $SIZE bytes: $out"
-		bulk[$m]+="$(/usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])["mbit_s"])' "$out") "
+		bulk[$m]+="$(json_field "$out" mbit_s) "
 	done
 	for m in plain tcpcrypt; do
 		p=7911; [ $m = tcpcrypt ] && p=7912
 		out=$(in_ns h1 timeout 300 $B rate --addr 192.0.2.2 --port $p --mode $m --count "$COUNT")
 		echo "round $r: $out"
-		rate[$m]+="$(/usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])["per_second"])' "$out") "
+		rate[$m]+="$(json_field "$out" per_second) "
 	done
 done
 bp=$(median "${bulk[plain]}"); bt=$(median "${bulk[tcpcrypt]}"); bk=$(median "${bulk[ktls]}")
