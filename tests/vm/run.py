@@ -620,6 +620,15 @@ class Report:
             print(f"FAIL {name} ({reason or 'no reason given'})")
             for label, p in logs:
                 print(f"  {label}: {p}")
+            # CI keeps only this output, not the logs: the end of each guest
+            # console is usually what says why (a hang, an oops, a stuck init).
+            for label, p in logs:
+                if label.endswith("console"):
+                    tail = console_tail(p)
+                    if tail:
+                        print(f"  last lines of {label}:")
+                        for line in tail:
+                            print(f"    | {line}")
         for n in notes:
             print(f"  note: {n}")
         sys.stdout.flush()
@@ -629,6 +638,14 @@ class Report:
         if self.skipped:
             s += f", {self.skipped} skipped"
         return s
+
+
+def console_tail(p, n=12):
+    try:
+        lines = Path(p).read_text(errors="replace").splitlines()
+    except OSError:
+        return []
+    return [l.rstrip()[:200] for l in lines if l.strip()][-n:]
 
 
 def rel(p):
@@ -849,6 +866,19 @@ def scenario_two_guests(env, logdir, report, timing):
     report.add(name, v, r, logs)
 
 
+def cpu_state(q):
+    """Busy or halted, and where (QEMU monitor): tells a livelock from a
+    guest that waits for something that never comes."""
+    q.hmp("info cpus")
+    time.sleep(1)
+    cpus = re.findall(r"CPU #\d+:[^\r\n]*", q.hmp_output())
+    q.hmp("info registers")
+    time.sleep(1)
+    rip = re.search(r"RIP=([0-9a-f]+)", q.hmp_output())
+    state = ", ".join(c.split(":")[0] + (" halted" if "halted" in c else " running") for c in cpus)
+    return f"guest {state or 'CPU state unknown'}, RIP={rip.group(1) if rip else '?'}"
+
+
 class Branch:
     def __init__(self, q, out):
         self.q, self.out = q, out
@@ -883,7 +913,11 @@ def snapshot_flow(env, name, script, logdir, conf=None, needs_module=False,
     initrd = mini_initrd(env, d / "initrd.img", script, conf, needs_module)
     extra = ["-cpu", "max"] + (["-device", "vmgenid,guid=auto"] if vmgenid else [])
     append = "random.trust_cpu=on"
-    src = Qemu("branch1", env, d, initrd, append, mem, extra, monitor=True, prefix="branch1-")
+
+    def make_src():
+        return Qemu("branch1", env, d, initrd, append, mem, extra, monitor=True, prefix="branch1-")
+
+    src = make_src()
     dst = Qemu("branch2", env, d, initrd, append, mem,
                extra + ["-incoming", f"exec:cat {shlex.quote(str(state))}"],
                monitor=True, prefix="branch2-")
@@ -892,11 +926,32 @@ def snapshot_flow(env, name, script, logdir, conf=None, needs_module=False,
     ready_timeout = ready_timeout or BOOT_BUDGET
     try:
         src.start()
+        # The guest's /init says "boot" first thing. A debug kernel under
+        # TCG with -cpu max was seen to hang in early boot, before /init
+        # (scripts/kunit.sh retries its boot for the same reason): none of
+        # our code ran yet, so one new boot is allowed, and reported.
+        booted = wait_until(lambda: src.events().has("boot") or not src.alive(),
+                            ready_timeout // 2)
+        if not booted:
+            hung = d / "branch1-console-hung.log"
+            shutil.copyfile(src.console, hung)
+            src.kill()
+            print(f"  note: {name}: the source guest never reached /init within "
+                  f"{ready_timeout // 2} s (kernel boot hang); booting it once more, "
+                  f"first console kept as {rel(hung)}; its last lines:")
+            for line in console_tail(hung, 6):
+                print(f"    | {line}")
+            sys.stdout.flush()
+            src = make_src()
+            branches[0] = Branch(src, d / "branch1")
+            src.start()
         ok = wait_until(lambda: src.events().has("ready") or not src.alive()
                         or name in src.events().verdicts, ready_timeout)
         if not src.events().has("ready"):
             err = ("guest never said ready" + (" (QEMU exited)" if not src.alive() else
                                               "" if ok else f" within {ready_timeout} s"))
+            if src.alive():
+                err += f"; {cpu_state(src)}"
             return branches, err
         src.hmp(f"migrate -d \"exec:cat > {shlex.quote(str(state))}\"")
         status = {}
