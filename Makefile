@@ -5,10 +5,21 @@
 # (scripts/kver.sh), not against the running kernel: the module runs inside
 # QEMU guests booting Debian 12's stock kernel.
 
-KVER ?= $(shell scripts/kver.sh 2>/dev/null)
+# KVER is resolved when a recipe expands it, never when make starts: `make
+# check` and `make demo` run setup (which installs the headers) inside their
+# recipe, and a value computed before that would be empty. An empty KVER
+# from the environment or the command line counts as unset. KVER is not
+# exported: an exported value is computed when the first recipe starts (for
+# `make check`, before setup) and every sub-make would keep it.
+# A KVER set by the user is passed on. tests/make/kver.sh proves all this.
+ifeq ($(strip $(KVER)),)
+override KVER = $(shell scripts/kver.sh 2>/dev/null)
+unexport KVER
+else
+export KVER
+endif
 KDIR ?= /lib/modules/$(KVER)/build
 FUZZ_SECONDS ?= 60
-export KVER
 
 .PHONY: all help setup module gate tools unit coverage fuzz bench bench-vm vm check demo clean
 

@@ -71,6 +71,22 @@ else
 	module_ok=0
 fi
 
+note "Makefile: KVER resolved after setup (tests/make/kver.sh)"
+while read -r verdict name rest; do
+	case $verdict in
+	PASS) pass "$name";;
+	FAIL) failt "$name $rest";;
+	esac
+done < <(bash tests/make/kver.sh 2>&1 | tee "$logs/make-kver.log")
+# The real build with an empty KVER in the environment (what every
+# sub-make of the first `make check` on a fresh machine used to get).
+if [ $module_ok = 1 ] && KVER= make -s module >"$logs/make-kver-real.log" 2>&1; then
+	pass "make-kver-real-build (KVER= make module)"
+else
+	tail -5 "$logs/make-kver-real.log" 2>/dev/null
+	failt "make-kver-real-build (see $logs/make-kver-real.log)"
+fi
+
 note "object gate self-test"
 while read -r verdict name rest; do
 	case $verdict in
