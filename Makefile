@@ -26,9 +26,12 @@ FUZZ_SECONDS ?= 60
 all: module gate tools
 
 # Userspace helpers the VM scenarios run (the mini guest has no Python).
-TOOLS := build/tools/tcpinc-stream
+TOOLS := build/tools/tcpinc-stream build/tools/tcpinc-synflood
 tools: $(TOOLS)
 build/tools/tcpinc-stream: tools/tcpinc_stream.c include/uapi/linux/tcpinc.h
+	@mkdir -p $(@D)
+	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
+build/tools/tcpinc-synflood: tools/tcpinc_synflood.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
 

@@ -186,7 +186,7 @@ def cmd_serve(args):
     srv.bind((args.addr, args.port))
     if args.fastopen:
         srv.setsockopt(SOL_TCP, 23, args.fastopen)  # TCP_FASTOPEN
-    srv.listen(8)
+    srv.listen(args.backlog)
     srv.settimeout(args.timeout)
     if args.ready:
         with open(args.ready, "w") as f:
@@ -451,7 +451,11 @@ def cmd_many(args):
     accepted = []
     deadline = time.time() + args.timeout
     while len(accepted) < args.count and time.time() < deadline:
-        conn, _ = srv.accept()
+        srv.settimeout(max(0.1, deadline - time.time()))
+        try:
+            conn, _ = srv.accept()
+        except socket.timeout:
+            break   # connections the listener refused (RST) never arrive
         accepted.append(conn)
     report = {"accepted": len(accepted)}
     server_ok = sum(1 for a in accepted if isinstance(eno_info(a)["negtep"], int))
@@ -530,6 +534,7 @@ def main():
                            help="TCP_FASTOPEN queue length on the listener")
             p.add_argument("--ready")
             p.add_argument("--keep-listener", action="store_true")
+            p.add_argument("--backlog", type=int, default=8, help="listen() backlog")
         if name == "connect":
             p.add_argument("--fastopen", action="store_true",
                            help="send the message with MSG_FASTOPEN (data in the SYN)")

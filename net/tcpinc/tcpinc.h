@@ -44,7 +44,7 @@ enum tcpinc_mib_field {
 	TCPINC_MIB_ENO_ABORT,		/* mandatory encryption mode aborted a connection */
 	TCPINC_MIB_ENO_MALFORMED,	/* received SYN-form ENO options that were malformed */
 	TCPINC_MIB_ENO_NO_SPACE,	/* ENO left out: not enough TCP option space */
-	TCPINC_MIB_ENO_PENDING_FULL,	/* listener's table of half-open negotiations full */
+	TCPINC_MIB_ENO_PENDING_FULL,	/* a SYN got no half-open entry (out of memory): answered without ENO */
 	TCPINC_MIB_TC_HANDSHAKES,	/* tcpcrypt key exchanges completed */
 	TCPINC_MIB_TC_ABORT,		/* tcpcrypt connections aborted (any reason) */
 	TCPINC_MIB_TC_AUTH_FAIL,	/* frames that failed authentication */
@@ -67,6 +67,12 @@ enum tcpinc_mib_field {
 	TCPINC_MIB_VMFORK_ABORTS,	/* live tcpcrypt connections aborted by a VM generation change */
 	TCPINC_MIB_TC_REKEYS_AUTO,	/* rekeys started after tcpcrypt_rekey_bytes */
 	TCPINC_MIB_TC_KEEPALIVES,	/* keep-alive rekey frames sent (SO_KEEPALIVE) */
+	TCPINC_MIB_ENO_PENDING_EVICTED,	/* half-open negotiations evicted, oldest first, by a full table */
+	TCPINC_MIB_ENO_PENDING_EXPIRED,	/* half-open negotiations dropped after their lifetime */
+	TCPINC_MIB_ENO_PENDING_REPLACED, /* a new SYN (other ISN) replaced its 4-tuple's stale entry */
+	TCPINC_MIB_ENO_PENDING_WIPED,	/* accepted resumptions of half-open entries wiped by an event */
+	TCPINC_MIB_ENO_PENDING_LOST,	/* ENO handshakes completed with no state left: segment dropped */
+	TCPINC_MIB_ENO_PENDING_LIVE,	/* gauge: half-open negotiations held by listeners */
 	__TCPINC_MIB_MAX
 };
 
@@ -105,6 +111,7 @@ struct tcpinc_net {
 	u16 eno_bad_ports[16];			/* ports ENO stays off on (local or remote) */
 	u8 eno_bad_port_count;
 	int eno_pending_max;			/* per listener */
+	int eno_pending_timeout;		/* seconds a half-open negotiation may live */
 	u16 tcpcrypt_aeads[8];			/* best first */
 	u8 tcpcrypt_aead_count;
 	unsigned long tcpcrypt_rekey_bytes;	/* 0: no rekey after a byte count */
@@ -126,6 +133,15 @@ struct tcpinc_net {
 	/* Sockets with a tcpcrypt session, for tcpinc_tc_abort_all(). */
 	spinlock_t tc_lock;			/* _bh */
 	struct list_head tc_socks;		/* struct tcpinc_sock.tc_node */
+	/*
+	 * Listeners' tables of half-open negotiations (tcpinc_eno_pending.c),
+	 * for the wipes (an accepted resumption holds ss[i]) and for
+	 * pending_gc, which frees entries by age when no SYN comes to do it.
+	 * Lock order: pending_lock, then a table's lock.
+	 */
+	spinlock_t pending_lock;		/* _bh; protects pending_tables */
+	struct list_head pending_tables;	/* struct tcpinc_pending.node */
+	struct delayed_work pending_gc;		/* cancelled (sync) at netns exit */
 };
 
 extern unsigned int tcpinc_net_id;
@@ -208,6 +224,12 @@ enum tcpinc_resume_state {
 	TCPINC_RESUME_PROPOSED,		/* A: our SYN proposes ctx->resume */
 	TCPINC_RESUME_ACCEPTED,		/* B: our SYN-ACK accepted; ctx->resume holds ss[i] */
 	TCPINC_RESUME_USED,		/* the session was keyed from it (attempt wiped) */
+	/*
+	 * B: our SYN-ACK accepted a resumption, then a wipe (suspend, device,
+	 * address, flush, VM generation) destroyed ss[i] before the child was
+	 * accepted: the session cannot be keyed and is aborted.
+	 */
+	TCPINC_RESUME_WIPED,
 };
 
 /* Where a socket's negotiation stands, as the glue sees it. */
@@ -297,6 +319,9 @@ void tcpinc_eno_sock_init(struct tcpinc_sock *ctx, struct sock *sk);
 void tcpinc_eno_sock_clone(struct tcpinc_sock *ctx, struct tcpinc_sock *lctx,
 			   const struct request_sock *req, struct sock *newsk);
 void tcpinc_eno_sock_release(struct tcpinc_sock *ctx);
+void tcpinc_pending_net_init(struct tcpinc_net *tn);
+void tcpinc_pending_net_exit(struct tcpinc_net *tn);
+unsigned int tcpinc_pending_wipe_net(struct net *net);
 void tcpinc_abort_async(struct sock *sk, int err);
 int tcpinc_abort_init(void);
 void tcpinc_abort_exit(void);

@@ -448,12 +448,12 @@ static unsigned int out_request_sock(struct sock *sk, struct sk_buff *skb)
 
 	struct tcpinc_pending *p;
 
-	if (!lsk || !(lctx = tcpinc_ctx(lsk)) || !(p = READ_ONCE(lctx->pending)))
+	if (!lsk || !(lctx = tcpinc_ctx(lsk)) || !(p = tcpinc_pending_of(lctx)))
 		return NF_ACCEPT;
 	th = tcp_hdr(skb);
 	tcpinc_flow_from_tx(skb, th, &f);
 	spin_lock_bh(&p->lock);
-	e = tcpinc_pending_find(p, &f);
+	e = tcpinc_pending_find(p, &f, tcp_rsk(req)->rcv_isn);
 	if (e) {
 		action = tcpinc_core_eno_on_send(tcpinc_entry_eno(e), tcp_flag_byte(th), 0, 0, opt, &len);
 		(void)action;	/* outcomes are counted once, at accept */
@@ -464,13 +464,59 @@ static unsigned int out_request_sock(struct sock *sk, struct sk_buff *skb)
 	return NF_ACCEPT;
 }
 
+/*
+ * A SYN-ACK that TCP sent from the syncookie path: it belongs to no socket
+ * (tcp_make_synack() leaves skb->sk NULL for TCP_SYNACK_COOKIE), so the
+ * listener is looked up by the segment's source, and the negotiation by
+ * the 4-tuple and the ISN it acknowledges. Without this, every connection
+ * to a listener under a SYN flood would be answered without ENO.
+ */
+static unsigned int out_cookie_synack(struct net *net, struct sk_buff *skb)
+{
+	struct inet_hashinfo *hinfo = net->ipv4.tcp_death_row.hashinfo;
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct tcpinc_pending_entry *e;
+	struct tcpinc_pending *p;
+	struct tcpinc_sock *lctx;
+	struct tcpinc_flow f;
+	u8 opt[TCPINC_CORE_ENO_MAX_OPTION], len = 0;
+	struct sock *lsk;
+
+	if (!th->syn || !th->ack)
+		return NF_ACCEPT;
+	/* Not a reuseport selection (no skb of the peer's): any listener of the port. */
+	if (ip_hdr(skb)->version == 4)
+		lsk = __inet_lookup_listener(net, hinfo, NULL, 0, ip_hdr(skb)->daddr, th->dest,
+					     ip_hdr(skb)->saddr, ntohs(th->source), 0, 0);
+#if IS_ENABLED(CONFIG_IPV6)
+	else
+		lsk = inet6_lookup_listener(net, hinfo, NULL, 0, &ipv6_hdr(skb)->daddr, th->dest,
+					    &ipv6_hdr(skb)->saddr, ntohs(th->source), 0, 0);
+#else
+	else
+		lsk = NULL;
+#endif
+	if (!lsk || lsk->sk_state != TCP_LISTEN || !(lctx = tcpinc_ctx(lsk)) ||
+	    !(p = tcpinc_pending_of(lctx)))
+		return NF_ACCEPT;
+	tcpinc_flow_from_tx(skb, th, &f);
+	spin_lock_bh(&p->lock);
+	e = tcpinc_pending_find(p, &f, ntohl(th->ack_seq) - 1);
+	if (e)
+		(void)tcpinc_core_eno_on_send(tcpinc_entry_eno(e), tcp_flag_byte(th), 0, 0, opt, &len);
+	spin_unlock_bh(&p->lock);
+	if (len)
+		emit_option(net, skb, opt, len);
+	return NF_ACCEPT;
+}
+
 static unsigned int tcpinc_out_hook(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
 	struct sock *sk = skb->sk;
 
 	if (!sk)
-		return NF_ACCEPT;
+		return tx_tcp_header(skb) ? out_cookie_synack(state->net, skb) : NF_ACCEPT;
 	if (sk->sk_state == TCP_NEW_SYN_RECV) {
 		if (!tx_tcp_header(skb))
 			return NF_ACCEPT;
@@ -541,20 +587,32 @@ static void in_listener_syn(struct sock *lsk, struct sk_buff *skb, const struct 
 	struct resume_lookup_arg ra = { .net = net };
 	struct tcpinc_pending *p;
 	struct tcpinc_flow f;
+	u32 isn = ntohl(th->seq);
 	int discard;
 
-	if (!lctx || !(p = tcpinc_pending_get(lctx)))
+	if (!lctx || !(p = tcpinc_pending_get(lctx, net)))
 		return;
 	tcpinc_flow_from_rx(skb, th, &f);
 	spin_lock_bh(&p->lock);
-	e = tcpinc_pending_find(p, &f);
+	e = tcpinc_pending_find(p, &f, isn);
 	if (e) {
 		/* A retransmitted SYN: the core checks the option did not change. */
 		(void)tcpinc_core_eno_on_receive(tcpinc_entry_eno(e), tcp_flag_byte(th), opts, optlen,
 						 payload, &discard);
 		goto out;
 	}
-	e = tcpinc_pending_add(p, &f, READ_ONCE(tcpinc_pernet(net)->eno_pending_max), GFP_ATOMIC);
+	/*
+	 * Not this connection's: an entry of the same 4-tuple belongs to an
+	 * earlier one (its request sock is gone, or the peer reuses the
+	 * tuple) and must not judge this SYN. It goes, secrets and all.
+	 */
+	e = tcpinc_pending_find_tuple(p, &f);
+	if (e) {
+		TCPINC_INC_STATS(net, TCPINC_MIB_ENO_PENDING_REPLACED);
+		tcpinc_pending_free(p, e);
+	}
+	e = tcpinc_pending_add(p, &f, isn, READ_ONCE(tcpinc_pernet(net)->eno_pending_max),
+			       GFP_ATOMIC);
 	if (!e) {
 		TCPINC_INC_STATS(net, TCPINC_MIB_ENO_PENDING_FULL);
 		goto out;
@@ -576,27 +634,93 @@ out:
 	spin_unlock_bh(&p->lock);
 }
 
+/*
+ * A non-SYN segment that carries ENO would complete a handshake with a
+ * listener of ours, but no half-open negotiation matches it: the peer
+ * enabled ENO on our SYN-ACK (it repeats ENO only after a SYN-ACK that had
+ * it) and we lost the state (evicted by a flood, expired). A child made
+ * now would have no negotiation: it would send the application's bytes in
+ * the clear to a peer that expects tcpcrypt. The segment is dropped
+ * instead, and the request sock with it (if there is one), so that the
+ * peer's next segment finds only the listener, which answers with an RST.
+ */
+static unsigned int lost_negotiation(struct net *net, struct sock *lsk,
+				     struct request_sock *req)
+{
+	TCPINC_INC_STATS(net, TCPINC_MIB_ENO_PENDING_LOST);
+	net_info_ratelimited("tcpinc: ENO handshake for port %u completed with no negotiation state left (evicted by newer SYNs or expired): segment dropped, %s\n",
+			     inet_sk(lsk)->inet_num,
+			     req ? "request dropped (the peer gets an RST)" : "no child made (syncookie)");
+	if (req)
+		inet_csk_reqsk_queue_drop(lsk, req);
+	return NF_DROP;
+}
+
 /* A segment for a request sock (the third ACK, a retransmitted SYN). */
-static void in_request_sock(struct sock *sk, struct sk_buff *skb, const struct tcphdr *th,
-			    const u8 *opts, unsigned int optlen, unsigned int payload)
+static unsigned int in_request_sock(struct sock *sk, struct sk_buff *skb, const struct tcphdr *th,
+				    const u8 *opts, unsigned int optlen, unsigned int payload)
 {
 	struct request_sock *req = inet_reqsk(sk);
-	struct tcpinc_pending_entry *e;
+	struct tcpinc_pending_entry *e = NULL;
 	struct tcpinc_sock *lctx;
 	struct tcpinc_pending *p;
 	struct tcpinc_flow f;
 	int discard;
 
-	if (!req->rsk_listener || !(lctx = tcpinc_ctx(req->rsk_listener)) ||
-	    !(p = READ_ONCE(lctx->pending)))
-		return;
+	if (!req->rsk_listener || !(lctx = tcpinc_ctx(req->rsk_listener)))
+		return NF_ACCEPT;
+	/* A SYN of another connection that still meets this request: not its. */
+	if (th->syn && ntohl(th->seq) != tcp_rsk(req)->rcv_isn)
+		return NF_ACCEPT;
+	p = tcpinc_pending_of(lctx);
 	tcpinc_flow_from_rx(skb, th, &f);
-	spin_lock_bh(&p->lock);
-	e = tcpinc_pending_find(p, &f);
-	if (e)
-		(void)tcpinc_core_eno_on_receive(tcpinc_entry_eno(e), tcp_flag_byte(th), opts, optlen,
-						 payload, &discard);
-	spin_unlock_bh(&p->lock);
+	if (p) {
+		spin_lock_bh(&p->lock);
+		e = tcpinc_pending_find(p, &f, tcp_rsk(req)->rcv_isn);
+		if (e)
+			(void)tcpinc_core_eno_on_receive(tcpinc_entry_eno(e), tcp_flag_byte(th), opts,
+							 optlen, payload, &discard);
+		spin_unlock_bh(&p->lock);
+	}
+	if (e || th->syn)
+		return NF_ACCEPT;
+	return lost_negotiation(sock_net(sk), req->rsk_listener, req);
+}
+
+/*
+ * A non-SYN segment with ENO for a listener (no request sock): with
+ * syncookies, the third ACK of a handshake whose SYN-ACK left from the
+ * cookie path. Its negotiation must still be in the table.
+ */
+static unsigned int in_listener_cookie_ack(struct sock *lsk, struct sk_buff *skb,
+					   const struct tcphdr *th, const u8 *opts,
+					   unsigned int optlen, unsigned int payload)
+{
+	struct tcpinc_sock *lctx = tcpinc_ctx(lsk);
+	struct tcpinc_pending_entry *e = NULL;
+	struct tcpinc_pending *p;
+	struct tcpinc_flow f;
+	int discard;
+
+	/*
+	 * Without a recent SYN queue overflow TCP accepts no cookie: the
+	 * listener answers this segment with an RST itself.
+	 */
+	if (!lctx || tcp_synq_no_recent_overflow(lsk))
+		return NF_ACCEPT;
+	p = tcpinc_pending_of(lctx);
+	if (p) {
+		tcpinc_flow_from_rx(skb, th, &f);
+		spin_lock_bh(&p->lock);
+		/* The cookie's request will have rcv_isn = seq - 1. */
+		e = tcpinc_pending_find(p, &f, ntohl(th->seq) - 1);
+		/* As in_request_sock() does: the clone reads what the ACK said. */
+		if (e)
+			(void)tcpinc_core_eno_on_receive(tcpinc_entry_eno(e), tcp_flag_byte(th), opts,
+							 optlen, payload, &discard);
+		spin_unlock_bh(&p->lock);
+	}
+	return e ? NF_ACCEPT : lost_negotiation(sock_net(lsk), lsk, NULL);
 }
 
 static unsigned int tcpinc_in_hook(void *priv, struct sk_buff *skb,
@@ -644,14 +768,15 @@ static unsigned int tcpinc_in_hook(void *priv, struct sk_buff *skb,
 						inet6_iif(skb), inet6_sdif(skb));
 	if (sk) {
 		if (sk->sk_state == TCP_NEW_SYN_RECV)
-			in_request_sock(sk, skb, th, opts, optlen, payload);
+			verdict = in_request_sock(sk, skb, th, opts, optlen, payload);
 		else if (sk_fullsock(sk))
 			verdict = in_full_sock(sk, th, opts, optlen, payload);
 		sock_gen_put(sk);
 		return verdict;
 	}
-	if (!th->syn || th->ack)
+	if (th->rst || (th->syn && th->ack))
 		return NF_ACCEPT;
+	/* Here: a SYN, or a non-SYN carrying ENO (a third ACK with syncookies). */
 	if (v4)
 		sk = __inet_lookup_listener(net, hinfo, skb, thoff + th->doff * 4,
 					    ip_hdr(skb)->saddr, th->source, ip_hdr(skb)->daddr,
@@ -663,9 +788,13 @@ static unsigned int tcpinc_in_hook(void *priv, struct sk_buff *skb,
 					   ntohs(th->dest), inet6_iif(skb), inet6_sdif(skb));
 #endif
 	/* Listeners are RCU-freed and not refcounted by the lookup. */
-	if (sk && sk->sk_state == TCP_LISTEN)
+	if (!sk || sk->sk_state != TCP_LISTEN)
+		return NF_ACCEPT;
+	if (th->syn)
 		in_listener_syn(sk, skb, th, opts, optlen, payload);
-	return NF_ACCEPT;
+	else
+		verdict = in_listener_cookie_ack(sk, skb, th, opts, optlen, payload);
+	return verdict;
 }
 
 static const struct nf_hook_ops tcpinc_nf_ops[] = {
@@ -740,13 +869,13 @@ void tcpinc_eno_sock_clone(struct tcpinc_sock *ctx, struct tcpinc_sock *lctx,
 	tcpinc_eno_sock_init(ctx, newsk);
 	WRITE_ONCE(ctx->quiet, 1);			/* B never adds ENO after its SYN-ACK */
 	if (lctx) {
-		struct tcpinc_pending *p = READ_ONCE(lctx->pending);
+		struct tcpinc_pending *p = tcpinc_pending_of(lctx);
 
 		ctx->cfg = lctx->cfg;
 		if (p) {
 			tcpinc_flow_from_req(req, &f);
 			spin_lock(&p->lock);
-			e = tcpinc_pending_find(p, &f);
+			e = tcpinc_pending_find(p, &f, tcp_rsk(req)->rcv_isn);
 			if (e) {
 				memcpy(ctx->eno, tcpinc_entry_eno(e), tcpinc_eno_size);
 				/* The accepted resumption moves too; the entry is wiped. */
@@ -806,10 +935,7 @@ void tcpinc_eno_sock_release(struct tcpinc_sock *ctx)
 {
 	tcpinc_tc_free(ctx);
 	tcpinc_core_tc_resume_wipe_attempt(&ctx->resume);
-	if (ctx->pending) {
-		tcpinc_pending_destroy(ctx->pending);
-		ctx->pending = NULL;
-	}
+	tcpinc_pending_release(ctx);
 	/* The negotiation holds option bytes and flags, no secret; still wipe. */
 	memzero_explicit(ctx->eno, tcpinc_eno_size);
 }

@@ -24,13 +24,17 @@ struct tcpinc_flow {
 
 /*
  * A listener's negotiation for one half-open connection, from the SYN to
- * the accept (clone) or expiry. Lives in its listener's table, under the
- * table's lock.
+ * the accept (clone), eviction or expiry. Lives in its listener's table,
+ * under the table's lock. The connection is the 4-tuple *and* A's ISN: a
+ * new SYN of the same 4-tuple with another ISN is another connection, and
+ * replaces the entry (a retransmitted SYN has the same ISN).
  */
 struct tcpinc_pending_entry {
-	struct hlist_node node;
+	struct hlist_node node;		/* in buckets[] */
+	struct list_head age;		/* in by_age, oldest first */
 	struct tcpinc_flow flow;
-	unsigned long created;		/* jiffies */
+	u32 syn_isn;			/* A's SYN sequence number */
+	unsigned long expires;		/* jiffies: created + eno_pending_timeout */
 	/* A resumption proposal we accepted: ss[i] for the child (secret). */
 	u8 resume_state;		/* enum tcpinc_resume_state */
 	int resume_vmgen;		/* as tcpinc_sock.resume_vmgen */
@@ -43,16 +47,35 @@ struct tcpinc_pending_entry {
 
 /*
  * A listener's half-open negotiations. Allocated by the first SYN that
- * reaches the listener (published with cmpxchg), freed after an RCU grace
- * period once the listener is released: the hooks reach it under RCU.
+ * reaches the listener (published with cmpxchg), unlinked from its netns's
+ * list and freed after an RCU grace period once the listener is released:
+ * the hooks reach it under RCU. Bounded by eno_pending_max entries (the
+ * oldest is evicted to make room) and by age (eno_pending_timeout).
  */
 struct tcpinc_pending {
 	struct rcu_head rcu;
+	struct list_head node;		/* tcpinc_net.pending_tables, under pending_lock */
+	struct net *net;		/* the listener's; outlives the table */
 	spinlock_t lock;		/* protects all below; _bh */
 	bool dead;			/* listener released: find nothing */
 	unsigned int count;
+	struct list_head by_age;	/* entries, oldest first */
 	struct hlist_head buckets[TCPINC_PENDING_BUCKETS];
 };
+
+/*
+ * What a released listener's ctx->pending holds, so that a SYN racing the
+ * release cannot attach a new table that nobody would free.
+ */
+#define TCPINC_PENDING_DEAD	((struct tcpinc_pending *)1UL)
+
+/* The listener's table, or NULL (none yet, or released). RCU or ctx owner. */
+static inline struct tcpinc_pending *tcpinc_pending_of(struct tcpinc_sock *lctx)
+{
+	struct tcpinc_pending *p = READ_ONCE(lctx->pending);
+
+	return p == TCPINC_PENDING_DEAD ? NULL : p;
+}
 
 /* Size of the core's negotiation object; set once at module init. */
 extern size_t tcpinc_eno_size;
@@ -66,14 +89,16 @@ void tcpinc_flow_from_rx(struct sk_buff *skb, const struct tcphdr *th, struct tc
 void tcpinc_flow_from_tx(struct sk_buff *skb, const struct tcphdr *th, struct tcpinc_flow *f);
 void tcpinc_flow_from_req(const struct request_sock *req, struct tcpinc_flow *f);
 
-struct tcpinc_pending *tcpinc_pending_get(struct tcpinc_sock *lctx);
+struct tcpinc_pending *tcpinc_pending_get(struct tcpinc_sock *lctx, struct net *net);
 struct tcpinc_pending_entry *tcpinc_pending_find(struct tcpinc_pending *p,
-						 const struct tcpinc_flow *f);
+						 const struct tcpinc_flow *f, u32 isn);
+struct tcpinc_pending_entry *tcpinc_pending_find_tuple(struct tcpinc_pending *p,
+						       const struct tcpinc_flow *f);
 struct tcpinc_pending_entry *tcpinc_pending_add(struct tcpinc_pending *p,
-						const struct tcpinc_flow *f,
+						const struct tcpinc_flow *f, u32 isn,
 						unsigned int max, gfp_t gfp);
 void tcpinc_pending_free(struct tcpinc_pending *p, struct tcpinc_pending_entry *e);
-void tcpinc_pending_destroy(struct tcpinc_pending *p);
+void tcpinc_pending_release(struct tcpinc_sock *lctx);
 
 int tcpinc_skb_add_option(struct sk_buff *skb, const u8 *opt, u8 len);
 int tcpinc_skb_options_compact_len(const struct tcphdr *th);

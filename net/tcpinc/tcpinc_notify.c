@@ -172,17 +172,21 @@ unsigned int tcpinc_tc_abort_all(struct net *net, int err)
 static void tcpinc_wipe_netns(struct net *net, enum tcpinc_mib_field field, const char *what,
 			      const char *dev)
 {
-	unsigned int n;
+	unsigned int n, h;
 
 	TCPINC_INC_STATS(net, field);
 	n = tcpinc_cache_wipe(net);
+	h = tcpinc_pending_wipe_net(net);
 	/* A dying namespace unregisters all its devices: no news there. */
 	if (check_net(net))
-		pr_info("tcpinc: %s %s: resumption cache of netns %u wiped (%u entries)\n",
-			what, dev, net->ns.inum, n);
+		pr_info("tcpinc: %s %s: resumption cache of netns %u wiped (%u entries, %u accepted by half-open connections)\n",
+			what, dev, net->ns.inum, n, h);
 }
 
-/* Wipes every namespace's cache (and counts field there); returns entries. */
+/*
+ * Wipes every namespace's cache and the secrets its listeners' half-open
+ * connections accepted (and counts field there); returns secrets wiped.
+ */
 static unsigned int tcpinc_wipe_all(enum tcpinc_mib_field field, unsigned int *nets,
 				    unsigned int *aborted)
 {
@@ -200,6 +204,7 @@ static unsigned int tcpinc_wipe_all(enum tcpinc_mib_field field, unsigned int *n
 	for_each_net_rcu(net) {
 		TCPINC_INC_STATS(net, field);
 		n += tcpinc_cache_wipe(net);
+		n += tcpinc_pending_wipe_net(net);
 		tcpinc_eph_wipe(net);	/* the copies must not share a key pair either */
 		if (aborted && READ_ONCE(tcpinc_pernet(net)->vmfork_abort))
 			*aborted += tcpinc_tc_abort_all(net, TCPINC_ERR_VMFORK);

@@ -57,6 +57,12 @@ static const char *const tcpinc_mib_names[__TCPINC_MIB_MAX] = {
 	[TCPINC_MIB_VMFORK_ABORTS]	= "TcpincVmforkAborts",
 	[TCPINC_MIB_TC_REKEYS_AUTO]	= "TcpincTcRekeysAuto",
 	[TCPINC_MIB_TC_KEEPALIVES]	= "TcpincTcKeepalives",
+	[TCPINC_MIB_ENO_PENDING_EVICTED] = "TcpincEnoPendingEvicted",
+	[TCPINC_MIB_ENO_PENDING_EXPIRED] = "TcpincEnoPendingExpired",
+	[TCPINC_MIB_ENO_PENDING_REPLACED] = "TcpincEnoPendingReplaced",
+	[TCPINC_MIB_ENO_PENDING_WIPED]	= "TcpincEnoPendingWiped",
+	[TCPINC_MIB_ENO_PENDING_LOST]	= "TcpincEnoPendingLost",
+	[TCPINC_MIB_ENO_PENDING_LIVE]	= "TcpincEnoPendingLive",
 };
 
 /* --- sysctls: net.tcpinc.* (per netns) ------------------------------------ */
@@ -183,8 +189,8 @@ static int tcpinc_sysctl_cache_flush(struct ctl_table *table, int write, void *b
 	err = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
 	if (err || !write)
 		return err;
-	pr_info("tcpinc: net.tcpinc.resume_cache_flush: resumption cache of netns %u wiped (%u entries)\n",
-		net->ns.inum, tcpinc_cache_wipe(net));
+	pr_info("tcpinc: net.tcpinc.resume_cache_flush: resumption cache of netns %u wiped (%u entries, %u accepted by half-open connections)\n",
+		net->ns.inum, tcpinc_cache_wipe(net), tcpinc_pending_wipe_net(net));
 	return 0;
 }
 
@@ -192,6 +198,9 @@ static int tcpinc_sysctl_cache_flush(struct ctl_table *table, int write, void *b
 static const int tcpinc_resume_cache_limit = 65536;
 static const int tcpinc_resume_timeout_limit = 7 * 24 * 3600;
 static const int tcpinc_key_lifetime_limit = 60 * 1000;
+/* Half-open negotiations: about 0.5 KiB each, per listener; seconds. */
+static const int tcpinc_pending_max_limit = 1 << 20;
+static const int tcpinc_pending_timeout_limit = 600;
 
 static const struct ctl_table tcpinc_sysctl_template[] = {
 	{ .procname = "eno_enable_connect", .maxlen = sizeof(int), .mode = 0644,
@@ -201,7 +210,8 @@ static const struct ctl_table tcpinc_sysctl_template[] = {
 	{ .procname = "eno_teps", .mode = 0644, .proc_handler = tcpinc_sysctl_teps },
 	{ .procname = "eno_bad_ports", .mode = 0644, .proc_handler = tcpinc_sysctl_ports },
 	{ .procname = "eno_pending_max", .maxlen = sizeof(int), .mode = 0644,
-	  .proc_handler = proc_dointvec_minmax, .extra1 = SYSCTL_ONE },
+	  .proc_handler = proc_dointvec_minmax, .extra1 = SYSCTL_ONE,
+	  .extra2 = (void *)&tcpinc_pending_max_limit },
 	{ .procname = "tcpcrypt_aeads", .mode = 0644, .proc_handler = tcpinc_sysctl_aeads },
 	{ .procname = "resume_enable", .maxlen = sizeof(int), .mode = 0644,
 	  .proc_handler = proc_dointvec_minmax, .extra1 = SYSCTL_ZERO, .extra2 = SYSCTL_ONE },
@@ -219,6 +229,9 @@ static const struct ctl_table tcpinc_sysctl_template[] = {
 	  .extra2 = (void *)&tcpinc_key_lifetime_limit },
 	{ .procname = "tcpcrypt_rekey_bytes", .maxlen = sizeof(unsigned long), .mode = 0644,
 	  .proc_handler = proc_doulongvec_minmax },
+	{ .procname = "eno_pending_timeout", .maxlen = sizeof(int), .mode = 0644,
+	  .proc_handler = proc_dointvec_minmax, .extra1 = SYSCTL_ONE,
+	  .extra2 = (void *)&tcpinc_pending_timeout_limit },
 	{ }
 };
 
@@ -251,6 +264,8 @@ static int tcpinc_sysctl_register(struct net *net, struct tcpinc_net *tn)
 			e->data = &tn->tcpcrypt_key_lifetime_ms;
 		else if (!strcmp(e->procname, "tcpcrypt_rekey_bytes"))
 			e->data = &tn->tcpcrypt_rekey_bytes;
+		else if (!strcmp(e->procname, "eno_pending_timeout"))
+			e->data = &tn->eno_pending_timeout;
 	}
 	tn->sysctl = register_net_sysctl(net, "net/tcpinc", t);
 	if (!tn->sysctl) {
@@ -311,6 +326,8 @@ static int __net_init tcpinc_net_init(struct net *net)
 	tn->eno_teps[1] = 0x23;
 	tn->eno_tep_count = 2;
 	tn->eno_pending_max = 1024;
+	/* Longer than a SYN-ACK retransmission series (1+2+4+8+16+32 s). */
+	tn->eno_pending_timeout = 75;
 	/* AES-128-GCM is tcpcrypt's mandatory AEAD and kTLS's peer. */
 	tn->tcpcrypt_aeads[0] = TCPINC_CORE_AEAD_AES_128_GCM;
 	tn->tcpcrypt_aeads[1] = TCPINC_CORE_AEAD_CHACHA20_POLY1305;
@@ -336,6 +353,7 @@ static int __net_init tcpinc_net_init(struct net *net)
 	tcpinc_eph_init(tn);
 	spin_lock_init(&tn->tc_lock);
 	INIT_LIST_HEAD(&tn->tc_socks);
+	tcpinc_pending_net_init(tn);
 
 	tn->mib = alloc_percpu(struct tcpinc_mib);
 	if (!tn->mib)
@@ -368,6 +386,7 @@ static void __net_exit tcpinc_net_exit(struct net *net)
 	unsigned int n;
 
 	tcpinc_eno_hooks_remove(net);
+	tcpinc_pending_net_exit(tn);
 	n = tcpinc_cache_destroy(net);
 	tcpinc_eph_wipe(net);
 	if (n)

@@ -259,6 +259,11 @@ static int tc_resume_config(struct sock *sk, struct tcpinc_sock *ctx,
 	ctx->resume_tep = res->tep_byte & 0x7f;
 	spin_unlock_bh(&ctx->lock);
 
+	if (state == TCPINC_RESUME_WIPED) {
+		/* Our SYN-ACK accepted it; the peer keys from it; we cannot. */
+		net_info_ratelimited("tcpinc: the resumption secret this connection's SYN-ACK accepted was wiped (device, address, suspend, VM generation or resume_cache_flush) before accept(): aborting\n");
+		return TCPINC_CORE_TC_BAD_ARGUMENT;
+	}
 	if (!(res->tep_byte & 0x80)) {
 		if (state == TCPINC_RESUME_PROPOSED)
 			TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_RESUME_REFUSED);
