@@ -623,6 +623,34 @@ TEST(Rfc8548, OwnRekeyKeepsTheReceiveKeyUntilThePeerMoves) {
   EXPECT_EQ(feed(d.b.get(), g).st, Status::kAuthFailure);
 }
 
+// "Implementations SHOULD delete older-generation keys from memory once
+// they have received all frames they will need to decrypt with the old keys
+// and have encrypted all outgoing frames under the old keys": the sender's
+// frames are sealed once (the glue retransmits ciphertext), so its old key
+// goes at the switch; the receiver's goes when the rekey frame opens. Each
+// session holds exactly two AEAD contexts (one per direction) however many
+// generations pass.
+TEST(Rfc8548, OldGenerationKeysAreReleasedAtTheSwitch) {
+  long base = tcpinc_test::openssl_live_aead_contexts();
+  {
+    Duo d;
+    handshake(d);
+    EXPECT_EQ(tcpinc_test::openssl_live_aead_contexts(), base + 4);
+    for (int i = 0; i < 5; i++) {
+      ASSERT_EQ(d.a->initiate_rekey(), Status::kOk);
+      EXPECT_EQ(tcpinc_test::openssl_live_aead_contexts(), base + 4);  // A's old send key gone
+      Bytes f = seal(d.a.get(), Bytes{static_cast<u8>(i)});
+      ASSERT_EQ(feed(d.b.get(), f).data, Bytes{static_cast<u8>(i)});
+      EXPECT_EQ(tcpinc_test::openssl_live_aead_contexts(), base + 4);  // B's old keys gone
+      ASSERT_EQ(feed(d.a.get(), poll(d.b.get())).st, Status::kOk);
+      EXPECT_EQ(tcpinc_test::openssl_live_aead_contexts(), base + 4);
+    }
+    EXPECT_EQ(d.a->local_generation(), 5u);
+    EXPECT_EQ(d.b->local_generation(), 5u);
+  }
+  EXPECT_EQ(tcpinc_test::openssl_live_aead_contexts(), base);
+}
+
 // --- 3.7: FINp ------------------------------------------------------------------
 
 // "A sender MUST set the FINp bit on the last frame ... and MUST NOT set FINp
