@@ -133,6 +133,11 @@ else
 	failt "unit-build (see $logs/unit-build.log)"
 fi
 
+note "RFC clause tables name existing tests (tests/unit/check-clauses.sh)"
+bash tests/unit/check-clauses.sh >"$logs/clauses.log" 2>&1
+grep -E '^(FAIL|RFC)' "$logs/clauses.log"
+add_summary clauses "$logs/clauses.log"
+
 note "VM scenarios"
 if [ $module_ok = 1 ]; then
 	/usr/bin/python3 tests/vm/run.py ${SCENARIOS:-} 2>&1 | tee "$logs/vm.log"
