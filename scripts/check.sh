@@ -134,9 +134,14 @@ else
 fi
 
 note "RFC clause tables name existing tests (tests/unit/check-clauses.sh)"
-bash tests/unit/check-clauses.sh >"$logs/clauses.log" 2>&1
-grep -E '^(FAIL|RFC)' "$logs/clauses.log"
-add_summary clauses "$logs/clauses.log"
+# One check, not one per row: a table row is a claim, the tests it names
+# are counted where they run.
+if bash tests/unit/check-clauses.sh >"$logs/clauses.log" 2>&1; then
+	pass "clause-tables ($(grep -E '^RFC 8548 table' "$logs/clauses.log"))"
+else
+	grep -E '^FAIL' "$logs/clauses.log" | head -20
+	failt "clause-tables ($(tail -1 "$logs/clauses.log"); see $logs/clauses.log)"
+fi
 
 note "VM scenarios"
 if [ $module_ok = 1 ]; then
