@@ -419,3 +419,29 @@ TEST(TcpcryptRekeyAnswer, NoAnswerAfterOurFin) {
   EXPECT_EQ(d.y->seal(nullptr, 0, {}, fr, sizeof fr, &n), Status::kSendAfterFin);
   EXPECT_EQ(d.y->initiate_rekey(), Status::kSendAfterFin);
 }
+
+// A FINp frame sealed while several steps are owed takes one of them; the
+// rest can never be sent, and poll_output must neither try nor fail.
+TEST(TcpcryptRekeyAnswer, FinWhileStepsAreOwed) {
+  Duo d(24);
+  d.start(Role::kB);
+  ASSERT_FALSE(HasFatalFailure());
+  Bytes to_y;
+  for (int i = 0; i < 3; i++) ASSERT_EQ(d.x.seal({}, true, &to_y), Status::kOk);
+  ASSERT_EQ(d.feed_y(to_y), Status::kOk);
+  u8 fr[64];
+  usize n = 0;
+  const u8 last[] = {'b', 'y', 'e'};
+  ASSERT_EQ(d.y->seal(last, sizeof last, SendOptions{true, false, 0}, fr, sizeof fr, &n),
+            Status::kOk);
+  EXPECT_EQ(fr[0], kControlRekey);
+  u8 out[256];
+  usize m = 1;
+  EXPECT_EQ(d.y->poll_output(out, sizeof out, &m), Status::kOk);
+  EXPECT_EQ(m, 0u);
+  Bytes got;
+  int frames = 0, bits = 0;
+  ASSERT_EQ(d.x.open_all(Bytes(fr, fr + n), &got, &frames, &bits), Status::kOk);
+  EXPECT_EQ(got, Bytes(last, last + sizeof last));
+  EXPECT_EQ(d.x.recv_generation(), 1u);
+}
