@@ -99,10 +99,14 @@ Status Session::poll_output(u8* out, usize cap, usize* out_len) {
       return Status::kOk;
     }
   }
-  if (rekey_answer_owed_ && state_ == State::kEstablished) {
+  // One empty frame per owed step (each received rekey that put the peer
+  // ahead must be answered at once, RFC 8548 3.8). These are answers, not
+  // rekeys of ours, so the limit on empty-frame rekeys does not apply; and
+  // they are no more than the peer's own rekey frames, one for one.
+  while (rekey_answer_owed_ && state_ == State::kEstablished) {
     usize m = 0;
     Status st = seal(nullptr, 0, SendOptions{}, out + n, cap - n, &m);
-    if (st == Status::kBufferTooSmall && n > 0) st = Status::kOk;  // next call
+    if (st == Status::kBufferTooSmall && n > 0) break;  // the rest on the next call
     if (st != Status::kOk) return st;
     n += m;
   }
@@ -116,14 +120,37 @@ Status Session::seal(const u8* data, usize len, const SendOptions& opt, u8* out,
   if (state_ == State::kFailed) return Status::kAborted;
   if (state_ != State::kEstablished || init_pending()) return Status::kNotReady;
   if (fin_sent_) return Status::kSendAfterFin;
-  SealFlags f{rekey_bit_pending_, opt.fin, opt.urgent, opt.urgent_ptr};
-  Status st = seal_frame(*ops_, send_.key, send_off_, f, data, len, out, cap, out_len);
-  if (st == Status::kCryptoFailure) return fail(st);
-  if (st != Status::kOk) return st;
+  // A frame with the rekey bit is the first of the next generation: take
+  // one owed step, and only one, whatever else is owed.
+  const bool step = rekey_steps_owed_ > 0;
+  SealFlags f{step, opt.fin, opt.urgent, opt.urgent_ptr};
+  DirectionKeys next;
+  const FrameKey* key = &send_.key;
+  if (step) {
+    // Refuse what seal_frame would refuse before deriving a key for it.
+    if (len > (opt.urgent ? kMaxUrgentDataLen : kMaxDataLen)) return Status::kFrameTooLarge;
+    if (cap < sealed_frame_len(len, opt.urgent)) return Status::kBufferTooSmall;
+    Status st = direction_next(*ops_, send_, &next);
+    if (st != Status::kOk) return fail(st);
+    key = &next.key;
+  }
+  Status st = seal_frame(*ops_, *key, send_off_, f, data, len, out, cap, out_len);
+  if (st != Status::kOk) {
+    if (step) direction_release(*ops_, &next);
+    return st == Status::kCryptoFailure ? fail(st) : st;
+  }
+  // The sealed frame is never sealed again (the glue retransmits the
+  // ciphertext), so the previous generation's key goes now.
+  if (step) {
+    direction_replace(*ops_, &send_, &next);
+    rekey_steps_owed_--;
+  }
+  // Any frame can carry the rekey bit, so data frames settle answers too.
+  // After a FINp frame nothing more may be sent: steps still owed then are
+  // never sealed, and the peer, which opens nothing after our FINp, needs
+  // none of them.
+  if (rekey_steps_owed_ == 0 || opt.fin) rekey_answer_owed_ = false;
   send_off_ += *out_len;
-  // Any frame can carry the rekey bit, so a data frame settles an answer.
-  rekey_bit_pending_ = false;
-  rekey_answer_owed_ = false;
   fin_sent_ = opt.fin;
   return Status::kOk;
 }
@@ -132,18 +159,14 @@ Status Session::initiate_rekey() {
   if (state_ == State::kFailed) return Status::kAborted;
   if (state_ != State::kEstablished) return Status::kNotReady;
   if (fin_sent_) return Status::kSendAfterFin;
-  // A generation whose first frame is not out yet already gives the next
-  // frame fresh keys; stepping again would skip a generation the peer can
-  // only reach one rekey bit at a time.
-  if (rekey_bit_pending_) return Status::kOk;
+  // A step that is owed already gives the next frame fresh keys; adding
+  // one would only lengthen the run of rekey frames.
+  if (rekey_steps_owed_ > 0) return Status::kOk;
   // One rekey of ours at a time: while the peer has not caught up (remote
   // generation below local) another one would be a storm (RFC 8548 3.8).
   if (send_.gen > recv_.gen) return Status::kRekeyPending;
-  DirectionKeys next;
-  Status st = direction_next(*ops_, send_, &next);
-  if (st != Status::kOk) return fail(st);
-  direction_replace(*ops_, &send_, &next);
-  rekey_bit_pending_ = true;
+  // Not an answer: the step waits for the next frame, empty or not.
+  rekey_steps_owed_ = 1;
   return Status::kOk;
 }
 
@@ -310,14 +333,14 @@ Status Session::open_buffered(const u8* frame, usize frame_len, RecvEvent* ev) {
   if (h.rekey) {
     direction_replace(ops, &recv_, &next);
     ev->rekeyed = true;
-    if (recv_.gen > send_.gen) {
-      // The peer moved ahead: follow at once and answer with a rekey frame
-      // unless our FIN is out (then nothing more may be sent).
-      DirectionKeys s;
-      st = direction_next(ops, send_, &s);
-      if (st != Status::kOk) return fail(st);
-      direction_replace(ops, &send_, &s);
-      rekey_bit_pending_ = true;
+    if (recv_.gen > local_generation()) {
+      // The peer moved ahead: follow, and answer with a rekey frame unless
+      // our FIN is out (then nothing more may be sent). One step per rekey
+      // frame of the peer's: k of them before we send anything are k
+      // steps, k rekey frames, for the peer can follow only one bit at a
+      // time. A step is derived when its frame is sealed, so no key of a
+      // generation we never send is made.
+      rekey_steps_owed_++;
       rekey_answer_owed_ = !fin_sent_;
     }
   }

@@ -74,7 +74,9 @@ class Session {
   // resumed session (established at once, offsets from 0).
   Status start(const CryptoOps* ops, const SessionConfig& cfg);
 
-  // poll_output - pending Init bytes and/or an owed empty rekey frame.
+  // poll_output - pending Init bytes and/or owed rekey answers: one empty
+  // frame per owed generation step, as many whole frames as fit in cap
+  // (the rest on the next call).
   Status poll_output(u8* out, usize cap, usize* out_len);
 
   // receive - see the contract above. kNeedMore: all input buffered.
@@ -85,11 +87,14 @@ class Session {
               usize* out_len);
 
   // initiate_rekey - the next sealed frame starts a new local generation.
-  // kRekeyPending while a rekey of ours is unanswered (no rekey storms).
+  // kRekeyPending while a rekey of ours is unanswered (no rekey storms);
+  // kOk without a further step while steps are owed (the next frame
+  // already carries a fresh generation).
   Status initiate_rekey();
 
   // keepalive - initiate a rekey and seal the empty frame that carries it
-  // (RFC 8548 section 3.8: liveness that an attacker cannot fake).
+  // (RFC 8548 section 3.8: liveness that an attacker cannot fake). While
+  // answers are owed it seals one of them instead.
   Status keepalive(u8* out, usize cap, usize* out_len);
 
   // on_peer_fin - the peer's TCP FIN arrived after every byte before it was
@@ -117,7 +122,12 @@ class Session {
   bool failed() const { return state_ == State::kFailed; }
   Status failure() const { return failure_; }
   u16 aead() const { return aead_; }
-  u64 local_generation() const { return send_.gen; }
+  // The local generation in the RFC's sense: the one our frames reach once
+  // every owed step is sealed (sent_generation() + owed steps).
+  u64 local_generation() const { return send_.gen + rekey_steps_owed_; }
+  // The generation of the last frame sealed (of the key the next frame
+  // without the rekey bit would use).
+  u64 sent_generation() const { return send_.gen; }
   u64 remote_generation() const { return recv_.gen; }
   u64 send_offset() const { return send_off_; }
   u64 recv_offset() const { return recv_off_; }
@@ -148,10 +158,15 @@ class Session {
   u8 session_id_[kSessionIdLen];
   // ss[1] for the cache, until exported or flushed.
   ResumeSecret next_;
-  DirectionKeys send_;  // local generation
+  DirectionKeys send_;  // generation of the last sealed frame
   DirectionKeys recv_;  // remote generation
-  bool rekey_bit_pending_;  // next sealed frame carries rekey = 1
-  bool rekey_answer_owed_;  // poll_output must send it if no data frame did
+  // Generation steps still to take, one per sealed frame, each frame with
+  // rekey = 1: the peer follows one generation per rekey bit (RFC 8548
+  // 3.8), so k steps owed after k of its rekeys are k rekey frames, never
+  // one frame k generations on. The key of a step is derived when its
+  // frame is sealed.
+  u64 rekey_steps_owed_;
+  bool rekey_answer_owed_;  // the owed steps answer the peer: poll_output sends them
   bool fin_sent_;
   bool fin_received_;
   u64 send_off_;
