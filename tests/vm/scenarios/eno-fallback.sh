@@ -79,19 +79,24 @@ run_conn aa-match 192.0.2.2 7406 --ulp --eno-aa-mandatory -- --ulp --eno-gopt 2 
 expect_eq "aa-match: server sees the client's a bit" 2 "$(jq_py "$TCPINC_OUT/aa-match.server" 'd["eno"]["peer_gopt"]')"
 expect_eq "aa-match: role" 0 "$(jq_py "$TCPINC_OUT/aa-match.client" 'd["eno"]["role"]')"
 
-# 6. SYN cookies forced at B: the cookie SYN-ACK leaves without ENO.
+# 6. SYN cookies forced at B: no fallback any more. The cookie SYN-ACK
+#    carries B's answer (the output hook finds the listener and the
+#    negotiation by the ISN the SYN-ACK acknowledges) and the cookie's
+#    third ACK completes it: both ends report the same session ID.
 in_ns h2 sysctl -qw net.ipv4.tcp_syncookies=2
 c2=$(stat_of TcpincEnoFallbackMissing h2)
 capture_start h1 eth0 7407 "$TCPINC_OUT/cookies.pcap"
-fallback cookies 7407 --ulp -- --ulp --message cookies
+run_conn cookies 192.0.2.2 7407 --ulp -- --ulp --message cookies
 capture_stop
 in_ns h2 sysctl -qw net.ipv4.tcp_syncookies=1
 segs "$TCPINC_OUT/cookies.pcap" 7407 >"$TCPINC_OUT/cookies.segs"
+expect_eq "cookies: bytes intact" cookies "$(jq_py "$TCPINC_OUT/cookies.client" 'd["echo"]')"
 expect_eq "cookies: SYN carries ENO" 45042123 "$(eno_of "$TCPINC_OUT/cookies.segs" 0)"
-expect_eq "cookies: SYN-ACK (a cookie) has none" "" "$(eno_of "$TCPINC_OUT/cookies.segs" 1)"
-failed_eno cookies.server
-failed_eno cookies.client
-counter_delta h2 TcpincEnoFallbackMissing "$c2" 1 "h2 fallback after a cookie SYN-ACK"
+expect_eq "cookies: SYN-ACK (a cookie) carries B's answer" 45040123 "$(eno_of "$TCPINC_OUT/cookies.segs" 1)"
+sid=$(jq_py "$TCPINC_OUT/cookies.client" 'd["eno"]["sessid"]')
+[ "${#sid}" = 66 ] || fail "cookies: client session ID '$sid' is not 33 bytes"
+expect_eq "cookies: same session ID on both ends" "$sid" "$(jq_py "$TCPINC_OUT/cookies.server" 'd["eno"]["sessid"]')"
+counter_delta h2 TcpincEnoFallbackMissing "$c2" 0 "h2: no fallback after a cookie SYN-ACK"
 
 # 7. Mandatory encryption mode against a plain peer: connect() fails with
 #    the documented errno (ECONNABORTED), never a plain connection.
