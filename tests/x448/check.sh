@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# check.sh OUT PAIRS SEED - `make -C tests/x448 check`: the vector and
+# OpenSSL tests (their PASS/FAIL lines), then the valgrind constant-time
+# check of the real build (must be clean) and of the branchy build (must be
+# reported). One summary line at the end, "N passed, N failed".
+set -uo pipefail
+out=$1 pairs=$2 seed=$3
+passed=0 failed=0
+
+"$out/x448_test" --pairs "$pairs" --seed "$seed" | tee "$out/x448_test.log"
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out/x448_test.log" | tail -1)
+if [ -n "$line" ]; then
+	passed=$((passed + ${line%% *}))
+	f=${line#* passed, }; failed=$((failed + ${f%% *}))
+else
+	echo "FAIL x448_test (no summary line)"; failed=$((failed + 1))
+fi
+
+if ! command -v valgrind >/dev/null; then
+	echo "FAIL ctgrind (valgrind not installed: make setup)"
+	failed=$((failed + 2))
+else
+	vg=(valgrind --tool=memcheck --error-exitcode=1 --track-origins=yes)
+	# The real code: memcheck must find nothing.
+	if "${vg[@]}" "$out/x448_ct" >"$out/ct.out" 2>"$out/ct.vg" &&
+	   grep -q 'under valgrind' "$out/ct.out" &&
+	   ! grep -qE 'uninitialised|Invalid' "$out/ct.vg"; then
+		echo "PASS ctgrind_constant_time (valgrind: $(grep -o 'ERROR SUMMARY: [0-9]* errors' "$out/ct.vg"))"
+		passed=$((passed + 1))
+	else
+		grep -E 'uninitialised|at 0x|by 0x' "$out/ct.vg" | head -20
+		echo "FAIL ctgrind_constant_time (see $out/ct.vg)"
+		failed=$((failed + 1))
+	fi
+	# The branchy build: the check must see the secret-dependent jump.
+	if ! "${vg[@]}" "$out/x448_ct_branchy" >"$out/ct_branchy.out" 2>"$out/ct_branchy.vg" &&
+	   grep -q 'Conditional jump or move depends on uninitialised value' "$out/ct_branchy.vg" &&
+	   grep -q 'x448_fe_swap_branchy' "$out/ct_branchy.vg"; then
+		echo "PASS ctgrind_catches_branchy_ladder (valgrind: $(grep -o 'ERROR SUMMARY: [0-9]* errors' "$out/ct_branchy.vg"), first at $(grep -m1 -oE 'x448_fe_swap_branchy \([^)]*\)' "$out/ct_branchy.vg"))"
+		passed=$((passed + 1))
+	else
+		echo "FAIL ctgrind_catches_branchy_ladder (the check did not see the branch; see $out/ct_branchy.vg)"
+		failed=$((failed + 1))
+	fi
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
