@@ -12,9 +12,11 @@
  * tcpinc_crypto_init() and unregistered by tcpinc_crypto_exit(); while a
  * transform is allocated it holds a reference on the module that
  * registered it (cra_module), so the algorithm cannot go away under a user.
- * A failed registration (e.g. -EEXIST: another module with this code, such
- * as tcpinc_selftest.ko, registered the driver first) is logged and only
- * makes X448 unavailable through the crypto API.
+ * A failed registration is logged and only makes X448 unavailable through
+ * the crypto API. Another module with this code (tcpinc_selftest.ko) loaded
+ * at the same time registers a second "curve448-tcpinc": 6.1 refuses a
+ * duplicate driver name only while the first one's test is pending, and
+ * either may then serve crypto_alloc_kpp() (the same code).
  *
  * No MODULE_ALIAS_CRYPTO: asking the crypto API for "curve448" must not
  * load all of tcpinc (a TCP ULP) as a side effect.

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * x448_vectors.h - RFC 7748 X448 test vectors as hex strings, shared by the
- * userspace tests (tests/x448/). The in-kernel self test carries the same
- * values as bytes (tests/kselftest/x448_vectors.h).
+ * userspace tests (tests/x448/) and the in-kernel self test / KUnit
+ * (tests/kselftest/tcpinc_selftest.c includes this file and decodes the
+ * strings with hex2bin): one copy of the values for both sides.
  */
 #ifndef X448_VECTORS_H
 #define X448_VECTORS_H
