@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # check.sh OUT PAIRS SEED - `make -C tests/x448 check`: the vector and
-# OpenSSL tests (their PASS/FAIL lines), then the valgrind constant-time
+# OpenSSL tests (their PASS/FAIL lines), the field functions at their limb
+# bounds (fe_bounds, checked by fe_bounds.py), then the valgrind constant-time
 # check of the real build (must be clean) and of the branchy build (must be
 # reported). One summary line at the end, "N passed, N failed".
 set -uo pipefail
@@ -15,6 +16,15 @@ if [ -n "$line" ]; then
 	f=${line#* passed, }; failed=$((failed + ${f%% *}))
 else
 	echo "FAIL x448_test (no summary line)"; failed=$((failed + 1))
+fi
+
+# The field functions at their limb bounds, recomputed in Python.
+if "$out/fe_bounds" | /usr/bin/python3 "$(dirname "$0")/fe_bounds.py" | tee "$out/fe_bounds.log" &&
+   grep -q '^PASS' "$out/fe_bounds.log"; then
+	passed=$((passed + 1))
+else
+	grep -q '^FAIL' "$out/fe_bounds.log" || echo "FAIL field_ops_at_limb_bounds_match_python (no verdict)"
+	failed=$((failed + 1))
 fi
 
 if ! command -v valgrind >/dev/null; then
