@@ -9,12 +9,14 @@
  * 2^448 = 2^224 + 1 (mod p), a column k >= 8 of a product folds into
  * columns k - 8 and k - 4: the reduction is adds and shifts only.
  *
- * Bounds (the invariant every fe_* function keeps): on entry and on exit
- * every limb is < 2^57 ("weakly reduced"; the value is not canonical).
- * Then a product column is < 8 * 2^114 = 2^117, a folded column < 2^119,
- * comfortably inside 128 bits, and 2p's limbs (>= 2^57 - 4) exceed any
- * limb, so a - b is computed as a + 2p - b without going negative.
- * Only fe_tobytes() makes the value canonical (< p).
+ * Bounds: every fe_* function accepts limbs < 2^57 and returns limbs
+ * < 2^56 + 2^10 ("weakly reduced"; the value is not canonical). Then a
+ * product column is < 8 * 2^114 = 2^117 and a folded one < 4 * 2^117 =
+ * 2^119, inside 128 bits; and 2p's limbs (2^57 - 2, 2^57 - 4 for limb 4)
+ * exceed every limb a function returns, so a - b is computed as
+ * a + 2p - b without going negative. tests/x448/fe_bounds checks the
+ * functions at these limits against Python integers. Only fe_tobytes()
+ * makes the value canonical (< p).
  *
  * Constant time: no branch and no memory index depends on the scalar, the
  * u-coordinate or anything computed from them. The ladder's conditional
@@ -129,7 +131,7 @@ static inline void x448_fe_add(struct x448_fe *r, const struct x448_fe *a,
 
 /*
  * r = a - b as a + 2p - b. 2p's limbs: 2^57 - 2, except limb 4 (the
- * -2^224 of p lives there): 2^57 - 4. Each exceeds b's limb (< 2^57 - 4
+ * -2^224 of p lives there): 2^57 - 4. Each exceeds b's limb (< 2^56 + 2^10
  * after any fe_* function, see x448_carry_cols), so no limb goes negative.
  */
 static inline void x448_fe_sub(struct x448_fe *r, const struct x448_fe *a,
