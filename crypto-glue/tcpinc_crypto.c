@@ -26,6 +26,9 @@
  *                GFP_KERNEL, so keygen/shared are process context only);
  *                point compression, decompression and validation here.
  *  random        get_random_bytes.
+ *  X448          not an operation of the table yet (TEP 0x24 is core work
+ *                to come): tcpinc_x448.c, registered at init as the KPP
+ *                "curve448" (tcpinc_x448_kpp.c) for crypto_alloc_kpp().
  */
 #include <linux/kernel.h>
 #include <linux/module.h>
@@ -58,6 +61,7 @@
 #include <crypto/sha2.h>
 
 #include "tcpinc_crypto.h"
+#include "tcpinc_x448.h"
 
 #define TCPINC_TAG_LEN		TCPINC_CORE_AEAD_TAG_LEN
 #define TCPINC_NONCE_LEN	TCPINC_CORE_AEAD_NONCE_LEN
@@ -1097,6 +1101,11 @@ int tcpinc_crypto_init(void)
 	if (boot_cpu_has(X86_FEATURE_AES))
 		request_module("aesni_intel");
 	tcpinc_gcm_pool_init();
+	/*
+	 * Last, so that nothing after it can fail. A failure is logged there
+	 * and is not the module's: X448 (TEP 0x24) is then unavailable.
+	 */
+	tcpinc_x448_kpp_register();
 	return 0;
 
 err_sha:
@@ -1108,6 +1117,7 @@ err_sha:
 void tcpinc_crypto_exit(void)
 {
 	WARN_ON_ONCE(atomic_long_read(&tcpinc_live_aead));
+	tcpinc_x448_kpp_unregister();
 	tcpinc_gcm_pool_exit();
 	tcpinc_p256_exit();
 	crypto_free_shash(tcpinc_sha256);

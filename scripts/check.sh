@@ -133,6 +133,11 @@ else
 	failt "unit-build (see $logs/unit-build.log)"
 fi
 
+note "X448 in userspace (tests/x448: RFC 7748 vectors, OpenSSL on 100,000 pairs, valgrind constant-time both ways)"
+make -s -C tests/x448 check >"$logs/x448.log" 2>&1
+add_summary x448 "$logs/x448.log"
+grep '^FAIL' "$logs/x448.log"
+
 note "RFC clause tables name existing tests (tests/unit/check-clauses.sh)"
 # One check, not one per row: a table row is a claim, the tests it names
 # are counted where they run.

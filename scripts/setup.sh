@@ -17,6 +17,7 @@ PKGS=(
 	libgtest-dev googletest libbenchmark-dev libssl-dev
 	clang-14 libclang-rt-14-dev llvm-14 gcovr
 	python3 python3-cryptography
+	valgrind
 	iproute2 iptables tcpdump tshark iperf3 ethtool socat
 )
 

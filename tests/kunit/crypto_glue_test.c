@@ -64,6 +64,12 @@ KT_ST_CASE(hmac_matches_kernel_template, tcpinc_st_hmac_cross())
 KT_ST_CASE(x25519_rfc7748_6_1, tcpinc_st_x25519_tests())
 /* RFC 7748 5.2: both scalar multiplications, iterated 1 and 1000 times. */
 KT_ST_CASE(x25519_rfc7748_5_2, tcpinc_st_x25519_rfc7748_5_2())
+/*
+ * X448 (crypto-glue/tcpinc_x448.c): RFC 7748 5.2 (x1, x1000) and 6.2 on the
+ * function, small-order refusal, then 6.2 again through crypto_alloc_kpp
+ * ("curve448", registered by tcpinc_crypto_init in the suite's init).
+ */
+KT_ST_CASE(x448_rfc7748_and_kpp, tcpinc_st_x448_tests())
 /* Every tcpcrypt.vec frame on each AES-GCM path and ChaCha20-Poly1305, tampering. */
 KT_ST_CASE(aead_frame_vectors, tcpinc_st_aead_tests())
 /* P-256: agreement, the vector's shared secret, every rejection, context rules. */
@@ -75,6 +81,7 @@ static struct kunit_case tcpinc_kt_crypto_cases[] = {
 	KUNIT_CASE(tcpinc_kt_hmac_matches_kernel_template),
 	KUNIT_CASE(tcpinc_kt_x25519_rfc7748_6_1),
 	KUNIT_CASE(tcpinc_kt_x25519_rfc7748_5_2),
+	KUNIT_CASE(tcpinc_kt_x448_rfc7748_and_kpp),
 	KUNIT_CASE(tcpinc_kt_aead_frame_vectors),
 	KUNIT_CASE(tcpinc_kt_p256_agreement_and_rejections),
 	KUNIT_CASE(tcpinc_kt_random_bytes),
