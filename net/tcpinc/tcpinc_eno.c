@@ -669,8 +669,11 @@ static unsigned int in_request_sock(struct sock *sk, struct sk_buff *skb, const 
 
 	if (!req->rsk_listener || !(lctx = tcpinc_ctx(req->rsk_listener)))
 		return NF_ACCEPT;
-	/* A SYN of another connection that still meets this request: not its. */
-	if (th->syn && ntohl(th->seq) != tcp_rsk(req)->rcv_isn)
+	/*
+	 * A SYN of another connection that still meets this request is not
+	 * its; an RST (ours repeat ENO too) ends the request anyway.
+	 */
+	if (th->rst || (th->syn && ntohl(th->seq) != tcp_rsk(req)->rcv_isn))
 		return NF_ACCEPT;
 	p = tcpinc_pending_of(lctx);
 	tcpinc_flow_from_rx(skb, th, &f);
