@@ -47,6 +47,7 @@ static int kt_net_init(struct net *net)
 	tn->vmfork_abort = 1;
 	spin_lock_init(&tn->tc_lock);
 	INIT_LIST_HEAD(&tn->tc_socks);
+	tcpinc_pending_net_init(tn);	/* the wipes also reach half-open entries */
 	tcpinc_eph_init(tn);	/* the wipes also forget ephemeral key pairs */
 	return tcpinc_cache_create(net);
 }
@@ -55,6 +56,7 @@ static void kt_net_exit(struct net *net)
 {
 	struct tcpinc_net *tn = tcpinc_pernet(net);
 
+	tcpinc_pending_net_exit(tn);
 	tcpinc_cache_destroy(net);
 	free_percpu(tn->mib);
 }
