@@ -13,7 +13,10 @@
  * TEP filters; do-not-cache ends a chain; LRU eviction at the bound;
  * expiry by lookup and by the timer; every wipe trigger, fed with
  * synthetic notifier events, empties the cache and counts; and a changed
- * VM generation ID shuts the cache before the vmfork notifier runs.
+ * VM generation ID shuts the cache before the vmfork notifier runs. The
+ * listener's table of half-open negotiations (tcpinc_eno_pending.c):
+ * eviction, ISN matching, expiry, the wipes reaching an accepted ss[i],
+ * and release (no table can be attached afterwards).
  *
  * tcpinc_pernet.c is not linked: this file provides tcpinc_net_id and a
  * pernet registration with the fields the cache and the notifiers use.
@@ -30,6 +33,7 @@
 
 #include "../../net/tcpinc/tcpinc.h"
 #include "../../net/tcpinc/tcpinc_cache.h"
+#include "../../net/tcpinc/tcpinc_eno.h"
 #include "../../crypto-glue/tcpinc_crypto.h"
 
 unsigned int tcpinc_net_id;
@@ -45,6 +49,7 @@ static int kt_net_init(struct net *net)
 	tn->resume_cache_max = 1024;
 	tn->resume_cache_timeout = 3600;
 	tn->vmfork_abort = 1;
+	tn->eno_pending_timeout = 75;
 	spin_lock_init(&tn->tc_lock);
 	INIT_LIST_HEAD(&tn->tc_socks);
 	tcpinc_pending_net_init(tn);	/* the wipes also reach half-open entries */
@@ -493,6 +498,99 @@ static void kt_suite_exit(struct kunit_suite *suite)
 	tcpinc_crypto_exit();
 }
 
+/* A flow 192.0.2.1:port -> 192.0.2.2:7000, as the listener sees it. */
+static void kt_flow(struct tcpinc_flow *f, u16 port)
+{
+	memset(f, 0, sizeof(*f));
+	ipv6_addr_set_v4mapped(htonl(0xc0000202), &f->laddr);
+	ipv6_addr_set_v4mapped(htonl(0xc0000201), &f->raddr);
+	f->lport = htons(7000);
+	f->rport = htons(port);
+}
+
+static void kt_pending_table(struct kunit *test)
+{
+	struct tcpinc_sock *lctx = kunit_kzalloc(test, sizeof(*lctx), GFP_KERNEL);
+	struct tcpinc_core_tc_resume_attempt *wiped_ref, *seen;
+	struct tcpinc_pending_entry *e1, *e2, *e3, *f1_found, *f2_found, *f2_other, *f2_tuple,
+		*f3_found;
+	unsigned long evicted = stat(TCPINC_MIB_ENO_PENDING_EVICTED);
+	unsigned long expired = stat(TCPINC_MIB_ENO_PENDING_EXPIRED);
+	unsigned long wiped = stat(TCPINC_MIB_ENO_PENDING_WIPED);
+	unsigned long live = stat(TCPINC_MIB_ENO_PENDING_LIVE);
+	unsigned int count_after_add, count_after_expiry;
+	struct tcpinc_flow f1, f2, f3;
+	struct tcpinc_pending *p;
+	u8 state;
+
+	wiped_ref = kunit_kzalloc(test, sizeof(*wiped_ref), GFP_KERNEL);
+	seen = kunit_kzalloc(test, sizeof(*seen), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, lctx);
+	KUNIT_ASSERT_NOT_NULL(test, wiped_ref);
+	KUNIT_ASSERT_NOT_NULL(test, seen);
+	/* What the core's wipe leaves of an attempt full of 0xa5 (layout is the core's). */
+	memset(wiped_ref, 0xa5, sizeof(*wiped_ref));
+	tcpinc_core_tc_resume_wipe_attempt(wiped_ref);
+	KUNIT_ASSERT_NOT_NULL(test, memchr_inv(wiped_ref, 0xa5, sizeof(*wiped_ref)));
+
+	kt_flow(&f1, 40001);
+	kt_flow(&f2, 40002);
+	kt_flow(&f3, 40003);
+	p = tcpinc_pending_get(lctx, NET);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_PTR_EQ(test, tcpinc_pending_get(lctx, NET), p);
+
+	/* A table of 2: the third SYN evicts the oldest entry. */
+	spin_lock_bh(&p->lock);
+	e1 = tcpinc_pending_add(p, &f1, 1, 2, GFP_ATOMIC);
+	e2 = tcpinc_pending_add(p, &f2, 2, 2, GFP_ATOMIC);
+	e3 = tcpinc_pending_add(p, &f3, 3, 2, GFP_ATOMIC);
+	count_after_add = p->count;
+	f1_found = tcpinc_pending_find(p, &f1, 1);
+	f2_found = tcpinc_pending_find(p, &f2, 2);
+	/* Same 4-tuple, another ISN: another connection, not this entry's. */
+	f2_other = tcpinc_pending_find(p, &f2, 99);
+	f2_tuple = tcpinc_pending_find_tuple(p, &f2);
+	/* An accepted resumption holds ss[i] until the child takes it. */
+	if (e2) {
+		e2->resume_state = TCPINC_RESUME_ACCEPTED;
+		memset(&e2->resume, 0xa5, sizeof(e2->resume));
+	}
+	spin_unlock_bh(&p->lock);
+	KUNIT_ASSERT_TRUE(test, e1 && e2 && e3);
+	KUNIT_EXPECT_EQ(test, count_after_add, 2U);
+	KUNIT_EXPECT_NULL(test, f1_found);
+	KUNIT_EXPECT_PTR_EQ(test, f2_found, e2);
+	KUNIT_EXPECT_NULL(test, f2_other);
+	KUNIT_EXPECT_PTR_EQ(test, f2_tuple, e2);
+	KUNIT_EXPECT_EQ(test, stat(TCPINC_MIB_ENO_PENDING_EVICTED), evicted + 1);
+	KUNIT_EXPECT_EQ(test, stat(TCPINC_MIB_ENO_PENDING_LIVE), live + 2);
+
+	/* Suspend wipes ss[i]; the entry stays, marked, for the child to abort. */
+	tcpinc_pm_event(NULL, PM_SUSPEND_PREPARE, NULL);
+	spin_lock_bh(&p->lock);
+	state = e2->resume_state;
+	memcpy(seen, &e2->resume, sizeof(*seen));
+	/* Past its lifetime an entry is found by nobody, and freed. */
+	e3->expires = jiffies - 1;
+	f3_found = tcpinc_pending_find(p, &f3, 3);
+	count_after_expiry = p->count;
+	spin_unlock_bh(&p->lock);
+	KUNIT_EXPECT_EQ(test, state, (u8)TCPINC_RESUME_WIPED);
+	KUNIT_EXPECT_EQ(test, memcmp(seen, wiped_ref, sizeof(*seen)), 0);
+	KUNIT_EXPECT_NULL(test, f3_found);
+	KUNIT_EXPECT_EQ(test, count_after_expiry, 1U);
+	KUNIT_EXPECT_EQ(test, stat(TCPINC_MIB_ENO_PENDING_WIPED), wiped + 1);
+	KUNIT_EXPECT_EQ(test, stat(TCPINC_MIB_ENO_PENDING_EXPIRED), expired + 1);
+
+	/* Release: entries freed, and a SYN racing it attaches no new table. */
+	tcpinc_pending_release(lctx);
+	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(lctx->pending), TCPINC_PENDING_DEAD);
+	KUNIT_EXPECT_NULL(test, tcpinc_pending_get(lctx, NET));
+	KUNIT_EXPECT_NULL(test, tcpinc_pending_of(lctx));
+	KUNIT_EXPECT_EQ(test, stat(TCPINC_MIB_ENO_PENDING_LIVE), live);
+}
+
 static struct kunit_case kt_cases[] = {
 	KUNIT_CASE(kt_take_accept_once),
 	KUNIT_CASE(kt_no_cache_ends_chain),
@@ -500,6 +598,7 @@ static struct kunit_case kt_cases[] = {
 	KUNIT_CASE(kt_expiry),
 	KUNIT_CASE(kt_wipe_triggers),
 	KUNIT_CASE(kt_vmgenid_window),
+	KUNIT_CASE(kt_pending_table),
 	{}
 };
 
