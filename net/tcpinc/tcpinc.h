@@ -289,6 +289,14 @@ struct tcpinc_sock {
 	 * enable schedules no work item for it.
 	 */
 	u8 connecting;
+	/*
+	 * Set (under the socket lock, by tcpinc_proto_connect) once a connect
+	 * started a connection on this socket: its ENO, tcpcrypt and
+	 * resumption state belong to that connection, so a later connect or
+	 * listen on the same socket (after AF_UNSPEC or a failed attempt) is
+	 * refused rather than run on stale state. Never cleared.
+	 */
+	u8 connect_used;
 	u8 resume_tep;			/* negotiated TEP id, set when the session starts */
 	u64 chain;
 	struct tcpinc_core_tc_resume_attempt resume;
