@@ -166,6 +166,26 @@ static bool resume_policy(const struct tcpinc_sock *ctx, struct net *net,
 }
 
 /*
+ * The longest SYN option a proposal can make for config c: one TEP with v = 1
+ * and a 9-byte half plus an 8-byte nonce. Asked of the core, which builds
+ * the option itself, so the global suboption is counted exactly when it is
+ * sent (a = 1 or mandatory application-aware mode alike). Too long
+ * (negative) is answered with more than any SYN has room for.
+ */
+static int resume_option_len(const struct tcpinc_core_eno_config *c)
+{
+	struct tcpinc_core_eno_config probe = *c;
+	int len;
+
+	probe.tep_count = 1;
+	probe.teps[0] = c->teps[c->tep_count - 1];
+	probe.resume_tep = probe.teps[0];
+	probe.resume_data_len = TCPINC_CORE_TC_MAX_RESUME_SUBOPT_LEN - 1;
+	len = tcpinc_core_eno_syn_option_len(&probe);
+	return len > 0 ? len : MAX_TCP_OPTION_SPACE + 1;
+}
+
+/*
  * An active opener proposes resumption when the cache holds a chain for the
  * peer with a TEP it would offer. The SYN then carries that TEP alone, with
  * v = 1 (B may still answer it with v = 0: a fresh key exchange), so the ENO
@@ -192,8 +212,7 @@ static void resume_propose(struct tcpinc_sock *ctx, struct net *net, const struc
 	 * without ENO at all. Then offer fresh and keep the secret unused.
 	 */
 	have = tcpinc_skb_options_compact_len(th);
-	if (have < 0 || have + 2 + (c->a ? 1 : 0) + TCPINC_CORE_TC_MAX_RESUME_SUBOPT_LEN >
-			MAX_TCP_OPTION_SPACE)
+	if (have < 0 || have + resume_option_len(c) > MAX_TCP_OPTION_SPACE)
 		return;
 	/* Before the take: a VM generation change after it must show. */
 	ctx->resume_vmgen = atomic_read(&tcpinc_vm_generation);

@@ -264,14 +264,23 @@ static int tc_resume_config(struct sock *sk, struct tcpinc_sock *ctx,
 		net_info_ratelimited("tcpinc: the resumption secret this connection's SYN-ACK accepted was wiped (device, address, suspend, VM generation or resume_cache_flush) before accept(): aborting\n");
 		return TCPINC_CORE_TC_BAD_ARGUMENT;
 	}
-	if (!(res->tep_byte & 0x80)) {
+	/*
+	 * A half and 0..8 nonce bytes (a 0-byte nonce is the peer's choice).
+	 * B's v = 1 answer with fewer than 9 or more than 17 bytes is, to
+	 * ENO, the TEP offered with v = 0 (RFC 8548 3.5; rfc-digest Part
+	 * E.10): ENO enabled it as a fresh offer, so the session is a fresh
+	 * key exchange here too. Both ends of that check are the core's
+	 * tcpinc_core_tc_resume_data_valid().
+	 */
+	if (!(res->tep_byte & 0x80) ||
+	    (state == TCPINC_RESUME_PROPOSED &&
+	     !tcpinc_core_tc_resume_data_valid(res->peer_data_len))) {
 		if (state == TCPINC_RESUME_PROPOSED)
 			TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_RESUME_REFUSED);
 		return TCPINC_CORE_TC_OK;
 	}
-	/* A half and 0..8 nonce bytes (a 0-byte nonce is the peer's choice). */
-	if (res->peer_data_len < TCPINC_CORE_TC_RESUME_HALF_LEN ||
-	    res->peer_data_len > sizeof(res->peer_data))
+	/* B accepted only a valid proposal: anything else is our bug. */
+	if (!tcpinc_core_tc_resume_data_valid(res->peer_data_len))
 		return TCPINC_CORE_TC_BAD_ARGUMENT;
 	if (state == TCPINC_RESUME_PROPOSED) {
 		sub[0] = res->peer_tep_byte;
