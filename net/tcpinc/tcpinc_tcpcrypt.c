@@ -177,10 +177,19 @@ static bool tc_vm_ok(struct sock *sk, struct tcpinc_tc *tc)
 	return true;
 }
 
+/*
+ * The caller's send flags that mean something for our own ciphertext. The
+ * rest must not reach TCP: MSG_ZEROCOPY would make TCP pin tc->scratch
+ * (reused for the next frame) or, on a kvec, fail with EFAULT after
+ * sendmsg already counted the frame as sent; MSG_OOB, MSG_FASTOPEN and
+ * MSG_SENDPAGE_* describe the caller's data, not ours.
+ */
+#define TCPINC_TC_TX_FLAGS	(MSG_DONTWAIT | MSG_MORE | MSG_EOR | MSG_NOSIGNAL)
+
 /* Queues staged ciphertext to TCP; false while some of it is still staged. */
 static bool tc_flush(struct sock *sk, struct tcpinc_tc *tc, int flags)
 {
-	struct msghdr msg = { .msg_flags = flags | MSG_NOSIGNAL };
+	struct msghdr msg = { .msg_flags = (flags & TCPINC_TC_TX_FLAGS) | MSG_NOSIGNAL };
 	struct kvec iov;
 	bool done = true;
 	int n;
@@ -1089,6 +1098,17 @@ int tcpinc_tc_sendmsg(struct sock *sk, struct msghdr *msg, size_t size,
 	}
 	if (msg->msg_flags & MSG_OOB) {
 		err = -EOPNOTSUPP;	/* urgent data: socket-api.md */
+		goto out;
+	}
+	/*
+	 * Zerocopy sends the caller's pages; ours are sealed copies in
+	 * scratch. Refused like kTLS refuses it, so that no application
+	 * waits for a completion that never comes (without SO_ZEROCOPY TCP
+	 * ignores the flag, and so do we).
+	 */
+	if ((msg->msg_flags & MSG_ZEROCOPY) && sock_flag(sk, SOCK_ZEROCOPY)) {
+		net_info_ratelimited("tcpinc: send(MSG_ZEROCOPY) on a tcpcrypt connection refused (EOPNOTSUPP): ciphertext is a copy\n");
+		err = -EOPNOTSUPP;
 		goto out;
 	}
 	tc = tc_get(sk, ctx);
