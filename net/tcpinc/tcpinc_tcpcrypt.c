@@ -761,6 +761,26 @@ void tcpinc_tc_keepalive_update(struct sock *sk, bool on)
  * open ciphertext until a frame's plaintext waits for recvmsg. Socket lock
  * held. Returns false if the connection was aborted.
  */
+/*
+ * A segment with URG set makes TCP mark an urgent byte (urg_data, urg_seq),
+ * and tcp_read_sock() stops at that mark until tcp_recvmsg() reads past it,
+ * which never happens here: the stream would stall for good. tcpcrypt has
+ * no urgent data of its own in TCP's header (we refuse MSG_OOB, and the
+ * header is not authenticated: anyone on the path can set URG), so the
+ * mark is forgotten and the byte read in line with the ciphertext around
+ * it, as it was sent. Socket lock held, so no segment changes it meanwhile.
+ */
+static void tc_drop_urgent(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	sock_owned_by_me(sk);
+	if (likely(!READ_ONCE(tp->urg_data)))
+		return;
+	WRITE_ONCE(tp->urg_data, 0);
+	tcp_fast_path_check(sk);
+}
+
 static bool tc_pump(struct sock *sk, struct tcpinc_sock *ctx, int flags)
 {
 	struct tcpinc_tc *tc = ctx->tc;
@@ -792,6 +812,7 @@ static bool tc_pump(struct sock *sk, struct tcpinc_sock *ctx, int flags)
 			break;
 	}
 	if (!tc->rx_len && !tc->eof && sk->sk_state != TCP_LISTEN) {
+		tc_drop_urgent(sk);
 		desc.arg.data = &rs;
 		desc.count = 1;
 		tcp_read_sock(sk, &desc, tc_rx_actor);
