@@ -168,6 +168,8 @@ unsigned long tcpinc_stat_read(const struct net *net, enum tcpinc_mib_field fiel
 /* Identifier lists from users (sysctls, socket options). */
 bool tcpinc_tep_known(u16 id);
 bool tcpinc_aead_known(u16 id);
+/* Known and runnable in this kernel (its group's transform was allocated). */
+bool tcpinc_tep_runnable(u8 id);
 
 /* tcpinc_ids_ok - every id known, none twice (lists are at most 8 long). */
 static inline bool tcpinc_ids_ok(const u16 *ids, unsigned int n, bool (*known)(u16))

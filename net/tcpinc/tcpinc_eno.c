@@ -120,6 +120,8 @@ static void core_config(const struct tcpinc_sock *ctx, struct net *net, bool pas
 {
 	const struct tcpinc_net *tn = tcpinc_pernet(net);
 	const struct tcpinc_eno_cfg *cfg = &ctx->cfg;
+	const u8 *teps;
+	u8 n, i;
 
 	memset(c, 0, sizeof(*c));
 	if (cfg->enabled >= 0)
@@ -141,11 +143,26 @@ static void core_config(const struct tcpinc_sock *ctx, struct net *net, bool pas
 	c->aa_mandatory = cfg->aa_mandatory;
 	c->tep_mandatory = cfg->tep_mandatory;
 	if (cfg->tep_count != 0xff) {
-		c->tep_count = cfg->tep_count;
-		memcpy(c->teps, cfg->teps, cfg->tep_count);
+		n = cfg->tep_count;
+		teps = cfg->teps;
 	} else {
-		c->tep_count = tn->eno_tep_count;
-		memcpy(c->teps, tn->eno_teps, tn->eno_tep_count);
+		n = min_t(u8, READ_ONCE(tn->eno_tep_count), ARRAY_SIZE(tn->eno_teps));
+		teps = tn->eno_teps;
+	}
+	/*
+	 * What we offer (A) and what we may select (B) are the same list:
+	 * the configured TEPs this kernel can run. A TEP left out here
+	 * falls back (no valid TEP) where selecting it would have ENO
+	 * enable a session that cannot start (EPROTO).
+	 */
+	for (i = 0; i < n && i < ARRAY_SIZE(c->teps); i++) {
+		u8 id = READ_ONCE(teps[i]);
+
+		if (tcpinc_tep_runnable(id))
+			c->teps[c->tep_count++] = id;
+		else
+			net_info_ratelimited("tcpinc: TEP 0x%02x is configured but this kernel cannot run its key exchange: left out of ENO (no valid TEP if it was the only one)\n",
+					     id);
 	}
 }
 
