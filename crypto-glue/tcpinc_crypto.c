@@ -1032,6 +1032,18 @@ static int tcpinc_p256_init(void)
 	return 0;
 }
 
+bool tcpinc_crypto_kex_available(u8 kex)
+{
+	switch (kex) {
+	case TCPINC_CORE_KEX_X25519:
+		return true;		/* the curve25519 library: always there */
+	case TCPINC_CORE_KEX_P256:
+		return tcpinc_p256.tfm != NULL;
+	default:
+		return false;
+	}
+}
+
 static void tcpinc_p256_exit(void)
 {
 	struct tcpinc_p256 *p = &tcpinc_p256;

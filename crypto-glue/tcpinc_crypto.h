@@ -29,6 +29,14 @@ void tcpinc_crypto_exit(void);
 /* tcpinc_crypto_ops - the provider table, valid between init and exit. */
 const struct tcpinc_core_crypto_ops *tcpinc_crypto_ops(void);
 
+/*
+ * tcpinc_crypto_kex_available - whether this kernel can run the key
+ * exchange of group kex (TCPINC_CORE_KEX_*: the TEP id): X25519 always,
+ * P-256 only if init could allocate ecdh-nist-p256 ("TEP 0x21
+ * unavailable" otherwise). Fixed between init and exit.
+ */
+bool tcpinc_crypto_kex_available(u8 kex);
+
 /* For tests and the documentation: which implementation each AEAD uses. */
 const char *tcpinc_crypto_gcm_impl(void);
 /* AEAD handles given out by aead_new and not yet freed (leak checks). */

@@ -281,6 +281,15 @@ int tcpinc_core_tc_resume_check_answer(const struct tcpinc_core_tc_resume_attemp
 				       const tcpinc_u8 *sub, tcpinc_usize sub_len,
 				       const tcpinc_u8 **out_peer_nonce,
 				       tcpinc_usize *out_peer_nonce_len);
+/*
+ * tcpinc_core_tc_resume_data_valid - whether len bytes of v = 1 suboption
+ * data for a tcpcrypt TEP form a resumption suboption (RFC 8548 3.5: a
+ * 9-byte half and a 0..8-byte nonce). 0: ENO counts the TEP as offered
+ * with v = 0 (fewer than 9 bytes: the RFC; more than 17: rfc-digest Part
+ * E.10), so the session must be a fresh key exchange. ENO's own check and
+ * the glue's are this one function.
+ */
+int tcpinc_core_tc_resume_data_valid(tcpinc_usize len);
 int tcpinc_core_tc_resume_answer_half(const struct tcpinc_core_tc_resume_attempt *a,
 				      tcpinc_u8 *out_half);
 void tcpinc_core_tc_resume_wipe_secret(struct tcpinc_core_tc_resume_secret *s);
@@ -393,6 +402,14 @@ struct tcpinc_core_eno_result {
 /* tcpinc_core_eno_tep_supported - whether the core implements TEP id. */
 int tcpinc_core_eno_tep_supported(tcpinc_u8 tep_id);
 tcpinc_usize tcpinc_core_eno_size(void);
+/*
+ * tcpinc_core_eno_syn_option_len - the length in bytes of the SYN-form ENO
+ * option tcpinc_core_eno_init() would fix for this active opener's cfg
+ * (global suboption, TEPs, resumption data): what the glue must find room
+ * for in the SYN. 0 when cfg->enabled is 0; a negative configuration
+ * error (the negated init error) when init would refuse cfg.
+ */
+int tcpinc_core_eno_syn_option_len(const struct tcpinc_core_eno_config *cfg);
 /* 0, or a positive configuration error (bad TEP, option too long, ...). */
 int tcpinc_core_eno_init(struct tcpinc_core_eno *eno,
 			 const struct tcpinc_core_eno_config *cfg);

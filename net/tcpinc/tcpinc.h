@@ -168,6 +168,8 @@ unsigned long tcpinc_stat_read(const struct net *net, enum tcpinc_mib_field fiel
 /* Identifier lists from users (sysctls, socket options). */
 bool tcpinc_tep_known(u16 id);
 bool tcpinc_aead_known(u16 id);
+/* Known and runnable in this kernel (its group's transform was allocated). */
+bool tcpinc_tep_runnable(u8 id);
 
 /* tcpinc_ids_ok - every id known, none twice (lists are at most 8 long). */
 static inline bool tcpinc_ids_ok(const u16 *ids, unsigned int n, bool (*known)(u16))
@@ -289,6 +291,14 @@ struct tcpinc_sock {
 	 * enable schedules no work item for it.
 	 */
 	u8 connecting;
+	/*
+	 * Set (under the socket lock, by tcpinc_proto_connect) once a connect
+	 * started a connection on this socket: its ENO, tcpcrypt and
+	 * resumption state belong to that connection, so a later connect or
+	 * listen on the same socket (after AF_UNSPEC or a failed attempt) is
+	 * refused rather than run on stale state. Never cleared.
+	 */
+	u8 connect_used;
 	u8 resume_tep;			/* negotiated TEP id, set when the session starts */
 	u64 chain;
 	struct tcpinc_core_tc_resume_attempt resume;

@@ -120,6 +120,8 @@ static void core_config(const struct tcpinc_sock *ctx, struct net *net, bool pas
 {
 	const struct tcpinc_net *tn = tcpinc_pernet(net);
 	const struct tcpinc_eno_cfg *cfg = &ctx->cfg;
+	const u8 *teps;
+	u8 n, i;
 
 	memset(c, 0, sizeof(*c));
 	if (cfg->enabled >= 0)
@@ -141,11 +143,26 @@ static void core_config(const struct tcpinc_sock *ctx, struct net *net, bool pas
 	c->aa_mandatory = cfg->aa_mandatory;
 	c->tep_mandatory = cfg->tep_mandatory;
 	if (cfg->tep_count != 0xff) {
-		c->tep_count = cfg->tep_count;
-		memcpy(c->teps, cfg->teps, cfg->tep_count);
+		n = cfg->tep_count;
+		teps = cfg->teps;
 	} else {
-		c->tep_count = tn->eno_tep_count;
-		memcpy(c->teps, tn->eno_teps, tn->eno_tep_count);
+		n = min_t(u8, READ_ONCE(tn->eno_tep_count), ARRAY_SIZE(tn->eno_teps));
+		teps = tn->eno_teps;
+	}
+	/*
+	 * What we offer (A) and what we may select (B) are the same list:
+	 * the configured TEPs this kernel can run. A TEP left out here
+	 * falls back (no valid TEP) where selecting it would have ENO
+	 * enable a session that cannot start (EPROTO).
+	 */
+	for (i = 0; i < n && i < ARRAY_SIZE(c->teps); i++) {
+		u8 id = READ_ONCE(teps[i]);
+
+		if (tcpinc_tep_runnable(id))
+			c->teps[c->tep_count++] = id;
+		else
+			net_info_ratelimited("tcpinc: TEP 0x%02x is configured but this kernel cannot run its key exchange: left out of ENO (no valid TEP if it was the only one)\n",
+					     id);
 	}
 }
 
@@ -163,6 +180,26 @@ static bool resume_policy(const struct tcpinc_sock *ctx, struct net *net,
 	pol->no_cache = ctx->cfg.no_cache;
 	pol->nonce_len = ctx->cfg.nonce_len;
 	return !pol->ignore_resumption;
+}
+
+/*
+ * The longest SYN option a proposal can make for config c: one TEP with v = 1
+ * and a 9-byte half plus an 8-byte nonce. Asked of the core, which builds
+ * the option itself, so the global suboption is counted exactly when it is
+ * sent (a = 1 or mandatory application-aware mode alike). Too long
+ * (negative) is answered with more than any SYN has room for.
+ */
+static int resume_option_len(const struct tcpinc_core_eno_config *c)
+{
+	struct tcpinc_core_eno_config probe = *c;
+	int len;
+
+	probe.tep_count = 1;
+	probe.teps[0] = c->teps[c->tep_count - 1];
+	probe.resume_tep = probe.teps[0];
+	probe.resume_data_len = TCPINC_CORE_TC_MAX_RESUME_SUBOPT_LEN - 1;
+	len = tcpinc_core_eno_syn_option_len(&probe);
+	return len > 0 ? len : MAX_TCP_OPTION_SPACE + 1;
 }
 
 /*
@@ -192,8 +229,7 @@ static void resume_propose(struct tcpinc_sock *ctx, struct net *net, const struc
 	 * without ENO at all. Then offer fresh and keep the secret unused.
 	 */
 	have = tcpinc_skb_options_compact_len(th);
-	if (have < 0 || have + 2 + (c->a ? 1 : 0) + TCPINC_CORE_TC_MAX_RESUME_SUBOPT_LEN >
-			MAX_TCP_OPTION_SPACE)
+	if (have < 0 || have + resume_option_len(c) > MAX_TCP_OPTION_SPACE)
 		return;
 	/* Before the take: a VM generation change after it must show. */
 	ctx->resume_vmgen = atomic_read(&tcpinc_vm_generation);

@@ -10,6 +10,7 @@
 
 #include "tcpinc.h"
 #include "tcpinc_cache.h"
+#include "../../crypto-glue/tcpinc_crypto.h"
 #include "tcpinc/core_api.h"
 
 unsigned int tcpinc_net_id __read_mostly;
@@ -70,6 +71,18 @@ static const char *const tcpinc_mib_names[__TCPINC_MIB_MAX] = {
 bool tcpinc_tep_known(u16 id)
 {
 	return id <= 0x7f && tcpinc_core_eno_tep_supported(id);
+}
+
+/*
+ * The one test of which configured TEPs a connection may use: both the
+ * active opener's offer and the passive opener's choice are the configured
+ * list filtered by it (core_config), so B never selects a TEP whose group
+ * the kernel cannot run (ecdh-nist-p256 missing: "TEP 0x21 unavailable")
+ * and A never offers one.
+ */
+bool tcpinc_tep_runnable(u8 id)
+{
+	return tcpinc_tep_known(id) && tcpinc_crypto_kex_available(id);
 }
 
 bool tcpinc_aead_known(u16 id)

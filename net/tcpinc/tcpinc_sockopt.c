@@ -515,6 +515,59 @@ static int tcpinc_connect(struct socket *sock, struct sockaddr *uaddr, int addr_
 	return tcpinc_tc_connect(sock, uaddr, addr_len, flags, inet_stream_connect);
 }
 
+/*
+ * proto.connect, the one place every new connection of a socket starts
+ * (connect(), sendto(MSG_FASTOPEN), io_uring; socket lock held by
+ * __inet_stream_connect). A socket carrying the ULP connects once: its
+ * negotiation state (ENO's SYN record, the tcpcrypt session and its session
+ * ID, a burnt resumption secret and nonce) belongs to the first connection,
+ * and nothing in TCP tells a ULP that connect(AF_UNSPEC) or a failed
+ * attempt ended it. Running a second connection on that state would send
+ * a SYN without ENO, report the old session ID, or hand the old resumption
+ * secret to another peer; so it is refused with EISCONN, which TCP itself
+ * never returns for a closed, unconnected socket (socket-api.md).
+ */
+static int tcpinc_proto_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
+{
+	struct tcpinc_sock *ctx;
+	int rc;
+
+	sock_owned_by_me(sk);
+	ctx = tcpinc_ctx(sk);
+	if (ctx && (ctx->connect_used || READ_ONCE(ctx->phase) != TCPINC_ENO_UNSTARTED)) {
+		net_info_ratelimited("tcpinc: connect() refused (EISCONN): this tcpcrypt socket already made a connection; its negotiation state cannot be reused, open a new socket\n");
+		return -EISCONN;
+	}
+	rc = tcpinc_base_prot(sk)->connect(sk, uaddr, addr_len);
+	/*
+	 * 0: the SYN left or is deferred (TCP_FASTOPEN_CONNECT); either way
+	 * this socket's state now belongs to this connection. An error
+	 * (no route, no port) sent nothing: the socket may try again.
+	 */
+	if (ctx && rc == 0)
+		ctx->connect_used = 1;
+	return rc;
+}
+
+/* listen() after a connection: the same stale state, the same answer. */
+static int tcpinc_listen(struct socket *sock, int backlog)
+{
+	struct sock *sk = sock->sk;
+	struct tcpinc_sock *ctx;
+	bool used;
+
+	lock_sock(sk);
+	ctx = tcpinc_ctx(sk);
+	used = ctx && (ctx->connect_used || READ_ONCE(ctx->phase) != TCPINC_ENO_UNSTARTED) &&
+	       sk->sk_state != TCP_LISTEN;
+	release_sock(sk);
+	if (used) {
+		net_info_ratelimited("tcpinc: listen() refused (EISCONN): this tcpcrypt socket already made a connection; open a new socket\n");
+		return -EISCONN;
+	}
+	return inet_listen(sock, backlog);
+}
+
 static ssize_t tcpinc_splice_read(struct socket *sock, loff_t *ppos,
 				  struct pipe_inode_info *pipe, size_t len, unsigned int flags)
 {
@@ -537,6 +590,7 @@ static bool tcpinc_ops_are_tcp(const struct proto_ops *ops, int idx)
 {
 	return ops->family == (idx == TCPINC_PROT_V6 ? PF_INET6 : PF_INET) &&
 	       ops->poll == tcp_poll && ops->connect == inet_stream_connect &&
+	       ops->listen == inet_listen &&
 	       ops->splice_read == tcp_splice_read && ops->read_sock == tcp_read_sock &&
 	       ops->read_skb == tcp_read_skb && ops->peek_len == tcp_peek_len;
 }
@@ -553,6 +607,7 @@ static const struct proto_ops *tcpinc_ops_get(const struct proto_ops *base, int 
 		ops->owner = THIS_MODULE;
 		ops->poll = tcpinc_tc_poll;
 		ops->connect = tcpinc_connect;
+		ops->listen = tcpinc_listen;
 		ops->splice_read = tcpinc_splice_read;
 		ops->read_sock = tcpinc_read_sock;
 		ops->read_skb = tcpinc_read_skb;
@@ -688,6 +743,7 @@ int __init tcpinc_sockopt_init(void)
 		p->sock_is_readable = tcpinc_sock_is_readable;
 		p->stream_memory_free = tcpinc_stream_memory_free;
 		p->keepalive = tcpinc_keepalive;
+		p->connect = tcpinc_proto_connect;
 	}
 	return 0;
 }

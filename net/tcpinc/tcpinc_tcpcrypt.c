@@ -177,10 +177,19 @@ static bool tc_vm_ok(struct sock *sk, struct tcpinc_tc *tc)
 	return true;
 }
 
+/*
+ * The caller's send flags that mean something for our own ciphertext. The
+ * rest must not reach TCP: MSG_ZEROCOPY would make TCP pin tc->scratch
+ * (reused for the next frame) or, on a kvec, fail with EFAULT after
+ * sendmsg already counted the frame as sent; MSG_OOB, MSG_FASTOPEN and
+ * MSG_SENDPAGE_* describe the caller's data, not ours.
+ */
+#define TCPINC_TC_TX_FLAGS	(MSG_DONTWAIT | MSG_MORE | MSG_EOR | MSG_NOSIGNAL)
+
 /* Queues staged ciphertext to TCP; false while some of it is still staged. */
 static bool tc_flush(struct sock *sk, struct tcpinc_tc *tc, int flags)
 {
-	struct msghdr msg = { .msg_flags = flags | MSG_NOSIGNAL };
+	struct msghdr msg = { .msg_flags = (flags & TCPINC_TC_TX_FLAGS) | MSG_NOSIGNAL };
 	struct kvec iov;
 	bool done = true;
 	int n;
@@ -264,14 +273,23 @@ static int tc_resume_config(struct sock *sk, struct tcpinc_sock *ctx,
 		net_info_ratelimited("tcpinc: the resumption secret this connection's SYN-ACK accepted was wiped (device, address, suspend, VM generation or resume_cache_flush) before accept(): aborting\n");
 		return TCPINC_CORE_TC_BAD_ARGUMENT;
 	}
-	if (!(res->tep_byte & 0x80)) {
+	/*
+	 * A half and 0..8 nonce bytes (a 0-byte nonce is the peer's choice).
+	 * B's v = 1 answer with fewer than 9 or more than 17 bytes is, to
+	 * ENO, the TEP offered with v = 0 (RFC 8548 3.5; rfc-digest Part
+	 * E.10): ENO enabled it as a fresh offer, so the session is a fresh
+	 * key exchange here too. Both ends of that check are the core's
+	 * tcpinc_core_tc_resume_data_valid().
+	 */
+	if (!(res->tep_byte & 0x80) ||
+	    (state == TCPINC_RESUME_PROPOSED &&
+	     !tcpinc_core_tc_resume_data_valid(res->peer_data_len))) {
 		if (state == TCPINC_RESUME_PROPOSED)
 			TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_RESUME_REFUSED);
 		return TCPINC_CORE_TC_OK;
 	}
-	/* A half and 0..8 nonce bytes (a 0-byte nonce is the peer's choice). */
-	if (res->peer_data_len < TCPINC_CORE_TC_RESUME_HALF_LEN ||
-	    res->peer_data_len > sizeof(res->peer_data))
+	/* B accepted only a valid proposal: anything else is our bug. */
+	if (!tcpinc_core_tc_resume_data_valid(res->peer_data_len))
 		return TCPINC_CORE_TC_BAD_ARGUMENT;
 	if (state == TCPINC_RESUME_PROPOSED) {
 		sub[0] = res->peer_tep_byte;
@@ -743,6 +761,26 @@ void tcpinc_tc_keepalive_update(struct sock *sk, bool on)
  * open ciphertext until a frame's plaintext waits for recvmsg. Socket lock
  * held. Returns false if the connection was aborted.
  */
+/*
+ * A segment with URG set makes TCP mark an urgent byte (urg_data, urg_seq),
+ * and tcp_read_sock() stops at that mark until tcp_recvmsg() reads past it,
+ * which never happens here: the stream would stall for good. tcpcrypt has
+ * no urgent data of its own in TCP's header (we refuse MSG_OOB, and the
+ * header is not authenticated: anyone on the path can set URG), so the
+ * mark is forgotten and the byte read in line with the ciphertext around
+ * it, as it was sent. Socket lock held, so no segment changes it meanwhile.
+ */
+static void tc_drop_urgent(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	sock_owned_by_me(sk);
+	if (likely(!READ_ONCE(tp->urg_data)))
+		return;
+	WRITE_ONCE(tp->urg_data, 0);
+	tcp_fast_path_check(sk);
+}
+
 static bool tc_pump(struct sock *sk, struct tcpinc_sock *ctx, int flags)
 {
 	struct tcpinc_tc *tc = ctx->tc;
@@ -774,6 +812,7 @@ static bool tc_pump(struct sock *sk, struct tcpinc_sock *ctx, int flags)
 			break;
 	}
 	if (!tc->rx_len && !tc->eof && sk->sk_state != TCP_LISTEN) {
+		tc_drop_urgent(sk);
 		desc.arg.data = &rs;
 		desc.count = 1;
 		tcp_read_sock(sk, &desc, tc_rx_actor);
@@ -1080,6 +1119,17 @@ int tcpinc_tc_sendmsg(struct sock *sk, struct msghdr *msg, size_t size,
 	}
 	if (msg->msg_flags & MSG_OOB) {
 		err = -EOPNOTSUPP;	/* urgent data: socket-api.md */
+		goto out;
+	}
+	/*
+	 * Zerocopy sends the caller's pages; ours are sealed copies in
+	 * scratch. Refused like kTLS refuses it, so that no application
+	 * waits for a completion that never comes (without SO_ZEROCOPY TCP
+	 * ignores the flag, and so do we).
+	 */
+	if ((msg->msg_flags & MSG_ZEROCOPY) && sock_flag(sk, SOCK_ZEROCOPY)) {
+		net_info_ratelimited("tcpinc: send(MSG_ZEROCOPY) on a tcpcrypt connection refused (EOPNOTSUPP): ciphertext is a copy\n");
+		err = -EOPNOTSUPP;
 		goto out;
 	}
 	tc = tc_get(sk, ctx);

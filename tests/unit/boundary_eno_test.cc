@@ -274,4 +274,66 @@ TEST(BoundaryEno, ResumptionDataOfWrongLengthIsRefused) {
   EXPECT_NE(tcpinc_core_eno_init(a.get(), &ca), 0);
 }
 
+// The glue sizes a resumption proposal's room in the SYN with
+// tcpinc_core_eno_syn_option_len (issue 16 item 6): it must be the length
+// of the option on_send then sends, for every global suboption setting.
+// The old glue formula, 2 + (a ? 1 : 0) + 18, missed the global byte that
+// mandatory application-aware mode sends with a = 0 (20 against 21).
+TEST(BoundaryEno, SynOptionLenIsTheOptionSent) {
+  for (int a = 0; a <= 1; a++)
+    for (int aa = 0; aa <= 1; aa++)
+      for (int b = 0; b <= 1; b++)
+        for (size_t data : {0, 9, 13, 17}) {
+          auto c = data ? ResumeConfig(Seq(0x10, data), Seq(0x40, 9)) : Config(false, {0x21, 0x23});
+          c.a = a;
+          c.aa_mandatory = aa;
+          c.b = b;
+          const int len = tcpinc_core_eno_syn_option_len(&c);
+          Eno e;
+          ASSERT_EQ(tcpinc_core_eno_init(e.get(), &c), 0);
+          int act = -1;
+          auto syn = Send(e.get(), kSyn, &act);
+          EXPECT_EQ(len, static_cast<int>(syn.size())) << "a=" << a << " aa=" << aa << " b=" << b << " data=" << data;
+        }
+  auto c = ResumeConfig(Seq(0x10, 17), Seq(0x40, 9));
+  c.aa_mandatory = 1;
+  EXPECT_EQ(tcpinc_core_eno_syn_option_len(&c), 21);
+  c.aa_mandatory = 0;
+  EXPECT_EQ(tcpinc_core_eno_syn_option_len(&c), 20);
+  c.enabled = 0;
+  EXPECT_EQ(tcpinc_core_eno_syn_option_len(&c), 0);
+  c = Config(false, {0x21, 0x22});  // 0x22 (P-521): not in this build
+  EXPECT_LT(tcpinc_core_eno_syn_option_len(&c), 0);
+}
+
+// B answers A's proposal with v = 1 and n bytes of data, n = 0..36 (the
+// option alone fills the area). ENO and the glue's tcpcrypt side
+// (tc_resume_config) must agree: a resumption exactly when the data is a
+// half and a 0..8-byte nonce (9..17 bytes), otherwise ENO enables the TEP
+// as a fresh offer and tcpinc_core_tc_resume_data_valid says fresh too.
+// The old glue accepted 9..40 as resumption data and aborted (EPROTO) on
+// 18..36-byte answers that ENO had enabled as fresh.
+TEST(BoundaryEno, ResumptionAnswerLengthsAgreeWithTcpcrypt) {
+  const auto a_data = Seq(0x10, 17), b_half = Seq(0x40, 9);
+  for (size_t n = 0; n <= 36; n++) {
+    Eno a;
+    auto ca = ResumeConfig(a_data, b_half);
+    ASSERT_EQ(tcpinc_core_eno_init(a.get(), &ca), 0);
+    int act = -1;
+    (void)Send(a.get(), kSyn, &act);
+    std::vector<tcpinc_u8> synack = {0x45, static_cast<tcpinc_u8>(4 + n), 0x01, 0xa3};
+    auto data = Seq(0x40, n);  // starts with the expected half when n >= 9
+    synack.insert(synack.end(), data.begin(), data.end());
+    EXPECT_EQ(Receive(a.get(), kSyn | kAck, synack), TCPINC_CORE_ENO_NONE) << "n=" << n;
+    (void)Send(a.get(), kAck, &act);
+    ASSERT_EQ(act, TCPINC_CORE_ENO_ENABLE) << "n=" << n;
+    tcpinc_core_eno_result r;
+    ASSERT_EQ(tcpinc_core_eno_get_result(a.get(), &r), 0);
+    EXPECT_EQ(r.tep_byte, 0xa3) << "n=" << n;
+    EXPECT_EQ(r.peer_data_len, n);
+    const bool resumes = (r.tep_byte & 0x80) && tcpinc_core_tc_resume_data_valid(r.peer_data_len);
+    EXPECT_EQ(resumes, n >= 9 && n <= 17) << "n=" << n;
+  }
+}
+
 }  // namespace

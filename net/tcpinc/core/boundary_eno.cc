@@ -72,6 +72,41 @@ extern "C" int tcpinc_core_eno_tep_supported(tcpinc_u8 tep_id) { return tep_supp
 
 extern "C" tcpinc_usize tcpinc_core_eno_size(void) { return (sizeof(EnoBox) + 7) & ~static_cast<usize>(7); }
 
+namespace {
+
+// The C configuration as the negotiation takes it; tc receives the
+// resumption half to expect. Returns 0 or a positive EnoConfigStatus.
+int config_from_c(const tcpinc_core_eno_config* c, EnoTcpcryptCtx* tc, EnoConfig* cfg) {
+  zero_bytes(cfg, sizeof(*cfg));
+  cfg->enabled = c->enabled != 0;
+  cfg->passive = c->passive != 0;
+  cfg->b = c->b != 0;
+  cfg->a = c->a != 0;
+  cfg->aa_mandatory = c->aa_mandatory != 0;
+  cfg->tep_mandatory = c->tep_mandatory != 0;
+  if (c->tep_count > kEnoMaxTeps) return static_cast<int>(EnoConfigStatus::kBadTep);
+  cfg->tep_count = c->tep_count;
+  for (u8 i = 0; i < c->tep_count; i++) {
+    const EnoTep* t = tep_supported(c->teps[i]) ? eno_tcpcrypt_tep(c->teps[i]) : nullptr;
+    if (t == nullptr) return static_cast<int>(EnoConfigStatus::kBadTep);
+    cfg->teps[i].tep = t;
+    cfg->teps[i].ctx = tc;
+    if (c->resume_tep != 0 && c->resume_tep == c->teps[i]) {
+      // RFC 8548 3.5: half + 0..8 nonce bytes; anything else is a glue bug.
+      if (c->resume_data_len < kTcpcryptMinResumeData || c->resume_data_len > kTcpcryptMaxResumeData)
+        return static_cast<int>(EnoConfigStatus::kBadData);
+      cfg->teps[i].v = true;
+      cfg->teps[i].data_len = c->resume_data_len;
+      copy_bytes(cfg->teps[i].data, c->resume_data, c->resume_data_len);
+      tc->expect_peer_half = true;
+      copy_bytes(tc->peer_half, c->resume_expect_half, kTcpcryptResumeHalfLen);
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
 extern "C" int tcpinc_core_eno_init(tcpinc_core_eno* eno, const tcpinc_core_eno_config* c) {
   EnoBox* box = box_of(eno);
   zero_bytes(box, sizeof(*box));
@@ -79,34 +114,32 @@ extern "C" int tcpinc_core_eno_init(tcpinc_core_eno* eno, const tcpinc_core_eno_
   box->tc.resume_lookup = box_resume_lookup;
   box->tc.cache = box;
   EnoConfig cfg;
-  zero_bytes(&cfg, sizeof(cfg));
-  cfg.enabled = c->enabled != 0;
-  cfg.passive = c->passive != 0;
-  cfg.b = c->b != 0;
-  cfg.a = c->a != 0;
-  cfg.aa_mandatory = c->aa_mandatory != 0;
-  cfg.tep_mandatory = c->tep_mandatory != 0;
-  if (c->tep_count > kEnoMaxTeps) return static_cast<int>(EnoConfigStatus::kBadTep);
-  cfg.tep_count = c->tep_count;
-  for (u8 i = 0; i < c->tep_count; i++) {
-    const EnoTep* t = tep_supported(c->teps[i]) ? eno_tcpcrypt_tep(c->teps[i]) : nullptr;
-    if (t == nullptr) return static_cast<int>(EnoConfigStatus::kBadTep);
-    cfg.teps[i].tep = t;
-    cfg.teps[i].ctx = &box->tc;
-    if (c->resume_tep != 0 && c->resume_tep == c->teps[i]) {
-      // RFC 8548 3.5: half + 0..8 nonce bytes; anything else is a glue bug.
-      if (c->resume_data_len < kTcpcryptMinResumeData || c->resume_data_len > kTcpcryptMaxResumeData)
-        return static_cast<int>(EnoConfigStatus::kBadData);
-      cfg.teps[i].v = true;
-      cfg.teps[i].data_len = c->resume_data_len;
-      copy_bytes(cfg.teps[i].data, c->resume_data, c->resume_data_len);
-      box->tc.expect_peer_half = true;
-      copy_bytes(box->tc.peer_half, c->resume_expect_half, kTcpcryptResumeHalfLen);
-    }
-  }
-  const int st = static_cast<int>(n->init(&cfg));
+  int st = config_from_c(c, &box->tc, &cfg);
+  if (st == 0) st = static_cast<int>(n->init(&cfg));
   wipe(&cfg, sizeof cfg);
   return st;
+}
+
+// The same option init() fixes (eno_build_local_option), so the glue's room
+// check and the option sent cannot disagree (the global suboption is sent
+// for a = 1 and for mandatory application-aware mode alike).
+extern "C" int tcpinc_core_eno_syn_option_len(const tcpinc_core_eno_config* c) {
+  if (c->enabled == 0) return 0;
+  EnoTcpcryptCtx tc;
+  zero_bytes(&tc, sizeof tc);
+  EnoConfig cfg;
+  int st = config_from_c(c, &tc, &cfg);
+  usize len = 0;
+  if (st == 0) {
+    u8 opt[kEnoMaxOptionLen];
+    const EnoBuildStatus b = eno_build_local_option(&cfg, opt, sizeof opt, &len);
+    if (b == EnoBuildStatus::kTooLong) st = static_cast<int>(EnoConfigStatus::kTooLong);
+    else if (b != EnoBuildStatus::kOk) st = static_cast<int>(EnoConfigStatus::kBadData);
+    wipe(opt, sizeof opt);
+  }
+  wipe(&cfg, sizeof cfg);
+  wipe(&tc, sizeof tc);
+  return st != 0 ? -st : static_cast<int>(len);
 }
 
 extern "C" int tcpinc_core_eno_on_send(tcpinc_core_eno* eno, tcpinc_u8 tcp_flags, tcpinc_u32 payload_len,

@@ -2,6 +2,7 @@
 // tcpcrypt_api.cc - the extern "C" face of the tcpcrypt core for the kernel
 // glue: thin casts from the opaque boundary structs to the C++ objects.
 // No logic lives here; it is all in tcpcrypt_session/resumption.
+#include "eno_tcpcrypt.h"
 #include "tcpcrypt_resumption.h"
 #include "tcpcrypt_session.h"
 #include "tcpinc/core_api.h"
@@ -137,6 +138,10 @@ int tcpinc_core_tc_resume_check_answer(const tcpinc_core_tc_resume_attempt* a, c
   *out_peer_nonce = ans.nonce;
   *out_peer_nonce_len = ans.nonce_len;
   return C(st);
+}
+
+int tcpinc_core_tc_resume_data_valid(tcpinc_usize len) {
+  return tcpinc::eno_tcpcrypt_classify(len) == tcpinc::EnoTepVerdict::kWithData ? 1 : 0;
 }
 
 int tcpinc_core_tc_resume_answer_half(const tcpinc_core_tc_resume_attempt* a, tcpinc_u8* out_half) {
