@@ -51,7 +51,7 @@ add_summary() {
 # The debug-kernel VM subset run on every `make check` (the whole suite is
 # `make debug-vm`, on demand): Documentation/testing-debug-kernel.md says
 # why these. kmemleak-baseline/-scan are added by scripts/kunit.sh --vm.
-DEBUG_SCENARIOS=${DEBUG_SCENARIOS:-"ulp-basic ulp-rmmod eno-handshake tcpcrypt-tamper tcpcrypt-semantics notifiers crypto-glue vmgenid-restore"}
+DEBUG_SCENARIOS=${DEBUG_SCENARIOS:-"ulp-basic ulp-rmmod tcpcrypt-unload eno-handshake tcpcrypt-tamper tcpcrypt-semantics notifiers crypto-glue vmgenid-restore"}
 
 note "setup"
 if ! bash scripts/setup.sh >"$logs/setup.log" 2>&1; then
