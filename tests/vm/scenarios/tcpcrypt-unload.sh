@@ -19,7 +19,8 @@
 # fails the scenario on any BUG/KASAN/Oops line) and the guest alive.
 #   rst-rst  both ends SO_LINGER {1,0}: both destroyed at once, the
 #            client's RST and data wait in netem; netem must still hold
-#            packets when rmmod succeeds (else the window was not exercised)
+#            packets when rmmod succeeds (else the window was not
+#            exercised: the scenario then ends in SKIP, not PASS)
 #   fin-rst  the client closes normally (FIN_WAIT1 orphan, data and FIN in
 #            netem), the server resets; same requirement
 #   fin-fin  both close normally; rmmod succeeds once the orphans are gone
@@ -33,7 +34,8 @@ PY=$TCPINC_OUT/unload.py
 cat >"$PY" <<'PYEOF'
 import json, os, select, socket, struct, sys, time
 TCP_ULP, TCP_ENO_SESSID = 31, 0x4541
-role, fam, addr, port, mode, d = sys.argv[1:7]
+role, fam, addr, port, mode, d, tmo = sys.argv[1:8]
+tmo = float(tmo)  # scaled by the time factor
 fam = socket.AF_INET6 if fam == "6" else socket.AF_INET
 
 def wait_file(p, t):
@@ -53,15 +55,16 @@ if role == "serve":
     ls.bind((addr, int(port)))
     ls.listen(1)
     open(d + "/ready", "w").close()
-    ls.settimeout(20)
+    ls.settimeout(tmo)
     s, _ = ls.accept()
     ls.close()
 else:
+    wait_file(d + "/ready", tmo)
     s = socket.socket(fam, socket.SOCK_STREAM)
     ulp(s)
-    s.settimeout(20)
+    s.settimeout(tmo)
     s.connect((addr, int(port)))
-s.settimeout(20)
+s.settimeout(tmo)
 # One exchange each way: both ends are keyed before netem goes on.
 s.sendall(b"ping")
 got = b""
@@ -73,7 +76,7 @@ while len(got) < 4:
 sid = s.getsockopt(socket.SOL_TCP, TCP_ENO_SESSID, 64).hex()
 print(json.dumps({"role": role, "got": got.decode(), "sessid": sid}), flush=True)
 open(d + "/" + role + ".keyed", "w").close()
-wait_file(d + "/go", 30)
+wait_file(d + "/go", tmo)
 # Data in flight: whatever the socket takes without blocking.
 s.setblocking(False)
 sent = 0
@@ -105,12 +108,13 @@ round() {
 	mkdir -p "$d"
 	loaded || insmod "$TCPINC_KO" || fail "$name: insmod failed"
 	expect_eq "$name: module references before the round" 0 "$(refs)"
-	in_ns h2 /usr/bin/python3 "$PY" serve "$fam" "$saddr" "$port" "$mode" "$d" >"$d/server" 2>&1 &
+	in_ns h2 /usr/bin/python3 "$PY" serve "$fam" "$saddr" "$port" "$mode" "$d" "$(scaled 60)" >"$d/server" 2>&1 &
 	local spid=$!
-	wait_for 15 test -e "$d/ready" || fail "$name: server did not start: $(cat "$d/server")"
-	in_ns h1 /usr/bin/python3 "$PY" connect "$fam" "$saddr" "$port" "$mode" "$d" >"$d/client" 2>&1 &
+	# Started together (the client waits for the listener): python's start
+	# is the slow part under the debug kernel.
+	in_ns h1 /usr/bin/python3 "$PY" connect "$fam" "$saddr" "$port" "$mode" "$d" "$(scaled 60)" >"$d/client" 2>&1 &
 	local cpid=$!
-	wait_for 20 sh -c "test -e '$d/serve.keyed' && test -e '$d/connect.keyed'" \
+	wait_for 60 sh -c "test -e '$d/serve.keyed' && test -e '$d/connect.keyed'" \
 		|| fail "$name: no keyed connection: $(cat "$d/client" "$d/server")"
 	local csid ssid
 	csid=$(json_field "$(head -1 "$d/client")" sessid)
@@ -126,9 +130,10 @@ round() {
 	wait $spid || fail "$name: server failed: $(cat "$d/server")"
 	log "$name: $(tail -1 "$d/client") $(tail -1 "$d/server")"
 
-	# rmmod as soon as the module lets us (bounded: 600 tries, 60 s).
+	# rmmod as soon as the module lets us (bounded: 600 tries, 60 s, times
+	# the time factor).
 	local i ok=0 t1 held
-	for i in $(seq 600); do
+	for i in $(seq "$(scaled 600)"); do
 		if rmmod tcpinc 2>/dev/null; then ok=1; break; fi
 		sleep 0.1
 	done
@@ -136,14 +141,19 @@ round() {
 	# socket: a reference, or sk_wmem_alloc for a pure ACK).
 	held=$(in_ns h1 tc -s qdisc show dev eth0 | awk '$1 == "backlog" { sub("p", "", $3); print $3; exit }')
 	t1=$(date +%s.%N)
-	[ $ok = 1 ] || fail "$name: rmmod still refused after 60 s (references: $(refs))"
+	[ $ok = 1 ] || fail "$name: rmmod still refused after $(scaled 60) s (references: $(refs))"
 	loaded && fail "$name: module still loaded after rmmod"
 	local el; el=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 	log "$name: rmmod succeeded ${el}s after the go, with ${held:-?} packets still in netem"
 	if [ "$mode" != fin-fin ]; then
 		# The window under test: sockets gone, their segments still queued.
-		[ "${held:-0}" -gt 0 ] \
-			|| fail "$name: netem held no packet when rmmod succeeded (${el}s): the window was not exercised"
+		# Not a failure of the module, but then this round proved nothing:
+		# the scenario ends in SKIP, never PASS (seen on the debug kernel
+		# under load, where rmmod only succeeded long after the close).
+		[ "${held:-0}" -gt 0 ] || {
+			echo "$name: netem held no packet when rmmod succeeded (${el}s): window not exercised" >&2
+			unexercised="$unexercised $name"
+		}
 	fi
 	# Longer than the delay: every held segment leaves netem and frees its socket.
 	sleep $(( 2 * NETEM_S + 2 ))
@@ -154,9 +164,11 @@ round() {
 	fi
 }
 
+unexercised=
 round rst-rst rst-rst 4 192.0.2.2 7701
 round fin-rst fin-rst 4 192.0.2.2 7702
 round fin-fin fin-fin 4 192.0.2.2 7703
 round rst6 rst-rst 6 2001:db8::2 7704
 insmod "$TCPINC_KO" || fail "reload failed"
-echo "all rounds: rmmod succeeded, kernel log clean"
+[ -z "$unexercised" ] || skip "kernel log clean, but rmmod came after netem had released every packet in:$unexercised"
+echo "all rounds: rmmod succeeded while netem held packets, kernel log clean"
