@@ -348,6 +348,7 @@ __poll_t tcpinc_tc_poll(struct file *file, struct socket *sock, poll_table *wait
 int tcpinc_tc_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len, int flags,
 		      int (*base)(struct socket *, struct sockaddr *, int, int));
 void tcpinc_tc_free(struct tcpinc_sock *ctx);
+void tcpinc_tc_restore_callbacks(struct sock *sk, struct tcpinc_sock *ctx);
 void tcpinc_tc_pool_drain(void);
 void tcpinc_tc_prepare(struct sock *sk);
 int tcpinc_tc_sendmsg(struct sock *sk, struct msghdr *msg, size_t size,

@@ -715,10 +715,18 @@ static void tcpinc_keepalive(struct sock *sk, int valbool)
 	tcpinc_tc_keepalive_update(sk, valbool);
 }
 
-/* Undo tcpinc_sockopt_prepare() on a child that could not get a context. */
+/*
+ * Undo tcpinc_sockopt_prepare()'s sk_prot swap: on a child that could not
+ * get a context, and at ULP release (the socket is destroyed but struct
+ * sock may outlive the module; see tcpinc_ulp_release). Only our copies
+ * are replaced: a protocol someone else installed stays theirs.
+ */
 void tcpinc_sockopt_restore(struct sock *sk)
 {
-	WRITE_ONCE(sk->sk_prot, tcpinc_base_prot(sk));
+	if (sk->sk_prot == &tcpinc_prots[TCPINC_PROT_V4])
+		WRITE_ONCE(sk->sk_prot, &tcp_prot);
+	else if (sk->sk_prot == &tcpinc_prots[TCPINC_PROT_V6])
+		WRITE_ONCE(sk->sk_prot, &tcpv6_prot);
 }
 
 int __init tcpinc_sockopt_init(void)

@@ -478,8 +478,14 @@ void tcpinc_tc_free(struct tcpinc_sock *ctx)
 		return;
 	tcpinc_tc_unregister(sock_net(ctx->sk), ctx);
 	ctx->tc = NULL;
-	/* A pending timer holds a socket reference, so it cannot be pending here. */
-	del_timer_sync(&tc->ka_timer);
+	/*
+	 * close stopped the keep-alive timer (tcpinc_tc_close) and nothing
+	 * re-arms it on a SOCK_DEAD socket, so it should not be pending. But
+	 * ULP release means destroyed, not freed (other references exist),
+	 * so if it ever were, drop the pending timer's socket reference
+	 * rather than leak the socket; the caller holds another.
+	 */
+	sk_stop_timer_sync(ctx->sk, &tc->ka_timer);
 	/* Every secret goes, and the session part is all zero again. */
 	if (tc->started)
 		tcpinc_core_tc_session_destroy(tc->sess);
@@ -882,7 +888,15 @@ static void tc_work_fn(struct work_struct *work)
 	struct tcpinc_tc_work *w = container_of(work, struct tcpinc_tc_work, work);
 	struct sock *sk = w->sk;
 	struct tcpinc_sock *ctx;
-	bool wake_read = false, wake_write = false;
+	/*
+	 * The wake-ups run after release_sock() (a woken reader should not
+	 * find the lock taken), when ctx may be gone: an orphaned socket can
+	 * be destroyed by the softirq as soon as we release it, and the ULP
+	 * release frees ctx. Our socket reference keeps sk, not ctx; so the
+	 * callbacks are copied while the lock still pins ctx.
+	 */
+	void (*wake_read)(struct sock *sk) = NULL;
+	void (*wake_write)(struct sock *sk) = NULL;
 
 	lock_sock(sk);
 	ctx = tcpinc_ctx(sk);
@@ -892,15 +906,17 @@ static void tc_work_fn(struct work_struct *work)
 			bool was = ctx->tc->established;
 
 			tc_pump(sk, ctx, 0);
-			wake_read = ctx->tc->rx_len || ctx->tc->eof || ctx->tc->err;
-			wake_write = ctx->tc->established != was || ctx->tc->err;
+			if (ctx->tc->rx_len || ctx->tc->eof || ctx->tc->err)
+				wake_read = ctx->saved_data_ready;
+			if (ctx->tc->established != was || ctx->tc->err)
+				wake_write = ctx->saved_write_space;
 		}
 	}
 	release_sock(sk);
-	if (ctx && wake_read)
-		ctx->saved_data_ready(sk);
-	if (ctx && wake_write)
-		ctx->saved_write_space(sk);
+	if (wake_read)
+		wake_read(sk);
+	if (wake_write)
+		wake_write(sk);
 	sock_put(sk);
 	kfree(w);
 }
@@ -1004,6 +1020,22 @@ void tcpinc_tc_enable(struct sock *sk, struct tcpinc_sock *ctx)
 	write_unlock_bh(&sk->sk_callback_lock);
 	if (work)
 		tc_kick(sk, ctx);
+}
+
+/*
+ * tcpinc_tc_restore_callbacks - ULP release: give sk_data_ready and
+ * sk_write_space back to their owners, so that the destroyed socket, which
+ * may outlive the module, points at no code of ours. Only where they are
+ * still ours (something stacked later keeps its own).
+ */
+void tcpinc_tc_restore_callbacks(struct sock *sk, struct tcpinc_sock *ctx)
+{
+	write_lock_bh(&sk->sk_callback_lock);
+	if (sk->sk_data_ready == tcpinc_tc_data_ready)
+		sk->sk_data_ready = ctx->saved_data_ready;
+	if (sk->sk_write_space == tcpinc_tc_write_space)
+		sk->sk_write_space = ctx->saved_write_space;
+	write_unlock_bh(&sk->sk_callback_lock);
 }
 
 /* --- proto ops ------------------------------------------------------------ */

@@ -106,8 +106,20 @@ static void tcpinc_ulp_clone(const struct request_sock *req, struct sock *newsk,
 }
 
 /*
- * Called once from tcp_cleanup_ulp() on socket destruction; that path holds
- * the last reference to the socket, so nothing else can see the context.
+ * Called once from tcp_cleanup_ulp() when the socket is destroyed
+ * (inet_csk_destroy_sock: socket lock or bh lock held, SOCK_DEAD set),
+ * right before it drops the module reference. That is not the socket's
+ * last reference: struct sock lives on while skbs it sent are still in a
+ * qdisc (netem holds a socket reference, a pure ACK sk_wmem_alloc), a work
+ * item or timer holds one, and so on; its final free runs
+ * inet_sock_destruct(), which reads sk->sk_prot, maybe after rmmod.
+ * So everything of ours the socket still points to goes back to TCP's
+ * here, while the module is certainly loaded (as kTLS does at close):
+ * sk_prot (our proto copy) and the data path's callbacks. sock->ops is not
+ * ours to restore: the socket is orphaned, and sock_release() dropped
+ * that copy's reference. The context is only reachable through
+ * icsk_ulp_data (RCU readers in the callbacks) and is freed after a grace
+ * period.
  */
 static void tcpinc_ulp_release(struct sock *sk)
 {
@@ -115,8 +127,10 @@ static void tcpinc_ulp_release(struct sock *sk)
 	struct tcpinc_sock *ctx;
 
 	ctx = rcu_dereference_protected(icsk->icsk_ulp_data, true);
+	tcpinc_sockopt_restore(sk);
 	if (!ctx)
 		return;
+	tcpinc_tc_restore_callbacks(sk, ctx);
 	RCU_INIT_POINTER(icsk->icsk_ulp_data, NULL);
 	tcpinc_eno_sock_release(ctx);
 	TCPINC_DEC_STATS(sock_net(sk), TCPINC_MIB_CTX_LIVE);
