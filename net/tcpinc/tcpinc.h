@@ -72,6 +72,7 @@ enum tcpinc_mib_field {
 	TCPINC_MIB_ENO_PENDING_REPLACED, /* a new SYN (other ISN) replaced its 4-tuple's stale entry */
 	TCPINC_MIB_ENO_PENDING_WIPED,	/* accepted resumptions of half-open entries wiped by an event */
 	TCPINC_MIB_ENO_PENDING_LOST,	/* ENO handshakes completed with no state left: segment dropped */
+	TCPINC_MIB_ENO_TFO_DROPPED,	/* SYN with Fast Open data/cookie to a ULP listener still doing Fast Open */
 	TCPINC_MIB_ENO_PENDING_LIVE,	/* gauge: half-open negotiations held by listeners */
 	__TCPINC_MIB_MAX
 };

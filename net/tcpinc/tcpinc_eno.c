@@ -790,6 +790,23 @@ static unsigned int tcpinc_in_hook(void *priv, struct sk_buff *skb,
 	/* Listeners are RCU-freed and not refcounted by the lookup. */
 	if (!sk || sk->sk_state != TCP_LISTEN)
 		return NF_ACCEPT;
+	if (th->syn && tcpinc_ctx(sk) &&
+	    READ_ONCE(inet_csk(sk)->icsk_accept_queue.fastopenq.max_qlen)) {
+		/*
+		 * Fast Open still on for a ULP listener: the SYN came between
+		 * listen()/setsockopt() enabling it and tcpinc_no_fastopen()
+		 * undoing it. Data, or a cookie, would make TCP create a child
+		 * at SYN time with the data queued (4.7 says discard it). The
+		 * SYN is dropped; the peer's retransmission finds it off.
+		 */
+		tcpinc_core_scan_tcp_options(opts, optlen, &scan);
+		if (payload || scan.tfo_nonempty) {
+			TCPINC_INC_STATS(net, TCPINC_MIB_ENO_TFO_DROPPED);
+			net_info_ratelimited("tcpinc: SYN with Fast Open data or cookie to a listener whose Fast Open is being turned off (port %u): dropped\n",
+					     inet_sk(sk)->inet_num);
+			return NF_DROP;
+		}
+	}
 	if (th->syn)
 		in_listener_syn(sk, skb, th, opts, optlen, payload);
 	else
