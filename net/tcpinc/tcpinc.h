@@ -254,6 +254,9 @@ struct tcpinc_sock {
 	u8 quiet;			/* nothing left for the output hook to add;
 					 * WRITE_ONCE under lock, READ_ONCE without */
 	u8 told_non_syn;		/* core told that a non-SYN segment arrived */
+	u8 mss_reserved;		/* icsk_ext_hdr_len holds room for A's
+					 * repeated ENO; also under the socket
+					 * lock (tcpinc_eno.c, eno_mss_reserve) */
 	u8 reason;			/* enum tcpinc_core_eno_reason when DISABLED */
 	u32 syn_segs_in;		/* SYN segments the input hook saw for us */
 	/*

@@ -346,6 +346,41 @@ static bool peer_sent_non_syn(const struct sock *sk, const struct tcpinc_sock *c
 	       READ_ONCE(tp->segs_in) > ctx->syn_segs_in;
 }
 
+/*
+ * What A's repeated non-SYN ENO (45 02) adds to a segment's TCP header:
+ * tcpinc_skb_add_option() NOP-pads it to a 4-byte multiple.
+ */
+#define TCPINC_ENO_NON_SYN_ROOM	4
+
+/*
+ * While A repeats ENO on its non-SYN segments (RFC 8547 4.6) every segment
+ * is 4 bytes longer than TCP sized it: a full-sized one would exceed the
+ * path MTU (dropped under DF, and TCP's PMTU update cannot fix it, the MTU
+ * being unchanged). TCP is told the room the way IP options tell it
+ * (icsk_ext_hdr_len, then tcp_sync_mss): the MSS, and the GSO size with
+ * it, shrink by 4 while the repetition lasts and grow back when it ends.
+ * Under the socket lock (the output path holds it, owned or bh-locked) and
+ * ctx->lock. The undo never takes more than it gave, should something
+ * else have rewritten icsk_ext_hdr_len meanwhile (IPv6 options set it
+ * absolutely).
+ */
+static void eno_mss_reserve(struct sock *sk, struct tcpinc_sock *ctx, bool on)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+
+	sock_owned_by_me(sk);
+	lockdep_assert_held(&ctx->lock);
+	if (ctx->mss_reserved == on)
+		return;
+	ctx->mss_reserved = on;
+	if (on)
+		icsk->icsk_ext_hdr_len += TCPINC_ENO_NON_SYN_ROOM;
+	else if (icsk->icsk_ext_hdr_len >= TCPINC_ENO_NON_SYN_ROOM)
+		icsk->icsk_ext_hdr_len -= TCPINC_ENO_NON_SYN_ROOM;
+	if (icsk->icsk_pmtu_cookie)
+		tcp_sync_mss(sk, icsk->icsk_pmtu_cookie);
+}
+
 static unsigned int out_full_sock(struct sock *sk, struct sk_buff *skb)
 {
 	struct tcpinc_sock *ctx = tcpinc_ctx(sk);
@@ -427,6 +462,13 @@ static unsigned int out_full_sock(struct sock *sk, struct sk_buff *skb)
 			WRITE_ONCE(ctx->quiet, 1);
 		break;
 	}
+	/*
+	 * Room for the option from the first non-SYN segment that carries it
+	 * (A's handshake ACK: no data goes before it, see tcpinc_tc_sendmsg)
+	 * until the last; given back in the call that makes us quiet.
+	 */
+	eno_mss_reserve(sk, ctx, !(flags & TCPHDR_SYN) && len && !ctx->told_non_syn &&
+			!READ_ONCE(ctx->quiet));
 out:
 	spin_unlock_bh(&ctx->lock);
 	if (len)
