@@ -3,8 +3,8 @@
 # timeout: 300
 # needs: module
 #
-# Every fallback RFC 8547 names between two directly connected hosts, the
-# Fast Open exclusion, and
+# Every fallback RFC 8547 names between two directly connected hosts, Fast
+# Open (no longer a fallback: a ULP socket does no Fast Open), and
 # the mandatory encryption abort:
 #   h1 192.0.2.1 (client, A)  ====  h2 192.0.2.2 (server, B)
 # Each case: the bytes still flow (plain TCP), the read options say EINVAL
