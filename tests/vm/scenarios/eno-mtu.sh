@@ -30,7 +30,7 @@ for ts in 1 0; do
 		ns0=$(stat_of TcpincEnoNoSpace h1)
 		capture_start h1 eth0 $port "$TCPINC_OUT/$tag.pcap"
 		rm -f "$TCPINC_OUT/$tag.ready"
-		in_ns h2 $FW serve --addr "$addr" --port $port --count 42 --timeout "$(scaled 5)" \
+		in_ns h2 $FW serve --addr "$addr" --port $port --count 42 --timeout "$(scaled 30)" \
 			--ready "$TCPINC_OUT/$tag.ready" >"$TCPINC_OUT/$tag.server" 2>&1 &
 		spid=$!
 		wait_for 15 test -e "$TCPINC_OUT/$tag.ready" || fail "$tag: server did not start"
