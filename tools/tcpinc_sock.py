@@ -254,6 +254,23 @@ def cmd_connect(args):
             sock.settimeout(None)
             sock.sendto(msg, socket.MSG_FASTOPEN, (args.addr, args.port))
             sock.settimeout(args.timeout)
+        elif args.fastopen_connect:
+            # TCP_FASTOPEN_CONNECT: connect() returns at once when a cookie
+            # is cached and the first send() carries the data in the SYN.
+            sock.setsockopt(SOL_TCP, 30, 1)  # TCP_FASTOPEN_CONNECT
+            sock.settimeout(None)
+            sock.connect((args.addr, args.port))
+            sock.settimeout(args.timeout)
+        elif args.nonblock_connect:
+            # A non-blocking connect() left in progress, then a blocking
+            # send() of the message while the handshake is still under way.
+            sock.setblocking(False)
+            rc = sock.connect_ex((args.addr, args.port))
+            if rc not in (0, errno.EINPROGRESS):
+                raise OSError(rc, os.strerror(rc))
+            sock.settimeout(None)
+            sock.sendall(msg)
+            sock.settimeout(args.timeout)
         else:
             sock.connect((args.addr, args.port))
     except OSError as exc:
@@ -333,7 +350,7 @@ def cmd_connect(args):
     if args.cork:
         # The message and the FINp frame (shutdown) leave in one segment.
         sock.setsockopt(SOL_TCP, socket.TCP_CORK, 1)
-    if not args.fastopen:
+    if not args.fastopen and not args.nonblock_connect:
         sock.sendall(msg)
     sock.shutdown(socket.SHUT_WR)
     echo = b""
@@ -538,6 +555,10 @@ def main():
         if name == "connect":
             p.add_argument("--fastopen", action="store_true",
                            help="send the message with MSG_FASTOPEN (data in the SYN)")
+            p.add_argument("--fastopen-connect", action="store_true",
+                           help="TCP_FASTOPEN_CONNECT before connect()")
+            p.add_argument("--nonblock-connect", action="store_true",
+                           help="non-blocking connect(), then a blocking send() at once")
             p.add_argument("--message", default="hello over tcpinc")
             p.add_argument("--expect-greeting", help="read this many bytes' greeting first")
             p.add_argument("--size", type=int, default=0,

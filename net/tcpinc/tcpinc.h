@@ -72,6 +72,7 @@ enum tcpinc_mib_field {
 	TCPINC_MIB_ENO_PENDING_REPLACED, /* a new SYN (other ISN) replaced its 4-tuple's stale entry */
 	TCPINC_MIB_ENO_PENDING_WIPED,	/* accepted resumptions of half-open entries wiped by an event */
 	TCPINC_MIB_ENO_PENDING_LOST,	/* ENO handshakes completed with no state left: segment dropped */
+	TCPINC_MIB_ENO_TFO_DROPPED,	/* SYN with Fast Open data/cookie to a ULP listener still doing Fast Open */
 	TCPINC_MIB_ENO_PENDING_LIVE,	/* gauge: half-open negotiations held by listeners */
 	__TCPINC_MIB_MAX
 };
@@ -255,6 +256,9 @@ struct tcpinc_sock {
 	u8 quiet;			/* nothing left for the output hook to add;
 					 * WRITE_ONCE under lock, READ_ONCE without */
 	u8 told_non_syn;		/* core told that a non-SYN segment arrived */
+	u8 mss_reserved;		/* icsk_ext_hdr_len holds room for A's
+					 * repeated ENO; also under the socket
+					 * lock (tcpinc_eno.c, eno_mss_reserve) */
 	u8 reason;			/* enum tcpinc_core_eno_reason when DISABLED */
 	u32 syn_segs_in;		/* SYN segments the input hook saw for us */
 	/*

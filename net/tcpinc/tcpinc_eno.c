@@ -382,6 +382,41 @@ static bool peer_sent_non_syn(const struct sock *sk, const struct tcpinc_sock *c
 	       READ_ONCE(tp->segs_in) > ctx->syn_segs_in;
 }
 
+/*
+ * What A's repeated non-SYN ENO (45 02) adds to a segment's TCP header:
+ * tcpinc_skb_add_option() NOP-pads it to a 4-byte multiple.
+ */
+#define TCPINC_ENO_NON_SYN_ROOM	4
+
+/*
+ * While A repeats ENO on its non-SYN segments (RFC 8547 4.6) every segment
+ * is 4 bytes longer than TCP sized it: a full-sized one would exceed the
+ * path MTU (dropped under DF, and TCP's PMTU update cannot fix it, the MTU
+ * being unchanged). TCP is told the room the way IP options tell it
+ * (icsk_ext_hdr_len, then tcp_sync_mss): the MSS, and the GSO size with
+ * it, shrink by 4 while the repetition lasts and grow back when it ends.
+ * Under the socket lock (the output path holds it, owned or bh-locked) and
+ * ctx->lock. The undo never takes more than it gave, should something
+ * else have rewritten icsk_ext_hdr_len meanwhile (IPv6 options set it
+ * absolutely).
+ */
+static void eno_mss_reserve(struct sock *sk, struct tcpinc_sock *ctx, bool on)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+
+	sock_owned_by_me(sk);
+	lockdep_assert_held(&ctx->lock);
+	if (ctx->mss_reserved == on)
+		return;
+	ctx->mss_reserved = on;
+	if (on)
+		icsk->icsk_ext_hdr_len += TCPINC_ENO_NON_SYN_ROOM;
+	else if (icsk->icsk_ext_hdr_len >= TCPINC_ENO_NON_SYN_ROOM)
+		icsk->icsk_ext_hdr_len -= TCPINC_ENO_NON_SYN_ROOM;
+	if (icsk->icsk_pmtu_cookie)
+		tcp_sync_mss(sk, icsk->icsk_pmtu_cookie);
+}
+
 static unsigned int out_full_sock(struct sock *sk, struct sk_buff *skb)
 {
 	struct tcpinc_sock *ctx = tcpinc_ctx(sk);
@@ -463,6 +498,13 @@ static unsigned int out_full_sock(struct sock *sk, struct sk_buff *skb)
 			WRITE_ONCE(ctx->quiet, 1);
 		break;
 	}
+	/*
+	 * Room for the option from the first non-SYN segment that carries it
+	 * (A's handshake ACK: no data goes before it, see tcpinc_tc_sendmsg)
+	 * until the last; given back in the call that makes us quiet.
+	 */
+	eno_mss_reserve(sk, ctx, !(flags & TCPHDR_SYN) && len && !ctx->told_non_syn &&
+			!READ_ONCE(ctx->quiet));
 out:
 	spin_unlock_bh(&ctx->lock);
 	if (len)
@@ -829,6 +871,23 @@ static unsigned int tcpinc_in_hook(void *priv, struct sk_buff *skb,
 	/* Listeners are RCU-freed and not refcounted by the lookup. */
 	if (!sk || sk->sk_state != TCP_LISTEN)
 		return NF_ACCEPT;
+	if (th->syn && tcpinc_ctx(sk) &&
+	    READ_ONCE(inet_csk(sk)->icsk_accept_queue.fastopenq.max_qlen)) {
+		/*
+		 * Fast Open still on for a ULP listener: the SYN came between
+		 * listen()/setsockopt() enabling it and tcpinc_no_fastopen()
+		 * undoing it. Data, or a cookie, would make TCP create a child
+		 * at SYN time with the data queued (4.7 says discard it). The
+		 * SYN is dropped; the peer's retransmission finds it off.
+		 */
+		tcpinc_core_scan_tcp_options(opts, optlen, &scan);
+		if (payload || scan.tfo_nonempty) {
+			TCPINC_INC_STATS(net, TCPINC_MIB_ENO_TFO_DROPPED);
+			net_info_ratelimited("tcpinc: SYN with Fast Open data or cookie to a listener whose Fast Open is being turned off (port %u): dropped\n",
+					     inet_sk(sk)->inet_num);
+			return NF_DROP;
+		}
+	}
 	if (th->syn)
 		in_listener_syn(sk, skb, th, opts, optlen, payload);
 	else

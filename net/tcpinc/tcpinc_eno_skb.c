@@ -83,7 +83,14 @@ int tcpinc_skb_add_option(struct sk_buff *skb, const u8 *opt, u8 len)
 	if (WARN_ON_ONCE(n < optlen))
 		return -EINVAL;	/* cannot be: the option outweighs any NOP removed */
 	grow = n - optlen;
-	if (skb_is_gso(skb))
+	/*
+	 * A GSO skb's header is copied to every segment it is cut into
+	 * (tcp_gso_segment), option included; TCP sized gso_size with the
+	 * room for it (eno_mss_reserve). The lengths must stay plain: an
+	 * IPv4 total length, an IPv6 payload length that is not a jumbo's 0.
+	 */
+	if (ip_hdr(skb)->version == 4 ? ntohs(ip_hdr(skb)->tot_len) + grow > 0xffff :
+	    !ipv6_hdr(skb)->payload_len || ntohs(ipv6_hdr(skb)->payload_len) + grow > 0xffff)
 		return -EOPNOTSUPP;
 	if (skb_cow_head(skb, grow))
 		return -ENOMEM;

@@ -63,6 +63,7 @@ static const char *const tcpinc_mib_names[__TCPINC_MIB_MAX] = {
 	[TCPINC_MIB_ENO_PENDING_REPLACED] = "TcpincEnoPendingReplaced",
 	[TCPINC_MIB_ENO_PENDING_WIPED]	= "TcpincEnoPendingWiped",
 	[TCPINC_MIB_ENO_PENDING_LOST]	= "TcpincEnoPendingLost",
+	[TCPINC_MIB_ENO_TFO_DROPPED]	= "TcpincEnoFastOpenDropped",
 	[TCPINC_MIB_ENO_PENDING_LIVE]	= "TcpincEnoPendingLive",
 };
 

@@ -120,6 +120,8 @@ static int set_teps(struct tcpinc_sock *ctx, const u8 *optval, unsigned int optl
 	return 0;
 }
 
+static void tcpinc_no_fastopen(struct sock *sk);
+
 static int tcpinc_setsockopt(struct sock *sk, int level, int optname,
 			     sockptr_t optval, unsigned int optlen)
 {
@@ -180,6 +182,13 @@ static int tcpinc_setsockopt(struct sock *sk, int level, int optname,
 			tcpinc_tc_keepalive_update(sk, sock_flag(sk, SOCK_KEEPOPEN));
 			release_sock(sk);
 		}
+		return err;
+	}
+	if (level == SOL_TCP && optname == TCP_FASTOPEN) {
+		/* Accepted, then undone: a ULP listener does no Fast Open. */
+		err = tcpinc_base_prot(sk)->setsockopt(sk, level, optname, optval, optlen);
+		if (!err)
+			tcpinc_no_fastopen(sk);
 		return err;
 	}
 	if (!tcpinc_is_our_opt(level, optname))
@@ -508,6 +517,33 @@ static int tcpinc_getsockopt(struct sock *sk, int level, int optname,
 	if (put_user(len, optlen) || copy_to_user(optval, src, len))
 		return -EFAULT;
 	return 0;
+}
+
+/*
+ * tcpinc_no_fastopen - a ULP listener does no Fast Open (RFC 8547 4.7:
+ * tcpcrypt defines no SYN data, so a SYN+ENO's data must be discarded and
+ * not acknowledged; TCP would queue it to a child made at SYN time, which
+ * also has no ENO negotiation). With a zero Fast Open queue TCP treats
+ * every SYN as an ordinary one: no child, the data not acknowledged, no
+ * cookie given. max_qlen is TCP's, written under the socket lock and read
+ * locklessly (READ_ONCE) by tcp_fastopen_queue_check(); the input hook
+ * drops what arrives before this ran (tcpinc_eno.c).
+ */
+static void tcpinc_no_fastopen(struct sock *sk)
+{
+	lock_sock(sk);
+	if (tcpinc_ctx(sk) && inet_csk(sk)->icsk_accept_queue.fastopenq.max_qlen)
+		WRITE_ONCE(inet_csk(sk)->icsk_accept_queue.fastopenq.max_qlen, 0);
+	release_sock(sk);
+}
+
+/* listen(): with net.ipv4.tcp_fastopen 0x400 TCP enables Fast Open here. */
+static int tcpinc_listen(struct socket *sock, int backlog)
+{
+	int rc = inet_listen(sock, backlog);
+
+	tcpinc_no_fastopen(sock->sk);
+	return rc;
 }
 
 static int tcpinc_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len, int flags)

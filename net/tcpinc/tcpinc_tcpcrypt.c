@@ -1055,13 +1055,26 @@ int tcpinc_tc_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len,
 	struct tcpinc_sock *ctx;
 	int rc;
 
-	rcu_read_lock();
+	bool fo_connect = false;
+
+	/*
+	 * TCP_FASTOPEN_CONNECT with a cookie cached would defer the SYN to the
+	 * first send() and put that send's bytes, in the clear, in a SYN that
+	 * carries a cookie and so no ENO (RFC 8547 4.7): connect as without
+	 * it. The option is set aside for the call and given back after.
+	 */
+	lock_sock(sk);
 	ctx = tcpinc_ctx(sk);
-	if (ctx)
+	if (ctx) {
 		WRITE_ONCE(ctx->connecting, 1);
-	rcu_read_unlock();
+		fo_connect = tcp_sk(sk)->fastopen_connect;
+		tcp_sk(sk)->fastopen_connect = 0;
+	}
+	release_sock(sk);
 	rc = base(sock, uaddr, addr_len, flags);
 	lock_sock(sk);
+	if (fo_connect)
+		tcp_sk(sk)->fastopen_connect = 1;
 	ctx = tcpinc_ctx(sk);
 	if (ctx) {
 		WRITE_ONCE(ctx->connecting, 0);
@@ -1103,18 +1116,18 @@ int tcpinc_tc_sendmsg(struct sock *sk, struct msghdr *msg, size_t size,
 
 	/*
 	 * sendto(MSG_FASTOPEN) connects and queues the data in one call, in
-	 * the clear. Connect with no data instead (a Fast Open cookie request
-	 * may travel with ENO; a SYN with a cookie goes without ENO and the
-	 * connection falls back), then send the data below once the
-	 * negotiation has decided whether it is encrypted.
+	 * the clear, in a SYN that (with a cookie cached) carries no ENO: the
+	 * connection would fall back and the bytes leave in the clear.
+	 * tcpcrypt defines no SYN data (RFC 8547 4.7), so this is an ordinary
+	 * connect() (no cookie, no SYN data) through our connect(), and the
+	 * data follows below once the negotiation decided. Non-blocking, that
+	 * is EINPROGRESS with nothing queued, as TCP answers when it could not
+	 * use Fast Open.
 	 */
-	if ((msg->msg_flags & MSG_FASTOPEN) && sk->sk_state == TCP_CLOSE) {
-		struct msghdr syn = *msg;
-		struct kvec none = {};
-		int rc;
+	if ((msg->msg_flags & MSG_FASTOPEN) && sk->sk_state == TCP_CLOSE && sk->sk_socket) {
+		int rc = sk->sk_socket->ops->connect(sk->sk_socket, msg->msg_name, msg->msg_namelen,
+						     (msg->msg_flags & MSG_DONTWAIT) ? O_NONBLOCK : 0);
 
-		iov_iter_kvec(&syn.msg_iter, ITER_SOURCE, &none, 0, 0);
-		rc = base(sk, &syn, 0);
 		if (rc < 0)
 			return rc;
 		msg->msg_flags &= ~MSG_FASTOPEN;
@@ -1123,6 +1136,23 @@ int tcpinc_tc_sendmsg(struct sock *sk, struct msghdr *msg, size_t size,
 	lock_sock(sk);
 	ctx = tcpinc_ctx(sk);
 	timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
+	/*
+	 * A send() while our connect() is still in progress: TCP would wait
+	 * for the handshake inside the base sendmsg and then queue the bytes
+	 * unframed, whatever ENO decided meanwhile. Wait here instead (as TCP
+	 * does: errors, EAGAIN, signals alike), so the phase read below is the
+	 * handshake's outcome. A deferred connect (no SYN sent yet) cannot be
+	 * ours: our connect() never defers.
+	 */
+	if (ctx && ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)) &&
+	    !tcp_passive_fastopen(sk) && !inet_sk(sk)->defer_connect) {
+		err = sk_stream_wait_connect(sk, &timeo);
+		if (err) {
+			release_sock(sk);
+			return err;
+		}
+		ctx = tcpinc_ctx(sk);
+	}
 	/*
 	 * A's ENO enables when its first ACK leaves; if that ACK was delayed,
 	 * no byte may go out in the clear meanwhile: wait for it.

@@ -225,13 +225,14 @@ expect_eq "nonce 0: SYN ENO length (bytes)" 12 $(( ${#a0} / 2 ))
 a4=$(grep -m2 '"flags": "S"' "$TCPINC_OUT/nonce.segs" | tail -1 | /usr/bin/python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["eno"][0])')
 expect_eq "nonce 4: SYN ENO length (bytes)" 16 $(( ${#a4} / 2 ))
 
-# 5h. A SYN without room for the 20-byte proposal (a Fast Open cookie
-# request next to Linux's options: 21 + 20 > 40) offers fresh instead, with
-# ENO intact, and leaves the cached secret unused: the next one resumes.
+# 5h. sendto(MSG_FASTOPEN) on a ULP socket is an ordinary connect (no Fast
+# Open option, socket-api.md; issue 16 item 4), so its SYN has room for the
+# 20-byte proposal and resumes like any other. (It used to be the way to
+# make a SYN without room: a cookie request next to Linux's options.)
 off=$(stat_of TcpincResumeOffered h1)
 conn tfo h2 h1 192.0.2.2 7717 --fastopen 5 -- --message tfo --fastopen
-resumed tfo 0
-expect_eq "Fast Open SYN: no proposal" "$off" "$(stat_of TcpincResumeOffered h1)"
+resumed tfo 1
+expect_eq "Fast Open SYN: a proposal" "$((off + 1))" "$(stat_of TcpincResumeOffered h1)"
 conn tfo2 h2 h1 192.0.2.2 7717 -- --message tfo2
 resumed tfo2 1
 
