@@ -537,15 +537,6 @@ static void tcpinc_no_fastopen(struct sock *sk)
 	release_sock(sk);
 }
 
-/* listen(): with net.ipv4.tcp_fastopen 0x400 TCP enables Fast Open here. */
-static int tcpinc_listen(struct socket *sock, int backlog)
-{
-	int rc = inet_listen(sock, backlog);
-
-	tcpinc_no_fastopen(sock->sk);
-	return rc;
-}
-
 static int tcpinc_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len, int flags)
 {
 	return tcpinc_tc_connect(sock, uaddr, addr_len, flags, inet_stream_connect);
@@ -585,12 +576,17 @@ static int tcpinc_proto_connect(struct sock *sk, struct sockaddr *uaddr, int add
 	return rc;
 }
 
-/* listen() after a connection: the same stale state, the same answer. */
+/*
+ * listen(): refused after a connection (the same stale state as a second
+ * connect, the same answer); otherwise TCP's, then Fast Open is switched
+ * off again (with net.ipv4.tcp_fastopen 0x400 TCP enables it here).
+ */
 static int tcpinc_listen(struct socket *sock, int backlog)
 {
 	struct sock *sk = sock->sk;
 	struct tcpinc_sock *ctx;
 	bool used;
+	int rc;
 
 	lock_sock(sk);
 	ctx = tcpinc_ctx(sk);
@@ -601,7 +597,9 @@ static int tcpinc_listen(struct socket *sock, int backlog)
 		net_info_ratelimited("tcpinc: listen() refused (EISCONN): this tcpcrypt socket already made a connection; open a new socket\n");
 		return -EISCONN;
 	}
-	return inet_listen(sock, backlog);
+	rc = inet_listen(sock, backlog);
+	tcpinc_no_fastopen(sk);
+	return rc;
 }
 
 static ssize_t tcpinc_splice_read(struct socket *sock, loff_t *ppos,
