@@ -543,14 +543,32 @@ static void tcpinc_kt_nop_reclaimed_full(struct kunit *test)
 	tcpinc_kt_compact_and_check(test, &s, tcpinc_kt_eno_ack, 2, want, 40);
 }
 
-/* A GSO segment is refused (-EOPNOTSUPP), unchanged. */
-static void tcpinc_kt_gso_refused(struct kunit *test)
+/*
+ * A GSO segment carries the option too (RFC 8547 4.6: every segment until
+ * the peer's first non-SYN one): it goes into the header that
+ * tcp_gso_segment() copies to every segment it cuts, and TCP sized
+ * gso_size with room for it (eno_mss_reserve in tcpinc_eno.c).
+ */
+static void tcpinc_kt_gso_carries(struct kunit *test)
 {
 	struct tcpinc_kt_seg s = KT_SYNACK(false, CHECKSUM_PARTIAL);
+	unsigned int len, doff;
+	struct sk_buff *skb;
 
 	s.flags = TCPHDR_ACK;
 	s.payload = 3000;
-	tcpinc_kt_refused(test, &s, tcpinc_kt_eno_ack, 2, -EOPNOTSUPP, true);
+	skb = tcpinc_kt_build(test, &s);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, skb);
+	skb_shinfo(skb)->gso_size = 1000;
+	skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4;
+	len = skb->len;
+	doff = tcp_hdr(skb)->doff;
+	KUNIT_EXPECT_EQ(test, tcpinc_skb_add_option(skb, tcpinc_kt_eno_ack, 2), 0);
+	KUNIT_EXPECT_EQ(test, skb->len, len + 4);
+	KUNIT_EXPECT_EQ(test, (unsigned int)tcp_hdr(skb)->doff, doff + 1);
+	KUNIT_EXPECT_TRUE(test, tcpinc_kt_tcp_csum_ok(test, skb));
+	skb_shinfo(skb)->gso_size = 0;
+	kfree_skb(skb);
 }
 
 /*
@@ -593,7 +611,7 @@ static struct kunit_case tcpinc_kt_eno_skb_cases[] = {
 	KUNIT_CASE(tcpinc_kt_enospc),
 	KUNIT_CASE(tcpinc_kt_nop_reclaimed_21),
 	KUNIT_CASE(tcpinc_kt_nop_reclaimed_full),
-	KUNIT_CASE(tcpinc_kt_gso_refused),
+	KUNIT_CASE(tcpinc_kt_gso_carries),
 	KUNIT_CASE(tcpinc_kt_clone_untouched),
 	{}
 };
