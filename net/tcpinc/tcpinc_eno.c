@@ -600,7 +600,13 @@ static unsigned int tcpinc_out_hook(void *priv, struct sk_buff *skb,
 			return NF_ACCEPT;
 		return out_request_sock(sk, skb);
 	}
-	if (!sk_fullsock(sk) || sk->sk_protocol != IPPROTO_TCP ||
+	/*
+	 * Only a TCP socket has an inet_connection_sock behind it: a raw
+	 * socket of protocol IPPROTO_TCP (which writes TCP segments itself)
+	 * has the same sk_protocol, and reading icsk_ulp_ops from it reads
+	 * past its object (KASAN caught it in tcpcrypt-flags).
+	 */
+	if (!sk_fullsock(sk) || sk->sk_type != SOCK_STREAM || sk->sk_protocol != IPPROTO_TCP ||
 	    inet_csk(sk)->icsk_ulp_ops != &tcpinc_ulp_ops || !tx_tcp_header(skb))
 		return NF_ACCEPT;
 	return out_full_sock(sk, skb);
