@@ -270,7 +270,12 @@ struct tcpinc_sock {
 	unsigned long tc_flags;		/* TCPINC_TC_*; atomic bitops */
 	void (*saved_data_ready)(struct sock *sk);
 	void (*saved_write_space)(struct sock *sk);
-	struct tcpinc_pending *pending;	/* listeners: half-open negotiations */
+	/*
+	 * Listeners: half-open negotiations (tcpinc_eno_pending.c). NULL until
+	 * the first SYN publishes a table (cmpxchg), TCPINC_PENDING_DEAD once
+	 * released; read with tcpinc_pending_of() under RCU or by the owner.
+	 */
+	struct tcpinc_pending *pending;
 	/*
 	 * Resumption: the attempt burnt for this connection (ss[i], nonce),
 	 * under lock until the session takes it (then wiped); chain names the
