@@ -11,7 +11,8 @@
  *   kex_validate for P-256          any context but hard IRQ/NMI: never
  *                                   sleep, allocate only with GFP_ATOMIC
  *   kex_keygen, kex_shared, P-256   process context only (the 6.1 ECC code
- *                                   allocates with GFP_KERNEL); from atomic
+ *   and X448                        allocates with GFP_KERNEL; X448's one
+ *                                   transform is under a mutex); from atomic
  *                                   context they fail with
  *                                   TCPINC_CORE_CRYPTO_ERR, never sleep
  */
@@ -28,6 +29,13 @@ int tcpinc_crypto_init(void);
 void tcpinc_crypto_exit(void);
 /* tcpinc_crypto_ops - the provider table, valid between init and exit. */
 const struct tcpinc_core_crypto_ops *tcpinc_crypto_ops(void);
+
+/*
+ * tcpinc_crypto_kex_available - whether the group's transform was allocated
+ * at init (X25519 always; P-256 "ecdh-nist-p256"; X448 "curve448"). Fixed
+ * between init and exit; any context.
+ */
+bool tcpinc_crypto_kex_available(u8 kex);
 
 /* For tests and the documentation: which implementation each AEAD uses. */
 const char *tcpinc_crypto_gcm_impl(void);
