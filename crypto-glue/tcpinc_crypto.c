@@ -26,9 +26,12 @@
  *                GFP_KERNEL, so keygen/shared are process context only);
  *                point compression, decompression and validation here.
  *  random        get_random_bytes.
- *  X448          not an operation of the table yet (TEP 0x24 is core work
- *                to come): tcpinc_x448.c, registered at init as the KPP
- *                "curve448" (tcpinc_x448_kpp.c) for crypto_alloc_kpp().
+ *  X448          KPP "curve448" (TEP 0x24), as any other KPP through
+ *                crypto_alloc_kpp(); in 6.1 only the module's own
+ *                tcpinc_x448.c provides it (registered at init by
+ *                tcpinc_x448_kpp.c). One transform under a mutex (its
+ *                secret is per transform): keygen/shared are process
+ *                context only, like P-256.
  */
 #include <linux/kernel.h>
 #include <linux/module.h>
@@ -126,6 +129,20 @@ static struct tcpinc_p256 {
 	struct kpp_request *req;
 	u8 *buf;			/* kmalloc: 64 B point in + 32 B secret out (sg needs linear memory) */
 } tcpinc_p256;
+
+#define TCPINC_X448_BYTES	56
+/*
+ * X448 through the KPP API. The algorithm neither sleeps nor allocates,
+ * but the transform holds one secret at a time and a TCG-run X448 takes
+ * milliseconds: a mutex, not a BH-disabling spinlock.
+ */
+static struct tcpinc_x448_kex {
+	struct mutex lock;		/* protects tfm's secret, req and buf */
+	struct crypto_kpp *tfm;		/* NULL: X448 unavailable (TEP 0x24 off) */
+	struct kpp_request *req;
+	u8 *buf;			/* kmalloc: 56 B peer key in + 56 B out (sg needs linear memory) */
+	bool self_ref;			/* tfm's module reference is on tcpinc itself, dropped */
+} tcpinc_x448_kex;
 
 static atomic_long_t tcpinc_live_aead = ATOMIC_LONG_INIT(0);
 static bool tcpinc_force_soft_gcm;
@@ -909,6 +926,100 @@ static int tcpinc_p256_shared(const u8 *priv, const u8 *pub, size_t len, u8 *out
 	return err ? TCPINC_CORE_CRYPTO_ERR : TCPINC_CORE_CRYPTO_OK;
 }
 
+/* ---- X448 (KPP "curve448") ------------------------------------------------ */
+
+static int tcpinc_x448_lock(void)
+{
+	if (!tcpinc_x448_kex.tfm)
+		return TCPINC_CORE_CRYPTO_EUNSUPP;
+	if (!preemptible() || !in_task()) {
+		pr_warn_ratelimited("tcpinc: X448 key exchange called from atomic context, refused\n");
+		return TCPINC_CORE_CRYPTO_ERR;
+	}
+	mutex_lock(&tcpinc_x448_kex.lock);
+	return TCPINC_CORE_CRYPTO_OK;
+}
+
+/*
+ * Lock held. The transform keeps the last secret: an empty set_secret makes
+ * the KPP pick a random one (as curve25519-generic), which overwrites it.
+ */
+static void tcpinc_x448_unlock(void)
+{
+	if (crypto_kpp_set_secret(tcpinc_x448_kex.tfm, NULL, 0))
+		pr_warn_once("tcpinc: could not overwrite the X448 KPP secret\n");
+	memzero_explicit(tcpinc_x448_kex.buf, 2 * TCPINC_X448_BYTES);
+	mutex_unlock(&tcpinc_x448_kex.lock);
+}
+
+/* One KPP operation: pub = X448(priv, 5) if peer is NULL, else X448(priv, peer). */
+static int tcpinc_x448_op(const u8 *priv, const u8 *peer, u8 *out)
+{
+	struct tcpinc_x448_kex *x = &tcpinc_x448_kex;
+	struct scatterlist src, dst;
+	int rc, err;
+
+	rc = tcpinc_x448_lock();
+	if (rc)
+		return rc;
+	err = crypto_kpp_set_secret(x->tfm, priv, TCPINC_X448_BYTES);
+	if (!err) {
+		sg_init_one(&dst, x->buf + TCPINC_X448_BYTES, TCPINC_X448_BYTES);
+		kpp_request_set_output(x->req, &dst, TCPINC_X448_BYTES);
+		kpp_request_set_callback(x->req, 0, NULL, NULL);
+		if (peer) {
+			memcpy(x->buf, peer, TCPINC_X448_BYTES);
+			sg_init_one(&src, x->buf, TCPINC_X448_BYTES);
+			kpp_request_set_input(x->req, &src, TCPINC_X448_BYTES);
+			err = crypto_kpp_compute_shared_secret(x->req);
+			/*
+			 * The KPP refuses an all-zero result (small-order peer
+			 * key) with -EINVAL; the input length is right, so that
+			 * is the only -EINVAL. Return it as zero bytes: the core
+			 * checks and names the abort (TCPINC_CORE_TC_ZERO_SECRET).
+			 */
+			if (err == -EINVAL) {
+				memset(out, 0, TCPINC_X448_BYTES);
+				tcpinc_x448_unlock();
+				return TCPINC_CORE_CRYPTO_OK;
+			}
+		} else {
+			kpp_request_set_input(x->req, NULL, 0);
+			err = crypto_kpp_generate_public_key(x->req);
+		}
+		if (!err)
+			memcpy(out, x->buf + TCPINC_X448_BYTES, TCPINC_X448_BYTES);
+	}
+	tcpinc_x448_unlock();
+	return err ? TCPINC_CORE_CRYPTO_ERR : TCPINC_CORE_CRYPTO_OK;
+}
+
+static int tcpinc_x448_keygen(u8 *out_priv, u8 *out_pub)
+{
+	int rc;
+
+	/* Any 56 bytes are a private key: the scalar is clamped on use. */
+	get_random_bytes(out_priv, TCPINC_X448_BYTES);
+	rc = tcpinc_x448_op(out_priv, NULL, out_pub);
+	if (rc)
+		memzero_explicit(out_priv, TCPINC_X448_BYTES);
+	return rc;
+}
+
+bool tcpinc_crypto_kex_available(u8 kex)
+{
+	switch (kex) {
+	case TCPINC_CORE_KEX_X25519:
+		return true;
+	case TCPINC_CORE_KEX_P256:
+		return READ_ONCE(tcpinc_p256.tfm) != NULL;
+	case TCPINC_CORE_KEX_X448:
+		return READ_ONCE(tcpinc_x448_kex.tfm) != NULL;
+	default:
+		return false;
+	}
+}
+
 /* ---- key exchange table entries ------------------------------------------ */
 
 static int tcpinc_kex_keygen(void *ctx, u8 kex, u8 *out_priv, u8 *out_pub)
@@ -922,6 +1033,8 @@ static int tcpinc_kex_keygen(void *ctx, u8 kex, u8 *out_priv, u8 *out_pub)
 	}
 	if (kex == TCPINC_CORE_KEX_P256)
 		return tcpinc_p256_keygen(out_priv, out_pub);
+	if (kex == TCPINC_CORE_KEX_X448)
+		return tcpinc_x448_keygen(out_priv, out_pub);
 	return TCPINC_CORE_CRYPTO_EUNSUPP;
 }
 
@@ -939,6 +1052,10 @@ static int tcpinc_kex_validate(void *ctx, u8 kex, const u8 *pub, size_t len)
 	if (kex == TCPINC_CORE_KEX_P256)
 		return tcpinc_p256_decompress(pub, len, x, y) ? TCPINC_CORE_CRYPTO_EBADKEY :
 								TCPINC_CORE_CRYPTO_OK;
+	if (kex == TCPINC_CORE_KEX_X448)
+		/* As X25519: any 56 bytes (RFC 7748 6.2); the core refuses a zero result. */
+		return len == TCPINC_X448_BYTES ? TCPINC_CORE_CRYPTO_OK :
+						  TCPINC_CORE_CRYPTO_EBADKEY;
 	return TCPINC_CORE_CRYPTO_EUNSUPP;
 }
 
@@ -958,6 +1075,11 @@ static int tcpinc_kex_shared(void *ctx, u8 kex, const u8 *priv, const u8 *pub,
 	}
 	if (kex == TCPINC_CORE_KEX_P256)
 		return tcpinc_p256_shared(priv, pub, len, out);
+	if (kex == TCPINC_CORE_KEX_X448) {
+		if (len != TCPINC_X448_BYTES)
+			return TCPINC_CORE_CRYPTO_EBADKEY;
+		return tcpinc_x448_op(priv, pub, out);
+	}
 	return TCPINC_CORE_CRYPTO_EUNSUPP;
 }
 
@@ -1032,18 +1154,6 @@ static int tcpinc_p256_init(void)
 	return 0;
 }
 
-bool tcpinc_crypto_kex_available(u8 kex)
-{
-	switch (kex) {
-	case TCPINC_CORE_KEX_X25519:
-		return true;		/* the curve25519 library: always there */
-	case TCPINC_CORE_KEX_P256:
-		return tcpinc_p256.tfm != NULL;
-	default:
-		return false;
-	}
-}
-
 static void tcpinc_p256_exit(void)
 {
 	struct tcpinc_p256 *p = &tcpinc_p256;
@@ -1054,6 +1164,65 @@ static void tcpinc_p256_exit(void)
 	kfree_sensitive(p->buf);
 	crypto_free_kpp(p->tfm);
 	p->tfm = NULL;
+}
+
+/*
+ * After tcpinc_x448_kpp_register(): allocate "curve448" exactly as any
+ * other KPP. Failure only leaves TEP 0x24 unavailable (never offered).
+ */
+static void tcpinc_x448_kex_init(void)
+{
+	struct tcpinc_x448_kex *x = &tcpinc_x448_kex;
+	struct crypto_kpp *tfm;
+
+	mutex_init(&x->lock);
+	tfm = crypto_alloc_kpp("curve448", 0, CRYPTO_ALG_ASYNC);
+	if (IS_ERR(tfm)) {
+		pr_warn("tcpinc: no synchronous curve448 KPP (%ld): TEP 0x24 unavailable\n",
+			PTR_ERR(tfm));
+		return;
+	}
+	x->req = kpp_request_alloc(tfm, GFP_KERNEL);
+	x->buf = kzalloc(2 * TCPINC_X448_BYTES, GFP_KERNEL);
+	if (!x->req || !x->buf) {
+		pr_warn("tcpinc: no memory for the curve448 KPP: TEP 0x24 unavailable\n");
+		kpp_request_free(x->req);
+		kfree(x->buf);
+		x->req = NULL;
+		x->buf = NULL;
+		crypto_free_kpp(tfm);
+		return;
+	}
+	/*
+	 * The tfm holds a reference on the module that registered the
+	 * algorithm. When that is tcpinc.ko itself, the reference would keep
+	 * it from ever being unloaded; it is dropped here and taken back in
+	 * tcpinc_x448_kex_exit() just before crypto_free_kpp() puts it. The
+	 * algorithm cannot go away in between: tcpinc unregisters it only
+	 * after freeing this tfm.
+	 */
+	if (crypto_kpp_tfm(tfm)->__crt_alg->cra_module == THIS_MODULE) {
+		module_put(THIS_MODULE);
+		x->self_ref = true;
+	}
+	WRITE_ONCE(x->tfm, tfm);
+}
+
+static void tcpinc_x448_kex_exit(void)
+{
+	struct tcpinc_x448_kex *x = &tcpinc_x448_kex;
+
+	if (!x->tfm)
+		return;
+	kpp_request_free(x->req);
+	kfree_sensitive(x->buf);
+	if (x->self_ref)
+		__module_get(THIS_MODULE);	/* the reference crypto_free_kpp puts */
+	x->self_ref = false;
+	crypto_free_kpp(x->tfm);	/* the tfm context (secret) is freed sensitively */
+	x->tfm = NULL;
+	x->req = NULL;
+	x->buf = NULL;
 }
 
 static void tcpinc_gcm_pool_init(void)
@@ -1118,6 +1287,7 @@ int tcpinc_crypto_init(void)
 	 * and is not the module's: X448 (TEP 0x24) is then unavailable.
 	 */
 	tcpinc_x448_kpp_register();
+	tcpinc_x448_kex_init();
 	return 0;
 
 err_sha:
@@ -1129,6 +1299,7 @@ err_sha:
 void tcpinc_crypto_exit(void)
 {
 	WARN_ON_ONCE(atomic_long_read(&tcpinc_live_aead));
+	tcpinc_x448_kex_exit();	/* drops its reference on the algorithm first */
 	tcpinc_x448_kpp_unregister();
 	tcpinc_gcm_pool_exit();
 	tcpinc_p256_exit();

@@ -11,7 +11,8 @@
  *   kex_validate for P-256          any context but hard IRQ/NMI: never
  *                                   sleep, allocate only with GFP_ATOMIC
  *   kex_keygen, kex_shared, P-256   process context only (the 6.1 ECC code
- *                                   allocates with GFP_KERNEL); from atomic
+ *   and X448                        allocates with GFP_KERNEL; X448's one
+ *                                   transform is under a mutex); from atomic
  *                                   context they fail with
  *                                   TCPINC_CORE_CRYPTO_ERR, never sleep
  */
@@ -32,8 +33,9 @@ const struct tcpinc_core_crypto_ops *tcpinc_crypto_ops(void);
 /*
  * tcpinc_crypto_kex_available - whether this kernel can run the key
  * exchange of group kex (TCPINC_CORE_KEX_*: the TEP id): X25519 always,
- * P-256 only if init could allocate ecdh-nist-p256 ("TEP 0x21
- * unavailable" otherwise). Fixed between init and exit.
+ * P-256 only if init could allocate ecdh-nist-p256, X448 only if it could
+ * allocate the KPP "curve448" ("TEP 0x.. unavailable" otherwise). Fixed
+ * between init and exit; any context.
  */
 bool tcpinc_crypto_kex_available(u8 kex);
 

@@ -6,6 +6,7 @@ bench scenarios. Prints one JSON object; never asserts on a speed.
   serve --addr A --port P --mode M          (runs until killed)
   bulk  --addr A --port P --mode M --size N  one connection, N bytes one way
   rate  --addr A --port P --mode M --count N connect, 1-byte echo, close
+  (--tep T with tcpcrypt/resume: offer only TEP T, e.g. 0x24 for X448)
 
   cost  --addr A --port P --mode M --count N --server-ns S --client-ns C
         both ends in this one process (listener in netns S, client in C,
@@ -28,6 +29,8 @@ from tcpinc_netns import setns
 
 SOL_TCP, TCP_ULP, SOL_TLS, TLS_TX, TLS_RX = 6, 31, 282, 1, 2
 TCP_CRYPT_NO_RESUME = 0x4571  # include/uapi/linux/tcpinc.h
+TCP_ENO_TEPS = 0x4543
+TEP = None  # --tep: the one TEP both ends offer (TCP_ENO_TEPS), else the defaults
 TLS_1_2, AES_GCM_128 = 0x0303, 51
 
 
@@ -44,6 +47,8 @@ def prepare(sock, mode, listening=False):
     # "resume": connections resume from the cache once one exchange filled it.
     if mode in ("tcpcrypt", "resume"):
         sock.setsockopt(SOL_TCP, TCP_ULP, b"tcpcrypt")
+        if TEP is not None:
+            sock.setsockopt(SOL_TCP, TCP_ENO_TEPS, bytes([TEP]))
     if mode == "tcpcrypt" and not listening:
         sock.setsockopt(SOL_TCP, TCP_CRYPT_NO_RESUME, 1)
 
@@ -182,10 +187,13 @@ def main():
     ap.add_argument("--size", type=int, default=64 << 20)
     ap.add_argument("--count", type=int, default=100)
     ap.add_argument("--echo", action="store_true")
+    ap.add_argument("--tep", type=lambda s: int(s, 0))
     ap.add_argument("--ready")
     ap.add_argument("--server-ns")
     ap.add_argument("--client-ns")
     a = ap.parse_args()
+    global TEP
+    TEP = a.tep
     {"serve": serve, "bulk": bulk, "rate": rate, "cost": cost}[a.cmd](a)
     return 0
 

@@ -70,9 +70,17 @@ tcpinc_u32 tcpinc_core_abi_version(void);
 /* Key-agreement groups, named by their tcpcrypt TEP identifier. */
 #define TCPINC_CORE_KEX_P256 0x21
 #define TCPINC_CORE_KEX_X25519 0x23
-#define TCPINC_CORE_KEX_PRIV_LEN 32
-#define TCPINC_CORE_KEX_SHARED_LEN 32
+#define TCPINC_CORE_KEX_X448 0x24
+/*
+ * Buffer sizes: the largest over the groups (X448's 56 bytes). A group
+ * uses its own length of them: private key and shared secret are 32 bytes
+ * for X25519 and P-256, 56 for X448 (tcpinc::kex_priv_len/kex_shared_len).
+ */
+#define TCPINC_CORE_KEX_PRIV_LEN 56
+#define TCPINC_CORE_KEX_SHARED_LEN 56
+#define TCPINC_CORE_KEX_PUB_MAX_LEN 56
 #define TCPINC_CORE_X25519_PUB_LEN 32
+#define TCPINC_CORE_X448_PUB_LEN 56
 #define TCPINC_CORE_P256_POINT_LEN 33 /* compressed SEC1 / IEEE 1363 EC2OSP */
 
 /* One contiguous piece of an input that is logically concatenated. */
@@ -113,15 +121,18 @@ struct tcpinc_core_crypto_ops {
 			 const tcpinc_u8 *in, tcpinc_usize in_len, tcpinc_u8 *out);
 
 	/*
-	 * kex_keygen - fresh ephemeral key pair: out_priv[32] and out_pub
-	 * (32 raw bytes for X25519, 33-byte compressed point for P-256).
+	 * kex_keygen - fresh ephemeral key pair: out_priv (32 bytes; 56 for
+	 * X448) and out_pub (32 raw bytes for X25519, 56 for X448, 33-byte
+	 * compressed point for P-256). Buffers of the _MAX/_PRIV_LEN sizes.
 	 */
 	int (*kex_keygen)(void *ctx, tcpinc_u8 kex, tcpinc_u8 *out_priv, tcpinc_u8 *out_pub);
 	/* kex_validate - EBADKEY unless pub is a valid public key of the group. */
 	int (*kex_validate)(void *ctx, tcpinc_u8 kex, const tcpinc_u8 *pub, tcpinc_usize pub_len);
 	/*
-	 * kex_shared - out_secret[32] = X25519 output or the P-256 x-coordinate
-	 * (ECSVDP-DH). The core checks for the all-zero X25519 result itself.
+	 * kex_shared - out_secret = X25519 output (32 bytes), X448 output (56)
+	 * or the P-256 x-coordinate (32, ECSVDP-DH). The core checks for the
+	 * all-zero X25519/X448 result itself: a provider whose primitive
+	 * refuses it returns it as all-zero bytes with OK.
 	 */
 	int (*kex_shared)(void *ctx, tcpinc_u8 kex, const tcpinc_u8 *priv,
 			  const tcpinc_u8 *peer_pub, tcpinc_usize peer_pub_len,
@@ -159,7 +170,7 @@ enum tcpinc_core_tc_status {
 	TCPINC_CORE_TC_UNOFFERED_AEAD = 35,  /* Init2 picked an AEAD not in Init1 */
 	TCPINC_CORE_TC_NO_COMMON_AEAD = 36,  /* B supports none of Init1's list */
 	TCPINC_CORE_TC_INVALID_PUBKEY = 37,
-	TCPINC_CORE_TC_ZERO_SECRET = 38,     /* all-zero X25519 shared secret */
+	TCPINC_CORE_TC_ZERO_SECRET = 38,     /* all-zero X25519/X448 shared secret */
 	TCPINC_CORE_TC_AUTH_FAILURE = 39,    /* frame failed authentication */
 	TCPINC_CORE_TC_BAD_FRAME = 40,       /* clen too short for tag + flags, or urgent field missing */
 	TCPINC_CORE_TC_FIN_WITHOUT_FINP = 41,

@@ -92,7 +92,7 @@ struct tcpinc_eph {
 	unsigned int uses;
 	unsigned long born;		/* jiffies */
 	u8 priv[TCPINC_CORE_KEX_PRIV_LEN];	/* secret: wiped by tcpinc_eph_wipe */
-	u8 pub[TCPINC_CORE_P256_POINT_LEN];
+	u8 pub[TCPINC_CORE_KEX_PUB_MAX_LEN];	/* 33 (P-256) .. 56 (X448) bytes used */
 };
 
 /*
@@ -129,7 +129,7 @@ struct tcpinc_net {
 	int resume_cache_timeout;		/* seconds a chain may live */
 	int vmfork_abort;			/* abort live sessions on a VM generation change */
 	int tcpcrypt_key_lifetime_ms;		/* ephemeral key pair reuse; 0 = never */
-	struct tcpinc_eph eph[2];		/* X25519, P-256 (tcpinc_eph.c) */
+	struct tcpinc_eph eph[3];		/* X25519, P-256, X448 (tcpinc_eph.c) */
 	struct tcpinc_cache *cache;		/* set at init, freed at exit */
 	/* Sockets with a tcpcrypt session, for tcpinc_tc_abort_all(). */
 	spinlock_t tc_lock;			/* _bh */

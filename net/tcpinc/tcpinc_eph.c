@@ -7,7 +7,7 @@
  * reused across connections must have its lifetime limited as far as
  * practical, and private keys never reach persistent storage. Generating
  * a pair per connection is a scalar multiplication (X25519) or a KPP
- * request under a mutex (P-256) on every connection, which is what a SYN
+ * request under a mutex (P-256, X448) on every connection, which is what a SYN
  * flood or a busy server pays for first. So a pair serves connections for
  * at most net.tcpinc.tcpcrypt_key_lifetime_ms (default 1000 ms; 0 = a
  * fresh pair every time) and at most TCPINC_EPH_MAX_USES key exchanges.
@@ -34,6 +34,8 @@ static struct tcpinc_eph *eph_slot(struct tcpinc_net *tn, u8 kex)
 		return &tn->eph[0];
 	case TCPINC_CORE_KEX_P256:
 		return &tn->eph[1];
+	case TCPINC_CORE_KEX_X448:
+		return &tn->eph[2];
 	default:
 		return NULL;
 	}
@@ -48,7 +50,8 @@ void tcpinc_eph_init(struct tcpinc_net *tn)
 }
 
 /*
- * tcpinc_eph_get - the current pair for kex into priv[32]/pub[33], made
+ * tcpinc_eph_get - the current pair for kex into priv[TCPINC_CORE_KEX_PRIV_LEN]
+ * and pub[TCPINC_CORE_KEX_PUB_MAX_LEN] (the group uses 32..56 of each), made
  * anew if it is too old, used up, or from before a VM generation change.
  * Process context (P-256 generation may sleep). 0, or -ENOENT if reuse is
  * off (the caller then lets the core generate one) or generation failed.
@@ -59,7 +62,7 @@ int tcpinc_eph_get(struct net *net, u8 kex, u8 *priv, u8 *pub)
 	struct tcpinc_eph *e = eph_slot(tn, kex);
 	int ms = READ_ONCE(tn->tcpcrypt_key_lifetime_ms);
 	int gen = atomic_read(&tcpinc_vm_generation);
-	u8 npriv[TCPINC_CORE_KEX_PRIV_LEN], npub[TCPINC_CORE_P256_POINT_LEN];
+	u8 npriv[TCPINC_CORE_KEX_PRIV_LEN], npub[TCPINC_CORE_KEX_PUB_MAX_LEN];
 	const struct tcpinc_core_crypto_ops *ops = tcpinc_crypto_ops();
 
 	might_sleep();

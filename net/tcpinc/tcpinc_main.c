@@ -29,15 +29,20 @@ static int __init tcpinc_init(void)
 	err = tcpinc_sockopt_init();
 	if (err)
 		goto err_eno;
-	err = tcpinc_pernet_register();
-	if (err)
-		goto err_sockopt;
+	/*
+	 * Crypto before the per-netns state: a namespace's default TEP list
+	 * (tcpinc_net_init) offers X448 only if its KPP was allocated, and
+	 * init_net's is made at registration.
+	 */
 	err = tcpinc_crypto_init();
 	if (err)
-		goto err_pernet;
-	err = tcpinc_notifiers_register();
+		goto err_sockopt;
+	err = tcpinc_pernet_register();
 	if (err)
 		goto err_crypto;
+	err = tcpinc_notifiers_register();
+	if (err)
+		goto err_pernet;
 	err = tcpinc_ulp_register();
 	if (err)
 		goto err_notifiers;
@@ -48,10 +53,10 @@ static int __init tcpinc_init(void)
 
 err_notifiers:
 	tcpinc_notifiers_unregister();
-err_crypto:
-	tcpinc_crypto_exit();
 err_pernet:
 	tcpinc_pernet_unregister();
+err_crypto:
+	tcpinc_crypto_exit();
 err_sockopt:
 	tcpinc_sockopt_exit();
 err_eno:
@@ -63,8 +68,8 @@ static void __exit tcpinc_exit(void)
 {
 	tcpinc_ulp_unregister();
 	tcpinc_notifiers_unregister();
-	tcpinc_crypto_exit();
 	tcpinc_pernet_unregister();
+	tcpinc_crypto_exit();	/* after: reverse of init */
 	tcpinc_tc_pool_drain();
 	tcpinc_sockopt_exit();
 	tcpinc_eno_exit();

@@ -12,6 +12,7 @@
 #include "tcpinc_cache.h"
 #include "../../crypto-glue/tcpinc_crypto.h"
 #include "tcpinc/core_api.h"
+#include "../../crypto-glue/tcpinc_crypto.h"
 
 unsigned int tcpinc_net_id __read_mostly;
 
@@ -71,6 +72,11 @@ static const char *const tcpinc_mib_names[__TCPINC_MIB_MAX] = {
 
 bool tcpinc_tep_known(u16 id)
 {
+	/*
+	 * Known to the core. Whether this kernel can run it (P-256 and X448
+	 * need their KPPs) is tcpinc_tep_runnable's question, asked when a
+	 * connection uses the list, so a configured list stays valid.
+	 */
 	return id <= 0x7f && tcpinc_core_eno_tep_supported(id);
 }
 
@@ -332,13 +338,16 @@ static int __net_init tcpinc_net_init(struct net *net)
 
 	/*
 	 * Defaults: a socket that took the ULP wants ENO; offer X25519
-	 * (mandatory to implement, preferred, so last) and P-256.
+	 * (mandatory to implement, preferred, so last), then X448 (when its
+	 * KPP "curve448" was allocated) and P-256, in increasing preference.
 	 */
 	tn->eno_enable_connect = 1;
 	tn->eno_enable_listen = 1;
-	tn->eno_teps[0] = 0x21;
-	tn->eno_teps[1] = 0x23;
-	tn->eno_tep_count = 2;
+	tn->eno_tep_count = 0;
+	tn->eno_teps[tn->eno_tep_count++] = TCPINC_CORE_KEX_P256;
+	if (tcpinc_crypto_kex_available(TCPINC_CORE_KEX_X448))
+		tn->eno_teps[tn->eno_tep_count++] = TCPINC_CORE_KEX_X448;
+	tn->eno_teps[tn->eno_tep_count++] = TCPINC_CORE_KEX_X25519;
 	tn->eno_pending_max = 1024;
 	/* Longer than a SYN-ACK retransmission series (1+2+4+8+16+32 s). */
 	tn->eno_pending_timeout = 75;

@@ -317,7 +317,7 @@ static int tc_start(struct sock *sk, struct tcpinc_sock *ctx, struct tcpinc_tc *
 {
 	const struct tcpinc_net *tn = tcpinc_pernet(sock_net(sk));
 	struct tcpinc_core_tc_resume_attempt attempt = {};
-	u8 eph_priv[TCPINC_CORE_KEX_PRIV_LEN], eph_pub[TCPINC_CORE_P256_POINT_LEN];
+	u8 eph_priv[TCPINC_CORE_KEX_PRIV_LEN], eph_pub[TCPINC_CORE_KEX_PUB_MAX_LEN];
 	struct tcpinc_core_eno_result res;
 	struct tcpinc_core_tc_config cfg = {};
 	u16 aeads[8];

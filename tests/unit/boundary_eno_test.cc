@@ -113,7 +113,7 @@ TEST(BoundaryEno, ConfigurationChecks) {
   EXPECT_EQ(tcpinc_core_eno_tep_supported(0x23), 1);
   EXPECT_EQ(tcpinc_core_eno_tep_supported(0x21), 1);
   EXPECT_EQ(tcpinc_core_eno_tep_supported(0x22), 0);  // no P-521 in the kernel
-  EXPECT_EQ(tcpinc_core_eno_tep_supported(0x24), 0);  // no X448 either
+  EXPECT_EQ(tcpinc_core_eno_tep_supported(0x24), 1);  // X448: the module's own KPP
   auto bad = Config(false, {0x22});
   EXPECT_NE(tcpinc_core_eno_init(a.get(), &bad), 0);
   auto off = Config(false, {0x23});

@@ -2,7 +2,7 @@
 // crypto_openssl.cc - tcpinc_core_crypto_ops backed by OpenSSL 3.
 //
 // HMAC through EVP_MAC, AEADs through EVP_CIPHER (one encrypt and one
-// decrypt context per key so the key schedule is expanded once), X25519
+// decrypt context per key so the key schedule is expanded once), X25519 and X448
 // through EVP_PKEY raw keys, P-256 through EC_GROUP/EC_POINT arithmetic
 // (ECSVDP-DH: the shared secret is the x-coordinate; points travel
 // compressed and are validated on decode).
@@ -141,29 +141,29 @@ int random_bytes(void*, tcpinc_u8* out, tcpinc_usize len) {
                                                       : TCPINC_CORE_CRYPTO_ERR;
 }
 
-// --- X25519 ---------------------------------------------------------------
+// --- X25519 and X448 (type EVP_PKEY_X25519/X448, n = 32/56 bytes) ----------
 
-int x25519_public(const tcpinc_u8* priv, tcpinc_u8* out_pub) {
-  EVP_PKEY* k = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, nullptr, priv, 32);
-  size_t len = 32;
-  bool ok = k && EVP_PKEY_get_raw_public_key(k, out_pub, &len) && len == 32;
+int xdh_public(int type, size_t n, const tcpinc_u8* priv, tcpinc_u8* out_pub) {
+  EVP_PKEY* k = EVP_PKEY_new_raw_private_key(type, nullptr, priv, n);
+  size_t len = n;
+  bool ok = k && EVP_PKEY_get_raw_public_key(k, out_pub, &len) && len == n;
   EVP_PKEY_free(k);
   return ok ? TCPINC_CORE_CRYPTO_OK : TCPINC_CORE_CRYPTO_ERR;
 }
 
-int x25519_shared(const tcpinc_u8* priv, const tcpinc_u8* pub, tcpinc_u8* out) {
-  EVP_PKEY* k = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, nullptr, priv, 32);
-  EVP_PKEY* peer = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, nullptr, pub, 32);
+int xdh_shared(int type, size_t n, const tcpinc_u8* priv, const tcpinc_u8* pub, tcpinc_u8* out) {
+  EVP_PKEY* k = EVP_PKEY_new_raw_private_key(type, nullptr, priv, n);
+  EVP_PKEY* peer = EVP_PKEY_new_raw_public_key(type, nullptr, pub, n);
   EVP_PKEY_CTX* c = k ? EVP_PKEY_CTX_new(k, nullptr) : nullptr;
   int rc = TCPINC_CORE_CRYPTO_ERR;
   if (c && peer && EVP_PKEY_derive_init(c) > 0 && EVP_PKEY_derive_set_peer(c, peer) > 0) {
-    size_t len = 32;
-    if (EVP_PKEY_derive(c, out, &len) > 0 && len == 32) {
+    size_t len = n;
+    if (EVP_PKEY_derive(c, out, &len) > 0 && len == n) {
       rc = TCPINC_CORE_CRYPTO_OK;
     } else {
-      // OpenSSL refuses an all-zero X25519 result instead of returning it;
-      // report it as the zero secret so that the core can name the abort.
-      memset(out, 0, 32);
+      // OpenSSL refuses an all-zero X25519/X448 result instead of returning
+      // it; report it as the zero secret so that the core can name the abort.
+      memset(out, 0, n);
       rc = TCPINC_CORE_CRYPTO_OK;
     }
   }
@@ -230,7 +230,11 @@ int p256_shared(const tcpinc_u8* priv, const tcpinc_u8* pub, size_t pub_len, tcp
 int kex_keygen(void*, tcpinc_u8 kex, tcpinc_u8* out_priv, tcpinc_u8* out_pub) {
   if (kex == TCPINC_CORE_KEX_X25519) {
     if (RAND_priv_bytes(out_priv, 32) != 1) return TCPINC_CORE_CRYPTO_ERR;
-    return x25519_public(out_priv, out_pub);
+    return xdh_public(EVP_PKEY_X25519, 32, out_priv, out_pub);
+  }
+  if (kex == TCPINC_CORE_KEX_X448) {
+    if (RAND_priv_bytes(out_priv, 56) != 1) return TCPINC_CORE_CRYPTO_ERR;
+    return xdh_public(EVP_PKEY_X448, 56, out_priv, out_pub);
   }
   if (kex == TCPINC_CORE_KEX_P256) return p256_keygen(out_priv, out_pub);
   return TCPINC_CORE_CRYPTO_EUNSUPP;
@@ -241,6 +245,8 @@ int kex_validate(void*, tcpinc_u8 kex, const tcpinc_u8* pub, tcpinc_usize len) {
     // Every 32-byte string is an X25519 public key (RFC 7748); small-order
     // inputs are caught by the all-zero check on the result.
     return len == 32 ? TCPINC_CORE_CRYPTO_OK : TCPINC_CORE_CRYPTO_EBADKEY;
+  if (kex == TCPINC_CORE_KEX_X448)  // likewise (RFC 7748 section 6.2)
+    return len == 56 ? TCPINC_CORE_CRYPTO_OK : TCPINC_CORE_CRYPTO_EBADKEY;
   if (kex == TCPINC_CORE_KEX_P256) {
     EC_POINT* p = p256_decode(pub, len);
     EC_POINT_free(p);
@@ -253,7 +259,11 @@ int kex_shared(void*, tcpinc_u8 kex, const tcpinc_u8* priv, const tcpinc_u8* pub
                tcpinc_usize len, tcpinc_u8* out) {
   if (kex == TCPINC_CORE_KEX_X25519) {
     if (len != 32) return TCPINC_CORE_CRYPTO_EBADKEY;
-    return x25519_shared(priv, pub, out);
+    return xdh_shared(EVP_PKEY_X25519, 32, priv, pub, out);
+  }
+  if (kex == TCPINC_CORE_KEX_X448) {
+    if (len != 56) return TCPINC_CORE_CRYPTO_EBADKEY;
+    return xdh_shared(EVP_PKEY_X448, 56, priv, pub, out);
   }
   if (kex == TCPINC_CORE_KEX_P256) return p256_shared(priv, pub, len, out);
   return TCPINC_CORE_CRYPTO_EUNSUPP;

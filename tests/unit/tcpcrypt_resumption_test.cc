@@ -336,7 +336,7 @@ TEST(TcpcryptInitCodec, PartialHeaderAndBuildLimits) {
   EXPECT_EQ(init_message_len(kInit1Magic, 0x23, bad, 2, &len), Status::kMalformedInit);
   const u8 hdr[] = {0x15, 0x10, 0x1a, 0x0e, 0, 0};
   EXPECT_EQ(init_message_len(kInit1Magic, 0x23, hdr, 6, &len), Status::kNeedMore);
-  EXPECT_EQ(init_message_len(kInit1Magic, 0x24, hdr, 6, &len), Status::kBadArgument);  // X448 not built
+  EXPECT_EQ(init_message_len(kInit1Magic, 0x22, hdr, 6, &len), Status::kBadArgument);  // P-521 not built
   u8 buf[200], nonce[32] = {}, pub[33] = {2};
   u16 c[1] = {1};
   Writer w(buf, 20);

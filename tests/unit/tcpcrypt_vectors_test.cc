@@ -87,6 +87,20 @@ TEST(TcpcryptVectors, Rfc7748ThroughProvider) {
   EXPECT_EQ(B(s2, 32), v.at("shared"));
 }
 
+// RFC 7748 section 6.2 (X448, TEP 0x24): 56-byte keys and shared secret.
+TEST(TcpcryptVectors, Rfc7748X448ThroughProvider) {
+  const auto& v = vec("rfc7748_x448");
+  const u8 kX448 = 0x24;
+  u8 s1[56], s2[56], priv[56], pub[56];
+  ASSERT_EQ(ops().kex_shared(ops().ctx, kX448, v.at("a_priv").data(), v.at("b_pub").data(), 56, s1), 0);
+  ASSERT_EQ(ops().kex_shared(ops().ctx, kX448, v.at("b_priv").data(), v.at("a_pub").data(), 56, s2), 0);
+  EXPECT_EQ(B(s1, 56), v.at("shared"));
+  EXPECT_EQ(B(s2, 56), v.at("shared"));
+  EXPECT_EQ(ops().kex_validate(ops().ctx, kX448, v.at("a_pub").data(), 56), 0);
+  EXPECT_EQ(ops().kex_validate(ops().ctx, kX448, v.at("a_pub").data(), 32), TCPINC_CORE_CRYPTO_EBADKEY);
+  ASSERT_EQ(ops().kex_keygen(ops().ctx, kX448, priv, pub), 0);
+}
+
 TEST(TcpcryptVectors, KeySchedule) {
   const auto& v = vec("key_schedule");
   u8 ss1[32], ss2[32], mk0[32], mk1[32], mk2[32];
@@ -197,8 +211,18 @@ TEST(TcpcryptVectors, HandshakeX25519Chacha) { run_handshake_vector("handshake_x
 TEST(TcpcryptVectors, HandshakeP256Aes256) { run_handshake_vector("handshake_p256_aes256"); }
 TEST(TcpcryptVectors, HandshakeTrailingBytesInInit1) { run_handshake_vector("handshake_x25519_trailing1"); }
 TEST(TcpcryptVectors, HandshakeTrailingBytesInInit2) { run_handshake_vector("handshake_p256_trailing2"); }
+// TEP 0x24: Init1 = 41 + 2 * nciphers + 56, Init2 = 98 bytes (RFC 8548 4.1, 5).
+TEST(TcpcryptVectors, HandshakeX448Aes128) {
+  EXPECT_EQ(vec("handshake_x448_aes128").at("init1").size(), 41u + 6 + 56);
+  EXPECT_EQ(vec("handshake_x448_aes128").at("init2").size(), 98u);
+  EXPECT_EQ(vec("handshake_x448_aes128").at("sid")[0], 0x24);
+  run_handshake_vector("handshake_x448_aes128");
+}
+TEST(TcpcryptVectors, HandshakeX448Aes256) { run_handshake_vector("handshake_x448_aes256"); }
+TEST(TcpcryptVectors, HandshakeX448Chacha) { run_handshake_vector("handshake_x448_chacha"); }
+TEST(TcpcryptVectors, HandshakeX448TrailingBytesInInit1) { run_handshake_vector("handshake_x448_trailing1"); }
 
-static void run_resume_vector(const std::string& name, bool original_a_opens) {
+static void run_resume_vector(const std::string& name, bool original_a_opens, u8 tep = 0x23) {
   SCOPED_TRACE(name);
   const auto& v = vec(name);
   u16 aead = static_cast<u16>(v.num("aead"));
@@ -206,7 +230,7 @@ static void run_resume_vector(const std::string& name, bool original_a_opens) {
   for (ResumeSecret* e : {&ea, &eb}) {
     memcpy(e->ss, v.at("ss").data(), 32);
     e->index = 4;
-    e->kex = 0x23;
+    e->kex = tep;
     e->aead = aead;
     e->valid = true;
   }
@@ -250,7 +274,7 @@ static void run_resume_vector(const std::string& name, bool original_a_opens) {
   SessionConfig co{}, cl{};
   co.hs.role = Role::kA;
   cl.hs.role = Role::kB;
-  co.tep_byte = cl.tep_byte = 0xa3;
+  co.tep_byte = cl.tep_byte = static_cast<u8>(tep | 0x80);
   co.resume = &ao;
   co.peer_resume_nonce = answer.nonce;
   co.peer_resume_nonce_len = answer.nonce_len;
@@ -284,6 +308,13 @@ static void run_resume_vector(const std::string& name, bool original_a_opens) {
 TEST(TcpcryptVectors, ResumptionOriginalAOpens) { run_resume_vector("resume_aes128", true); }
 TEST(TcpcryptVectors, ResumptionOriginalBOpens) { run_resume_vector("resume_aes128", false); }
 TEST(TcpcryptVectors, ResumptionWithoutNonces) { run_resume_vector("resume_chacha_nonceless", true); }
+// A resumed Curve448 session: suboptions and session ID start with 0xa4.
+TEST(TcpcryptVectors, ResumptionX448) {
+  EXPECT_EQ(vec("resume_x448_aes256").at("sid")[0], 0xa4);
+  EXPECT_EQ(vec("resume_x448_aes256").at("sub_a")[0], 0xa4);
+  run_resume_vector("resume_x448_aes256", true, 0x24);
+  run_resume_vector("resume_x448_aes256", false, 0x24);
+}
 
 TEST(TcpcryptVectors, Frames) {
   int seen = 0;

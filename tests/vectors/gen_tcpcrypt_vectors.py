@@ -21,7 +21,7 @@ Readings of the RFC that these vectors encode (project digest Part E):
 import sys
 
 from cryptography.hazmat.primitives import hashes, hmac, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, x25519
+from cryptography.hazmat.primitives.asymmetric import ec, x448, x25519
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDFExpand
 
@@ -29,7 +29,8 @@ INIT1_MAGIC = 0x15101A0E
 INIT2_MAGIC = 0x097105E0
 CONST_NEXTK, CONST_SESSID, CONST_REKEY, CONST_KEY_A, CONST_KEY_B, CONST_RESUME = 1, 2, 3, 4, 5, 6
 AEADS = {0x0001: (16, AESGCM), 0x0002: (32, AESGCM), 0x0010: (32, ChaCha20Poly1305)}
-X25519, P256 = 0x23, 0x21
+X25519, P256, X448 = 0x23, 0x21, 0x24
+PRIV_LEN = {X25519: 32, P256: 32, X448: 56}
 
 out = []
 
@@ -93,6 +94,9 @@ def kex_pair(kex, priv):
     if kex == X25519:
         k = x25519.X25519PrivateKey.from_private_bytes(priv)
         return k, k.public_key().public_bytes(**raw)
+    if kex == X448:
+        k = x448.X448PrivateKey.from_private_bytes(priv)
+        return k, k.public_key().public_bytes(**raw)
     k = ec.derive_private_key(int.from_bytes(priv, "big"), ec.SECP256R1())
     pub = k.public_key().public_bytes(serialization.Encoding.X962,
                                       serialization.PublicFormat.CompressedPoint)
@@ -102,12 +106,14 @@ def kex_pair(kex, priv):
 def kex_shared(kex, k, peer_pub):
     if kex == X25519:
         return k.exchange(x25519.X25519PublicKey.from_public_bytes(peer_pub))
+    if kex == X448:
+        return k.exchange(x448.X448PublicKey.from_public_bytes(peer_pub))
     peer = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), peer_pub)
     return k.exchange(ec.ECDH(), peer)
 
 
 def pub_wire(kex, pub):
-    return pub if kex == X25519 else len(pub).to_bytes(2, "big") + pub
+    return pub if kex in (X25519, X448) else len(pub).to_bytes(2, "big") + pub
 
 
 def init1(kex, aeads, n_a, pub, trailing=b""):
@@ -145,8 +151,8 @@ def transcript(tep):
 
 
 def handshake(name, kex, aeads, chosen, trailing1=b"", trailing2=b""):
-    a_priv = det(name + "a_priv", 32)
-    b_priv = det(name + "b_priv", 32)
+    a_priv = det(name + "a_priv", PRIV_LEN[kex])
+    b_priv = det(name + "b_priv", PRIV_LEN[kex])
     ka, a_pub = kex_pair(kex, a_priv)
     kb, b_pub = kex_pair(kex, b_priv)
     n_a, n_b = det(name + "n_a", 32), det(name + "n_b", 32)
@@ -200,21 +206,25 @@ emit("key_schedule", **kv)
 
 # Resumption: ss[1] of a chain whose original A offers with an 8-byte nonce
 # and original B answers with a 3-byte nonce; then one frame each way.
-for name, aead, na_len, nb_len in [("resume_aes128", 0x0001, 8, 3), ("resume_chacha_nonceless", 0x0010, 0, 0)]:
+def resume_vector(name, aead, na_len, nb_len, tep):
     ssi = det(name + "ss", 32)
     res = cprf(ssi, bytes([CONST_RESUME]), 18)
     nonce_a, nonce_b = det(name + "na", 8)[:na_len], det(name + "nb", 8)[:nb_len]
-    sub_a = bytes([X25519 | 0x80]) + res[:9] + nonce_a
-    sub_b = bytes([X25519 | 0x80]) + res[9:] + nonce_b
+    sub_a = bytes([tep | 0x80]) + res[:9] + nonce_a
+    sub_b = bytes([tep | 0x80]) + res[9:] + nonce_b
     sn = nonce_a + nonce_b
     mk0 = cprf(ssi, bytes([CONST_REKEY]) + sn, 32)
-    sid = bytes([X25519 | 0x80]) + cprf(ssi, bytes([CONST_SESSID]) + sn, 32)
+    sid = bytes([tep | 0x80]) + cprf(ssi, bytes([CONST_SESSID]) + sn, 32)
     k_ab, nr_ab = traffic(mk0, CONST_KEY_A, aead)
     k_ba, nr_ba = traffic(mk0, CONST_KEY_B, aead)
     emit(name, aead=aead.to_bytes(2, "big"), ss=ssi, ss_next=cprf(ssi, bytes([CONST_NEXTK]), 32),
          resume=res, nonce_a=nonce_a, nonce_b=nonce_b, sub_a=sub_a, sub_b=sub_b, sn=sn,
          mk0=mk0, sid=sid, data=b"resumed",
          frame_a=frame(aead, k_ab, nr_ab, 0, b"resumed"), frame_b=frame(aead, k_ba, nr_ba, 0, b"resumed"))
+
+
+for args in [("resume_aes128", 0x0001, 8, 3, X25519), ("resume_chacha_nonceless", 0x0010, 0, 0, X25519)]:
+    resume_vector(*args)
 
 # Frames with a known key/NR per AEAD: plain, FINp, URGp, rekey bit, empty.
 for aead, (klen, _) in AEADS.items():
@@ -228,6 +238,28 @@ for aead, (klen, _) in AEADS.items():
              rekey=1 if kw.get("rekey") else 0, fin=1 if kw.get("fin") else 0,
              urgent=(kw.get("urg", 0)).to_bytes(2, "big"), urgp=1 if "urg" in kw else 0,
              data=d, frame=frame(aead, key, nr, off, d, **kw))
+
+# Curve448 (TEP 0x24): the RFC 7748 section 6.2 anchor, then handshakes and
+# a resumption exactly as above. Appended so the vectors above stay as they were.
+x448_a = bytes.fromhex("9a8f4925d1519f5775cf46b04b5800d4ee9ee8bae8bc5565d498c28dd9c9baf5"
+                       "74a9419744897391006382a6f127ab1d9ac2d8c0a598726b")
+x448_b = bytes.fromhex("1c306a7ac2a0e2e0990b294470cba339e6453772b075811d8fad0d1d6927c120"
+                       "bb5ee8972b0d3e21374c9c921b09d1b0366f10b65173992d")
+xka, xa_pub = kex_pair(X448, x448_a)
+xkb, xb_pub = kex_pair(X448, x448_b)
+x448_shared = kex_shared(X448, xka, xb_pub)
+assert xa_pub.hex() == ("9b08f7cc31b7e3e67d22d5aea121074a273bd2b83de09c63faa73d2c"
+                        "22c5d9bbc836647241d953d40c5b12da88120d53177f80e532c41fa0")
+assert xb_pub.hex() == ("3eb7a829b0cd20f5bcfc0b599b6feccf6da4627107bdb0d4f345b430"
+                        "27d8b972fc3e34fb4232a13ca706dcb57aec3dae07bdc1c67bf33609")
+assert x448_shared.hex() == ("07fff4181ac6cc95ec1c16a94a0f74d12da232ce40a77552281d282b"
+                             "b60c0b56fd2464c335543936521c24403085d59a449a5037514a879d")
+emit("rfc7748_x448", a_priv=x448_a, a_pub=xa_pub, b_priv=x448_b, b_pub=xb_pub, shared=x448_shared)
+handshake("handshake_x448_aes128", X448, [0x0001, 0x0002, 0x0010], 0x0001)
+handshake("handshake_x448_aes256", X448, [0x0002], 0x0002)
+handshake("handshake_x448_chacha", X448, [0x0001, 0x0010], 0x0010)
+handshake("handshake_x448_trailing1", X448, [0x0001], 0x0001, trailing1=b"\x07\x08")
+resume_vector("resume_x448_aes256", 0x0002, 8, 8, X448)
 
 sys.stdout.write("# Generated by tests/vectors/gen_tcpcrypt_vectors.py - do not edit.\n\n")
 sys.stdout.write("\n".join(out))

@@ -94,6 +94,7 @@
 /* TEP identifiers this module implements (RFC 8548 section 7). */
 #define TCP_ENO_TEP_TCPCRYPT_ECDHE_P256		0x21
 #define TCP_ENO_TEP_TCPCRYPT_ECDHE_CURVE25519	0x23
+#define TCP_ENO_TEP_TCPCRYPT_ECDHE_CURVE448	0x24	/* only while the curve448 KPP is there */
 
 /* The errno a mandatory-encryption connection is aborted with when ENO fails. */
 #define TCP_ENO_MANDATORY_ERRNO_NAME	"ECONNABORTED"

@@ -59,9 +59,12 @@ void box_resume_lookup(void* cache, u8 tep_id, const u8* peer_half, EnoTepAnswer
   wipe(data, sizeof data);
 }
 
-// The TEPs this build implements: tcpcrypt over the groups the kernel's
-// crypto API has (no P-521, no X448 in 6.1).
-bool tep_supported(u8 id) { return id == kTcpcryptTepP256 || id == kTcpcryptTepCurve25519; }
+// The TEPs this core implements: tcpcrypt over P-256, X25519 and X448 (the
+// module's own KPP "curve448"; the glue offers 0x24 only while that KPP is
+// there). No P-521: the 6.1 kernel has no P-521 ECDH.
+bool tep_supported(u8 id) {
+  return id == kTcpcryptTepP256 || id == kTcpcryptTepCurve25519 || id == kTcpcryptTepCurve448;
+}
 
 }  // namespace
 }  // namespace tcpinc

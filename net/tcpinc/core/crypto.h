@@ -24,6 +24,17 @@ constexpr usize kAeadMaxKeyLen = 32;
 constexpr usize kKexPrivLen = TCPINC_CORE_KEX_PRIV_LEN;
 constexpr usize kKexSharedLen = TCPINC_CORE_KEX_SHARED_LEN;
 
+// kex_priv_len / kex_shared_len - a group's own sizes (RFC 8548 section 5:
+// X448 keys and ES are 56 bytes); 0 for an unknown group.
+constexpr usize kex_priv_len(u8 kex) {
+  return kex == TCPINC_CORE_KEX_X448                                         ? 56
+         : kex == TCPINC_CORE_KEX_X25519 || kex == TCPINC_CORE_KEX_P256 ? 32
+                                                                            : 0;
+}
+constexpr usize kex_shared_len(u8 kex) { return kex_priv_len(kex); }
+static_assert(kex_priv_len(TCPINC_CORE_KEX_X448) <= kKexPrivLen);
+static_assert(kex_shared_len(TCPINC_CORE_KEX_X448) <= kKexSharedLen);
+
 // AeadParams - what RFC 8548 section 7 (Table 4) fixes for each AEAD id.
 struct AeadParams {
   u16 id;

@@ -24,7 +24,7 @@ Status handshake_begin(const CryptoOps& ops, const HandshakeConfig& cfg, Handsha
 
   Status st = Status::kOk;
   if (cfg.ephemeral_priv) {
-    copy_bytes(hs->priv, cfg.ephemeral_priv, kKexPrivLen);
+    copy_bytes(hs->priv, cfg.ephemeral_priv, kex_priv_len(cfg.kex));
     copy_bytes(hs->pub, cfg.ephemeral_pub, pub_key_len(cfg.kex));
   } else {
     st = map_crypto(ops.kex_keygen(ops.ctx, cfg.kex, hs->priv, hs->pub));
@@ -56,19 +56,21 @@ static Status derive_ss0(const CryptoOps& ops, const Handshake& hs, const u8* pe
   int rc = ops.kex_validate(ops.ctx, hs.kex, peer_pub, peer_pub_len);
   if (rc != TCPINC_CORE_CRYPTO_OK)
     return rc == TCPINC_CORE_CRYPTO_EBADKEY ? Status::kInvalidPublicKey : Status::kCryptoFailure;
+  // ES is the group's own length: 32 bytes, or 56 for X448.
   u8 es[kKexSharedLen];
+  const usize es_len = kex_shared_len(hs.kex);
   Status st = map_crypto(ops.kex_shared(ops.ctx, hs.kex, hs.priv, peer_pub, peer_pub_len, es));
-  if (st == Status::kOk && hs.kex == TCPINC_CORE_KEX_X25519) {
-    // RFC 7748 section 6.1 / RFC 8548 section 5: abort on an all-zero
+  if (st == Status::kOk && (hs.kex == TCPINC_CORE_KEX_X25519 || hs.kex == TCPINC_CORE_KEX_X448)) {
+    // RFC 7748 sections 6.1/6.2, RFC 8548 section 5: abort on an all-zero
     // secret (small-order peer key). Constant time like any secret compare.
     const u8 zero[kKexSharedLen] = {};
-    if (equal_secret(es, zero, sizeof es)) st = Status::kZeroSecret;
+    if (equal_secret(es, zero, es_len)) st = Status::kZeroSecret;
   }
   if (st == Status::kOk) {
     const Seg ikm[4] = {{hs.transcript, hs.transcript_len},
                         {init1, init1_len},
                         {init2, init2_len},
-                        {es, sizeof es}};
+                        {es, es_len}};
     st = hkdf_extract(ops, n_a, kNonceLen, ikm, 4, out_ss0);
   }
   wipe(es, sizeof es);

@@ -4,7 +4,8 @@
 //
 // A builds Init1 at once; B answers an Init1 with Init2 naming its most
 // preferred AEAD among those A offered; both then compute
-//   ES  = X25519 / P-256 ECSVDP-DH of own private key and peer's Pub
+//   ES  = X25519 / X448 / P-256 ECSVDP-DH of own private key and peer's Pub
+//         (32, 56, 32 bytes)
 //   PRK = Extract(N_A, eno_transcript | Init1 | Init2 | ES)  (= ss[0])
 // Init1/Init2 enter the PRK exactly as transmitted, trailing bytes
 // included (project digest Part E.8). Everything secret in a Handshake is
@@ -36,7 +37,7 @@ struct HandshakeConfig {
   usize naeads;
   // Optional: a caller-provided ephemeral key pair (the RFC allows limited
   // reuse; the glue may amortise keygen) and nonce. nullptr = generate.
-  const u8* ephemeral_priv;  // 32 bytes
+  const u8* ephemeral_priv;  // kex_priv_len(kex) bytes (32; 56 for X448)
   const u8* ephemeral_pub;   // pub_key_len(kex) bytes
   const u8* nonce;           // 32 bytes
 };

@@ -4,8 +4,8 @@
 //   Init1 = INIT1_MAGIC(4) | message_len(4) | nciphers(1) | sym_cipher(2)*n | N_A(32) | Pub_A | ignored
 //   Init2 = INIT2_MAGIC(4) | message_len(4) | sym_cipher(2)             | N_B(32) | Pub_B | ignored
 //
-// Pub is 32 raw bytes for X25519 and pubkey_len(2) | 33-byte compressed
-// point for P-256. We build without trailing bytes and accept (and skip)
+// Pub is 32 raw bytes for X25519, 56 raw bytes for X448 and
+// pubkey_len(2) | 33-byte compressed point for P-256. We build without trailing bytes and accept (and skip)
 // trailing bytes on receipt. Parsed messages are views into the caller's
 // buffer: nothing is copied, so a view lives no longer than the bytes.
 #ifndef TCPINC_CORE_TCPCRYPT_INIT_MSG_H
@@ -24,22 +24,27 @@ constexpr usize kInitHeaderLen = 8;  // magic + message_len
 // Part E.10 of the project digest: an Init above 64 KiB is refused as
 // oversized (it must fit the receive buffer and nothing legitimate is that big).
 constexpr usize kMaxInitLen = 65536;
-// Pub as it travels: X25519 raw key, P-256 2-byte length + compressed point.
-constexpr usize kMaxPubWireLen = 2 + TCPINC_CORE_P256_POINT_LEN;
-constexpr usize kMaxPubLen = TCPINC_CORE_P256_POINT_LEN;
+// Pub as it travels: X25519/X448 raw key, P-256 2-byte length + compressed
+// point. The largest is X448's 56 bytes.
+constexpr usize kMaxPubWireLen = TCPINC_CORE_X448_PUB_LEN;
+constexpr usize kMaxPubLen = TCPINC_CORE_KEX_PUB_MAX_LEN;
 
 // pub_wire_len - bytes Pub occupies for a key-agreement group, 0 if unknown.
 constexpr usize pub_wire_len(u8 kex) {
   return kex == TCPINC_CORE_KEX_X25519 ? TCPINC_CORE_X25519_PUB_LEN
+         : kex == TCPINC_CORE_KEX_X448 ? TCPINC_CORE_X448_PUB_LEN
          : kex == TCPINC_CORE_KEX_P256 ? 2 + TCPINC_CORE_P256_POINT_LEN
                                        : 0;
 }
 // pub_key_len - bytes of the key itself (without P-256's length prefix).
 constexpr usize pub_key_len(u8 kex) {
   return kex == TCPINC_CORE_KEX_X25519 ? TCPINC_CORE_X25519_PUB_LEN
+         : kex == TCPINC_CORE_KEX_X448 ? TCPINC_CORE_X448_PUB_LEN
          : kex == TCPINC_CORE_KEX_P256 ? TCPINC_CORE_P256_POINT_LEN
                                        : 0;
 }
+static_assert(pub_wire_len(TCPINC_CORE_KEX_P256) <= kMaxPubWireLen);
+static_assert(pub_key_len(TCPINC_CORE_KEX_X448) <= kMaxPubLen);
 
 // Init1View - a parsed Init1; pointers into the message.
 struct Init1View {

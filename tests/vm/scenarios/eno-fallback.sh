@@ -42,7 +42,7 @@ capture_start h1 eth0 7401 "$TCPINC_OUT/plain-peer.pcap"
 fallback plain-peer 7401 -- --ulp --message plain-peer
 capture_stop
 segs "$TCPINC_OUT/plain-peer.pcap" 7401 >"$TCPINC_OUT/plain-peer.segs"
-expect_eq "plain-peer: SYN carries ENO" 45042123 "$(eno_of "$TCPINC_OUT/plain-peer.segs" 0)"
+expect_eq "plain-peer: SYN carries ENO" 4505212423 "$(eno_of "$TCPINC_OUT/plain-peer.segs" 0)"
 expect_eq "plain-peer: SYN-ACK has none" "" "$(eno_of "$TCPINC_OUT/plain-peer.segs" 1)"
 expect_eq "plain-peer: A's ACK has none (ENO disabled)" "" "$(eno_of "$TCPINC_OUT/plain-peer.segs" 2)"
 failed_eno plain-peer.client
@@ -91,7 +91,7 @@ capture_stop
 in_ns h2 sysctl -qw net.ipv4.tcp_syncookies=1
 segs "$TCPINC_OUT/cookies.pcap" 7407 >"$TCPINC_OUT/cookies.segs"
 expect_eq "cookies: bytes intact" cookies "$(jq_py "$TCPINC_OUT/cookies.client" 'd["echo"]')"
-expect_eq "cookies: SYN carries ENO" 45042123 "$(eno_of "$TCPINC_OUT/cookies.segs" 0)"
+expect_eq "cookies: SYN carries ENO" 4505212423 "$(eno_of "$TCPINC_OUT/cookies.segs" 0)"
 expect_eq "cookies: SYN-ACK (a cookie) carries B's answer" 45040123 "$(eno_of "$TCPINC_OUT/cookies.segs" 1)"
 sid=$(jq_py "$TCPINC_OUT/cookies.client" 'd["eno"]["sessid"]')
 [ "${#sid}" = 66 ] || fail "cookies: client session ID '$sid' is not 33 bytes"

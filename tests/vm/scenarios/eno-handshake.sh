@@ -32,7 +32,7 @@ check_family() { # ADDR PORT TAG
 	cat "$s"
 	expect_eq "$tag: echo" "eno $tag" "$(jq_py "$TCPINC_OUT/$tag.client" 'd["echo"]')"
 	expect_eq "$tag: SYN flags" S "$(flags_of "$s" 0)"
-	expect_eq "$tag: SYN ENO" 45042123 "$(eno_of "$s" 0)"
+	expect_eq "$tag: SYN ENO" 4505212423 "$(eno_of "$s" 0)"
 	expect_eq "$tag: SYN-ACK flags" SA "$(flags_of "$s" 1)"
 	expect_eq "$tag: SYN-ACK ENO" 45040123 "$(eno_of "$s" 1)"
 	expect_eq "$tag: first ACK flags" A "$(flags_of "$s" 2)"
@@ -61,8 +61,8 @@ for i, s in enumerate(segs):
 print("repetition rule ok over", len(segs), "segments")
 PY
 	local cl=$TCPINC_OUT/$tag.client sv=$TCPINC_OUT/$tag.server
-	expect_eq "$tag: client transcript" 4504212345040123 "$(jq_py "$cl" 'd["eno"]["transcript"]')"
-	expect_eq "$tag: server transcript" 4504212345040123 "$(jq_py "$sv" 'd["eno"]["transcript"]')"
+	expect_eq "$tag: client transcript" 450521242345040123 "$(jq_py "$cl" 'd["eno"]["transcript"]')"
+	expect_eq "$tag: server transcript" 450521242345040123 "$(jq_py "$sv" 'd["eno"]["transcript"]')"
 	expect_eq "$tag: client role (A)" 0 "$(jq_py "$cl" 'd["eno"]["role"]')"
 	expect_eq "$tag: server role (B)" 1 "$(jq_py "$sv" 'd["eno"]["role"]')"
 	expect_eq "$tag: client negotiated TEP" 35 "$(jq_py "$cl" 'd["eno"]["negtep"]')"

@@ -57,8 +57,8 @@ for host, mine in by.items():
     if syn[0]["eno"] != synack[0]["eno"] or not syn[0]["eno"]:
         sys.exit(f"{host}: SYN-ACK option {synack[0]['eno']} differs from SYN option {syn[0]['eno']}")
     print(host, "SYN and SYN-ACK carry", syn[0]["eno"])
-# A: implicit global, TEPs 0x21 0x23; B: explicit global b = 1, same TEPs.
-if by["192.0.2.1"][0]["eno"] != ["45042123"] or by["192.0.2.2"][0]["eno"] != ["4505012123"]:
+# A: implicit global, TEPs 0x21 0x24 0x23 (defaults); B: explicit global b = 1, same TEPs.
+if by["192.0.2.1"][0]["eno"] != ["4505212423"] or by["192.0.2.2"][0]["eno"] != ["450601212423"]:
     sys.exit(f"unexpected options: {by['192.0.2.1'][0]['eno']} {by['192.0.2.2'][0]['eno']}")
 PY
 expect_eq "h1 got h2's bytes" from-h2 "$(jq_py "$TCPINC_OUT/sim-a.json" 'd["echo"]')"
@@ -69,4 +69,4 @@ expect_eq "h1 TEP" 35 "$(jq_py "$TCPINC_OUT/sim-a.json" 'd["eno"]["negtep"]')"
 expect_eq "h2 TEP" 35 "$(jq_py "$TCPINC_OUT/sim-b.json" 'd["eno"]["negtep"]')"
 ta=$(jq_py "$TCPINC_OUT/sim-a.json" 'd["eno"]["transcript"]')
 expect_eq "same transcript on both ends" "$ta" "$(jq_py "$TCPINC_OUT/sim-b.json" 'd["eno"]["transcript"]')"
-expect_eq "transcript: A's option then B's" 450421234505012123 "$ta"
+expect_eq "transcript: A's option then B's" 4505212423450601212423 "$ta"

@@ -17,23 +17,23 @@ netns_pair
 # Every connection here checks a fresh negotiation (option bytes, TEP,
 # AEAD): no resumption between them (tcpcrypt-resume covers that).
 for ns in h1 h2; do in_ns $ns sysctl -qw net.tcpinc.resume_enable=0; done
-expect_eq "default TEP list" "0x21 0x23" "$(in_ns h2 sysctl -n net.tcpinc.eno_teps)"
+expect_eq "default TEP list" "0x21 0x24 0x23" "$(in_ns h2 sysctl -n net.tcpinc.eno_teps)"
 
 in_ns h2 sysctl -qw net.tcpinc.eno_teps="0x23 0x21"
 expect_eq "h2 TEP list" "0x23 0x21" "$(in_ns h2 sysctl -n net.tcpinc.eno_teps)"
-expect_eq "h1 untouched" "0x21 0x23" "$(in_ns h1 sysctl -n net.tcpinc.eno_teps)"
+expect_eq "h1 untouched" "0x21 0x24 0x23" "$(in_ns h1 sysctl -n net.tcpinc.eno_teps)"
 capture_start h1 eth0 7701 "$TCPINC_OUT/teps.pcap"
 run_conn teps 192.0.2.2 7701 --ulp -- --ulp --message teps
 capture_stop
 segs "$TCPINC_OUT/teps.pcap" 7701 >"$TCPINC_OUT/teps.segs"
 expect_eq "SYN-ACK names B's preferred TEP" 45040121 "$(eno_of "$TCPINC_OUT/teps.segs" 1)"
 expect_eq "client negotiated P-256" 33 "$(jq_py "$TCPINC_OUT/teps.client" 'd["eno"]["negtep"]')"
-in_ns h2 sysctl -qw net.tcpinc.eno_teps="0x21 0x23"
+in_ns h2 sysctl -qw net.tcpinc.eno_teps="0x21 0x24 0x23"
 
 ! in_ns h2 sysctl -qw net.tcpinc.eno_teps="0x99" 2>/dev/null || fail "eno_teps accepted 0x99"
 ! in_ns h2 sysctl -qw net.tcpinc.eno_teps="0x22" 2>/dev/null || fail "eno_teps accepted P-521 (not implemented)"
 ! in_ns h2 sysctl -qw net.tcpinc.eno_enable_listen=2 2>/dev/null || fail "eno_enable_listen accepted 2"
-expect_eq "refused writes left the list alone" "0x21 0x23" "$(in_ns h2 sysctl -n net.tcpinc.eno_teps)"
+expect_eq "refused writes left the list alone" "0x21 0x24 0x23" "$(in_ns h2 sysctl -n net.tcpinc.eno_teps)"
 
 off=$(stat_of TcpincEnoOff h1)
 in_ns h1 sysctl -qw net.tcpinc.eno_enable_connect=0
@@ -58,6 +58,6 @@ run_conn bad-port 192.0.2.2 7704 --ulp -- --ulp --message bad-port
 capture_stop
 in_ns h2 sysctl -qw net.tcpinc.eno_bad_ports=""
 segs "$TCPINC_OUT/bad.pcap" 7704 >"$TCPINC_OUT/bad.segs"
-expect_eq "SYN still offers ENO" 45042123 "$(eno_of "$TCPINC_OUT/bad.segs" 0)"
+expect_eq "SYN still offers ENO" 4505212423 "$(eno_of "$TCPINC_OUT/bad.segs" 0)"
 expect_eq "SYN-ACK on a bad port has none" "" "$(eno_of "$TCPINC_OUT/bad.segs" 1)"
 expect_eq "bytes intact" bad-port "$(jq_py "$TCPINC_OUT/bad-port.client" 'd["echo"]')"

@@ -116,7 +116,7 @@ for n, (port, ss) in enumerate(conns.items()):
             client[s["seq"]] = s["payload_hex"]
     stream = bytes.fromhex("".join(client[k] for k in sorted(client)))
     if n == 0:
-        if a != "45042123" or b != "45040123":
+        if a != "4505212423" or b != "45040123":
             sys.exit(f"fresh connection: SYN ENO {a}, SYN-ACK ENO {b}")
         if stream[:4].hex() != "15101a0e":
             sys.exit("fresh connection does not start with Init1")
