@@ -21,7 +21,7 @@ endif
 KDIR ?= /lib/modules/$(KVER)/build
 FUZZ_SECONDS ?= 60
 
-.PHONY: all help setup module gate tools unit coverage fuzz bench bench-vm vm check demo clean
+.PHONY: all help setup module gate tools unit coverage fuzz bench bench-vm vm check demo clean install
 
 all: module gate tools
 
@@ -49,6 +49,8 @@ help:
 	@echo "make vm        VM scenarios only (SCENARIOS='a b' to pick)"
 	@echo "make kunit     KUnit suites on the debug kernel (KASAN, lockdep, kmemleak, UBSAN)"
 	@echo "make debug-vm  VM scenarios on the debug kernel + kmemleak scan (SCENARIOS='a b')"
+	@echo "make install   module to /lib/modules/KVER/updates (then depmod), uapi header, man page"
+	@echo "               (DESTDIR=dir to stage it; depmod is then left to the target)"
 	@echo "make selftest-module  build/kselftest/tcpinc_selftest.ko (crypto provider + core self test, VM scenario crypto-glue)"
 
 setup:
@@ -93,6 +95,18 @@ selftest-module:
 
 check:
 	bash scripts/check.sh
+
+# Like any out-of-tree module: updates/ outranks the distribution's own
+# modules in depmod's search order, and modprobe finds it by name (and by
+# its alias tcp-ulp-tcpcrypt, so setsockopt(TCP_ULP) loads it). With DESTDIR
+# (staging, packaging) depmod is left to the target, as Debian's packages
+# leave it to their postinst.
+install: module
+	install -D -m 0644 tcpinc.ko $(DESTDIR)/lib/modules/$(KVER)/updates/tcpinc.ko
+	install -D -m 0644 include/uapi/linux/tcpinc.h $(DESTDIR)/usr/include/linux/tcpinc.h
+	install -d $(DESTDIR)/usr/share/man/man7
+	gzip -9n <Documentation/man/tcpinc.7 >$(DESTDIR)/usr/share/man/man7/tcpinc.7.gz
+	$(if $(DESTDIR),@echo "install: staged in $(DESTDIR); run 'depmod $(KVER)' on the target",depmod $(KVER))
 
 demo:
 	bash scripts/demo.sh

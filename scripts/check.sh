@@ -87,6 +87,24 @@ else
 	failt "make-kver-real-build (see $logs/make-kver-real.log)"
 fi
 
+note "make install (staged) and the manual pages (tests/make/install.sh, tests/man/check.sh)"
+if [ $module_ok = 1 ]; then
+	while read -r verdict name rest; do
+		case $verdict in
+		PASS) pass "install-$name";;
+		FAIL) failt "install-$name $rest";;
+		esac
+	done < <(bash tests/make/install.sh 2>&1 | tee "$logs/make-install.log")
+else
+	failt "make-install (no module)"
+fi
+while read -r verdict name rest; do
+	case $verdict in
+	PASS) pass "$name $rest";;
+	FAIL) failt "$name $rest";;
+	esac
+done < <(bash tests/man/check.sh 2>&1 | tee "$logs/man.log")
+
 note "object gate self-test"
 while read -r verdict name rest; do
 	case $verdict in

@@ -18,6 +18,7 @@ PKGS=(
 	clang-14 libclang-rt-14-dev llvm-14 gcovr
 	python3 python3-cryptography
 	valgrind
+	man-db groff-base
 	iproute2 iptables tcpdump tshark iperf3 ethtool socat
 )
 
