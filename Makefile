@@ -26,11 +26,15 @@ FUZZ_SECONDS ?= 60
 all: module gate tools
 
 # Userspace helpers the VM scenarios run (the mini guest has no Python).
-TOOLS := build/tools/tcpinc-stream build/tools/tcpinc-synflood
+TOOLS := build/tools/tcpinc-stream build/tools/tcpinc-synflood build/tools/tcpinc-auth
 tools: $(TOOLS)
 build/tools/tcpinc-stream: tools/tcpinc_stream.c include/uapi/linux/tcpinc.h
 	@mkdir -p $(@D)
 	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
+# The session-ID authentication example (HMAC-SHA256 from libcrypto).
+build/tools/tcpinc-auth: tools/tcpinc_auth.c include/uapi/linux/tcpinc.h
+	@mkdir -p $(@D)
+	$(CC) -O2 -Wall -Wextra -Werror -o $@ $< -lcrypto
 build/tools/tcpinc-synflood: tools/tcpinc_synflood.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
