@@ -331,6 +331,24 @@ static inline struct tcpinc_sock *tcpinc_ctx(const struct sock *sk)
 				     lockdep_sock_is_held(sk));
 }
 
+/*
+ * tcpinc_ctx_will_encrypt - ENO is enabled, or certain to enable with our
+ * next segment (A has accepted B's SYN-ACK and owes the ACK that carries
+ * ENO): no application byte may leave in the clear. Read from the shared
+ * context by the data path, which thus never calls into ENO.
+ */
+static inline bool tcpinc_ctx_will_encrypt(struct tcpinc_sock *ctx)
+{
+	bool r;
+
+	spin_lock_bh(&ctx->lock);
+	r = ctx->phase == TCPINC_ENO_ENABLED ||
+	    (ctx->phase == TCPINC_ENO_NEGOTIATING &&
+	     tcpinc_core_eno_state(ctx->eno) == TCPINC_CORE_ENO_SYN_RECEIVED);
+	spin_unlock_bh(&ctx->lock);
+	return r;
+}
+
 int tcpinc_pernet_register(void);
 int tcpinc_eno_hooks_ensure(struct net *net);
 void tcpinc_eno_hooks_remove(struct net *net);
@@ -350,7 +368,15 @@ int tcpinc_sockopt_prepare(struct sock *sk);
 void tcpinc_sockopt_restore(struct sock *sk);
 extern struct workqueue_struct *tcpinc_wq;
 size_t tcpinc_eno_ctx_extra(void);
-bool tcpinc_eno_will_encrypt(struct tcpinc_sock *ctx);
+/*
+ * What ENO reports to the layer above it (tcpinc_ulp.c): enabled() runs
+ * when a connection's negotiation enables encryption, in the hook, clone
+ * or process context that saw it, with ctx->lock held.
+ */
+struct tcpinc_eno_ops {
+	void (*enabled)(struct sock *sk, struct tcpinc_sock *ctx);
+};
+void tcpinc_eno_set_ops(const struct tcpinc_eno_ops *ops);
 void tcpinc_tc_enable(struct sock *sk, struct tcpinc_sock *ctx);
 int tcpinc_tc_inq(struct sock *sk, int *out);
 __poll_t tcpinc_tc_poll(struct file *file, struct socket *sock, poll_table *wait);

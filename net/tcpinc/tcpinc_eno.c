@@ -36,6 +36,19 @@
 
 /* --- counting outcomes ---------------------------------------------------- */
 
+/*
+ * Who is told that ENO enabled encryption: set once by the ULP layer
+ * before its ULP is registered (so before any hook or clone can run), read
+ * locklessly after. ENO reports upwards through it and calls nothing of
+ * the layers above.
+ */
+static const struct tcpinc_eno_ops *tcpinc_eno_ops;
+
+void tcpinc_eno_set_ops(const struct tcpinc_eno_ops *ops)
+{
+	WRITE_ONCE(tcpinc_eno_ops, ops);
+}
+
 /* A resumption attempt that will not key a session: ss[i] goes (already burnt). */
 static void resume_drop(struct tcpinc_sock *ctx)
 {
@@ -53,8 +66,8 @@ static void count_outcome(struct net *net, struct tcpinc_sock *ctx, int action)
 	case TCPINC_CORE_ENO_ENABLE:
 		WRITE_ONCE(ctx->phase, TCPINC_ENO_ENABLED);
 		TCPINC_INC_STATS(net, TCPINC_MIB_ENO_OK);
-		/* Every TEP we negotiate is tcpcrypt: start its data path. */
-		tcpinc_tc_enable(ctx->sk, ctx);
+		/* Every TEP we negotiate is tcpcrypt: the ULP starts its data path. */
+		READ_ONCE(tcpinc_eno_ops)->enabled(ctx->sk, ctx);
 		return;
 	case TCPINC_CORE_ENO_ABORT:
 		WRITE_ONCE(ctx->phase, TCPINC_ENO_ABORTED);
@@ -1018,26 +1031,9 @@ void tcpinc_eno_sock_clone(struct tcpinc_sock *ctx, struct tcpinc_sock *lctx,
 	}
 }
 
-/*
- * tcpinc_eno_will_encrypt - ENO is enabled, or certain to enable with our
- * next segment (A has accepted B's SYN-ACK and owes the ACK that carries
- * ENO): no application byte may leave in the clear.
- */
-bool tcpinc_eno_will_encrypt(struct tcpinc_sock *ctx)
-{
-	bool r;
-
-	spin_lock_bh(&ctx->lock);
-	r = ctx->phase == TCPINC_ENO_ENABLED ||
-	    (ctx->phase == TCPINC_ENO_NEGOTIATING &&
-	     tcpinc_core_eno_state(ctx->eno) == TCPINC_CORE_ENO_SYN_RECEIVED);
-	spin_unlock_bh(&ctx->lock);
-	return r;
-}
-
+/* After the ULP layer freed the tcpcrypt session (tcpinc_ulp_release). */
 void tcpinc_eno_sock_release(struct tcpinc_sock *ctx)
 {
-	tcpinc_tc_free(ctx);
 	tcpinc_core_tc_resume_wipe_attempt(&ctx->resume);
 	tcpinc_pending_release(ctx);
 	/* The negotiation holds option bytes and flags, no secret; still wipe. */

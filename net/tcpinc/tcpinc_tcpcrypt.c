@@ -1157,7 +1157,7 @@ int tcpinc_tc_sendmsg(struct sock *sk, struct msghdr *msg, size_t size,
 	 * A's ENO enables when its first ACK leaves; if that ACK was delayed,
 	 * no byte may go out in the clear meanwhile: wait for it.
 	 */
-	while (ctx && tcpinc_eno_will_encrypt(ctx) && READ_ONCE(ctx->phase) != TCPINC_ENO_ENABLED) {
+	while (ctx && tcpinc_ctx_will_encrypt(ctx) && READ_ONCE(ctx->phase) != TCPINC_ENO_ENABLED) {
 		long t = min_t(long, timeo, HZ / 20);
 
 		if (sk->sk_err || !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))) {
@@ -1635,7 +1635,7 @@ int tcpinc_tc_sendpage(struct sock *sk, struct page *page, int offset, size_t si
 	rcu_read_lock();
 	ctx = tcpinc_ctx(sk);
 	encrypt = ctx && (READ_ONCE(ctx->phase) == TCPINC_ENO_ENABLED ||
-			  tcpinc_eno_will_encrypt(ctx));
+			  tcpinc_ctx_will_encrypt(ctx));
 	rcu_read_unlock();
 	if (!encrypt)
 		return base_sendpage(sk, page, offset, size, flags);
