@@ -131,7 +131,7 @@ struct tcpinc_net {
 	int tcpcrypt_key_lifetime_ms;		/* ephemeral key pair reuse; 0 = never */
 	struct tcpinc_eph eph[3];		/* X25519, P-256, X448 (tcpinc_eph.c) */
 	struct tcpinc_cache *cache;		/* set at init, freed at exit */
-	/* Sockets with a tcpcrypt session, for tcpinc_tc_abort_all(). */
+	/* Sockets with a tcpcrypt session (tcpinc_socks.c), for the VM generation abort. */
 	spinlock_t tc_lock;			/* _bh */
 	struct list_head tc_socks;		/* struct tcpinc_sock.tc_node */
 	/*
@@ -147,9 +147,36 @@ struct tcpinc_net {
 
 extern unsigned int tcpinc_net_id;
 
+/*
+ * The events after which secrets must not survive (tcpinc_notify.c) and
+ * what holds such secrets: each holder (the resumption cache, listeners'
+ * half-open entries, ephemeral key pairs, the registry of live sessions)
+ * exports one of these, which the layer above hands to the notifiers at
+ * load (tcpinc_notify_set_holders), so that the notifiers call no holder
+ * by name.
+ */
+enum tcpinc_wipe_event {
+	TCPINC_WIPE_NET,	/* a device or address of this netns went; resume_cache_flush */
+	TCPINC_WIPE_SLEEP,	/* suspend or hibernation */
+	TCPINC_WIPE_VMFORK,	/* VM generation change */
+};
+
+/* What one event destroyed, summed over holders and namespaces. */
+struct tcpinc_wiped {
+	unsigned int cached;		/* resumption cache entries */
+	unsigned int half_open;		/* ss[i] accepted by half-open connections */
+	unsigned int aborted;		/* live tcpcrypt connections aborted */
+};
+
+struct tcpinc_secret_holder {
+	/* Wipes what net holds after ev and adds it to *w; any context the notifiers run in. */
+	void (*wipe)(struct net *net, enum tcpinc_wipe_event ev, struct tcpinc_wiped *w);
+};
+
 void tcpinc_eph_init(struct tcpinc_net *tn);
 int tcpinc_eph_get(struct net *net, u8 kex, u8 *priv, u8 *pub);
 void tcpinc_eph_wipe(struct net *net);
+extern const struct tcpinc_secret_holder tcpinc_eph_holder;
 
 static inline struct tcpinc_net *tcpinc_pernet(const struct net *net)
 {
@@ -359,6 +386,7 @@ void tcpinc_eno_sock_release(struct tcpinc_sock *ctx);
 void tcpinc_pending_net_init(struct tcpinc_net *tn);
 void tcpinc_pending_net_exit(struct tcpinc_net *tn);
 unsigned int tcpinc_pending_wipe_net(struct net *net);
+extern const struct tcpinc_secret_holder tcpinc_pending_holder;
 void tcpinc_abort_async(struct sock *sk, int err);
 int tcpinc_abort_init(void);
 void tcpinc_abort_exit(void);
@@ -415,7 +443,5 @@ void tcpinc_eno_exit(void);
 void tcpinc_pernet_unregister(void);
 int tcpinc_ulp_register(void);
 void tcpinc_ulp_unregister(void);
-int tcpinc_notifiers_register(void);
-void tcpinc_notifiers_unregister(void);
 
 #endif /* TCPINC_H */

@@ -32,6 +32,7 @@
 
 #include "tcpinc_cache.h"
 #include "tcpinc_eno.h"
+#include "tcpinc_vmgen.h"
 #include "tcpinc/core_api.h"
 
 /* --- counting outcomes ---------------------------------------------------- */

@@ -229,6 +229,16 @@ unsigned int tcpinc_pending_wipe_net(struct net *net)
 	return n;
 }
 
+static void tcpinc_pending_holder_wipe(struct net *net, enum tcpinc_wipe_event ev,
+				       struct tcpinc_wiped *w)
+{
+	w->half_open += tcpinc_pending_wipe_net(net);
+}
+
+const struct tcpinc_secret_holder tcpinc_pending_holder = {
+	.wipe	= tcpinc_pending_holder_wipe,
+};
+
 /* The listener's table, created by its first SYN (softirq, under RCU). */
 struct tcpinc_pending *tcpinc_pending_get(struct tcpinc_sock *lctx, struct net *net)
 {

@@ -10,6 +10,7 @@
 
 #include "tcpinc.h"
 #include "tcpinc_cache.h"
+#include "tcpinc_notify.h"
 #include "../../crypto-glue/tcpinc_crypto.h"
 #include "tcpinc/core_api.h"
 #include "../../crypto-glue/tcpinc_crypto.h"
@@ -202,6 +203,7 @@ static int tcpinc_sysctl_cache_flush(struct ctl_table *table, int write, void *b
 				     size_t *lenp, loff_t *ppos)
 {
 	struct net *net = table->data;
+	struct tcpinc_wiped w = {};
 	int val = 0, err;
 	struct ctl_table tmp = { .data = &val, .maxlen = sizeof(val),
 				 .extra1 = SYSCTL_ONE, .extra2 = SYSCTL_ONE };
@@ -209,8 +211,9 @@ static int tcpinc_sysctl_cache_flush(struct ctl_table *table, int write, void *b
 	err = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
 	if (err || !write)
 		return err;
+	tcpinc_notify_wipe_net(net, TCPINC_WIPE_NET, &w);
 	pr_info("tcpinc: net.tcpinc.resume_cache_flush: resumption cache of netns %u wiped (%u entries, %u accepted by half-open connections)\n",
-		net->ns.inum, tcpinc_cache_wipe(net), tcpinc_pending_wipe_net(net));
+		net->ns.inum, w.cached, w.half_open);
 	return 0;
 }
 

@@ -46,6 +46,8 @@
 
 #include "tcpinc.h"
 #include "tcpinc_cache.h"
+#include "tcpinc_socks.h"
+#include "tcpinc_vmgen.h"
 #include "tcpinc/core_api.h"
 #include "../../crypto-glue/tcpinc_crypto.h"
 
@@ -464,7 +466,7 @@ static struct tcpinc_tc *tc_create(struct sock *sk, struct tcpinc_sock *ctx)
 	else
 		tc->vmgen = atomic_read(&tcpinc_vm_generation);
 	spin_unlock_bh(&ctx->lock);
-	tcpinc_tc_register(sock_net(sk), ctx);
+	tcpinc_socks_add(sock_net(sk), ctx);
 	tc->sk = sk;
 	timer_setup(&tc->ka_timer, tc_ka_timer_fn, 0);
 	return tc;
@@ -476,7 +478,7 @@ void tcpinc_tc_free(struct tcpinc_sock *ctx)
 
 	if (!tc)
 		return;
-	tcpinc_tc_unregister(sock_net(ctx->sk), ctx);
+	tcpinc_socks_del(sock_net(ctx->sk), ctx);
 	ctx->tc = NULL;
 	/*
 	 * close stopped the keep-alive timer (tcpinc_tc_close) and nothing

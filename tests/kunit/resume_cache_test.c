@@ -34,6 +34,9 @@
 #include "../../net/tcpinc/tcpinc.h"
 #include "../../net/tcpinc/tcpinc_cache.h"
 #include "../../net/tcpinc/tcpinc_eno.h"
+#include "../../net/tcpinc/tcpinc_notify.h"
+#include "../../net/tcpinc/tcpinc_socks.h"
+#include "../../net/tcpinc/tcpinc_vmgen.h"
 #include "../../crypto-glue/tcpinc_crypto.h"
 
 unsigned int tcpinc_net_id;
@@ -480,10 +483,19 @@ static void kt_vmgenid_window(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, tcpinc_vm_copied());
 }
 
+/* What tcpinc_main.c hands the notifiers, in its order. */
+static const struct tcpinc_secret_holder *const kt_holders[] = {
+	&tcpinc_cache_holder,
+	&tcpinc_pending_holder,
+	&tcpinc_eph_holder,
+	&tcpinc_socks_holder,
+};
+
 static int kt_suite_init(struct kunit_suite *suite)
 {
 	int err = tcpinc_crypto_init();
 
+	tcpinc_notify_set_holders(kt_holders, ARRAY_SIZE(kt_holders));
 	if (err)
 		return err;
 	err = register_pernet_subsys(&kt_net_ops);
