@@ -193,26 +193,7 @@ static inline struct tcpinc_net *tcpinc_pernet(const struct net *net)
 
 unsigned long tcpinc_stat_read(const struct net *net, enum tcpinc_mib_field field);
 
-/* Identifier lists from users (sysctls, socket options). */
-bool tcpinc_tep_known(u16 id);
-bool tcpinc_aead_known(u16 id);
-/* Known and runnable in this kernel (its group's transform was allocated). */
-bool tcpinc_tep_runnable(u8 id);
-
-/* tcpinc_ids_ok - every id known, none twice (lists are at most 8 long). */
-static inline bool tcpinc_ids_ok(const u16 *ids, unsigned int n, bool (*known)(u16))
-{
-	unsigned int i, j;
-
-	for (i = 0; i < n; i++) {
-		if (!known(ids[i]))
-			return false;
-		for (j = 0; j < i; j++)
-			if (ids[j] == ids[i])
-				return false;
-	}
-	return true;
-}
+#include "tcpinc_ids.h"
 
 /*
  * struct tcpinc_sock - per-socket context, hung off icsk_ulp_data.
