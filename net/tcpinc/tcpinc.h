@@ -1,7 +1,32 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * tcpinc.h - what the C glue files share. Nothing here is seen by the C++
- * core; the core's interface is include/tcpinc/core_api.h.
+ * tcpinc.h - the context the C glue files share: the per-netns state
+ * (struct tcpinc_net), the per-socket context (struct tcpinc_sock), the
+ * counters, and the types of the secret holders the notifiers wipe. What
+ * one glue file offers the others is in its own header (tcpinc_<file>.h);
+ * which file may use which is scripts/layers.sh's table. Nothing here is
+ * seen by the C++ core; the core's interface is include/tcpinc/core_api.h.
+ *
+ * Lock order of the module, outermost first: a lock is taken only while
+ * holding locks listed above it, never one listed below.
+ *
+ *   1. the socket lock: lock_sock() in process context (socket calls, the
+ *      work items), bh_lock_sock() of the child in the ULP clone
+ *   2. tcpinc_net.hooks_lock (mutex): the ULP init registering the hooks
+ *   3. tcpinc_net.pending_lock (_bh): the wipes and pending_gc walking the
+ *      listeners' tables
+ *   4. tcpinc_pending.lock (_bh): a listener's half-open table
+ *   5. tcpinc_sock.lock (_bh): a listener's is taken under its table's
+ *      lock when a SYN arrives
+ *   6. sk->sk_callback_lock: the data path takes over the callbacks when
+ *      ENO enables, which may run under 5
+ *   7. tcpinc_cache.lock (_bh): resumption lookups run under 4 or 5
+ *
+ * Leaves, under which nothing else of ours is taken: tcpinc_net.tc_lock
+ * (the session registry; its abort only queues work), tcpinc_eph.lock
+ * (a key pair is generated outside it: it may sleep). Each struct below
+ * says which lock protects which field. Documentation/design.md points
+ * here rather than repeating the list.
  */
 #ifndef TCPINC_H
 #define TCPINC_H
@@ -173,10 +198,6 @@ struct tcpinc_secret_holder {
 	void (*wipe)(struct net *net, enum tcpinc_wipe_event ev, struct tcpinc_wiped *w);
 };
 
-void tcpinc_eph_init(struct tcpinc_net *tn);
-int tcpinc_eph_get(struct net *net, u8 kex, u8 *priv, u8 *pub);
-void tcpinc_eph_wipe(struct net *net);
-extern const struct tcpinc_secret_holder tcpinc_eph_holder;
 
 static inline struct tcpinc_net *tcpinc_pernet(const struct net *net)
 {
@@ -191,9 +212,6 @@ static inline struct tcpinc_net *tcpinc_pernet(const struct net *net)
 #define TCPINC_ADD_STATS(net, field, n) \
 	this_cpu_add(tcpinc_pernet(net)->mib->mibs[field], n)
 
-unsigned long tcpinc_stat_read(const struct net *net, enum tcpinc_mib_field field);
-
-#include "tcpinc_ids.h"
 
 /*
  * struct tcpinc_sock - per-socket context, hung off icsk_ulp_data.
@@ -252,30 +270,37 @@ enum tcpinc_eno_phase {
 	TCPINC_ENO_ABORTED,
 };
 
+/*
+ * Each field says how it is protected; "lock" is ctx->lock, "socket lock"
+ * the owner's. Fields without a note are under lock.
+ */
 struct tcpinc_sock {
-	struct sock *sk;		/* owner; never outlives it */
+	struct sock *sk;		/* owner, set at alloc; never outlives it */
 	/*
-	 * lock protects everything below. The netfilter hooks take it in
-	 * softirq, socket options in process context: always _bh.
+	 * The netfilter hooks take lock in softirq, socket calls in process
+	 * context: always _bh (a listener's under its table's lock: plain).
 	 */
 	spinlock_t lock;
+	/* Written by socket options under the socket lock and lock. */
 	struct tcpinc_eno_cfg cfg;
-	u8 phase;			/* enum tcpinc_eno_phase; READ_ONCE outside lock */
+	u8 phase;			/* enum tcpinc_eno_phase; WRITE_ONCE under lock,
+					 * READ_ONCE without */
 	u8 quiet;			/* nothing left for the output hook to add;
 					 * WRITE_ONCE under lock, READ_ONCE without */
 	u8 told_non_syn;		/* core told that a non-SYN segment arrived */
 	u8 mss_reserved;		/* icsk_ext_hdr_len holds room for A's
-					 * repeated ENO; also under the socket
+					 * repeated ENO; under lock and the socket
 					 * lock (tcpinc_eno.c, eno_mss_reserve) */
 	u8 reason;			/* enum tcpinc_core_eno_reason when DISABLED */
 	u32 syn_segs_in;		/* SYN segments the input hook saw for us */
 	/*
 	 * tcpcrypt data path (tcpinc_tcpcrypt.c). tc: created and freed
-	 * under the socket lock (or at release, the last user); the saved
-	 * callbacks are set once under sk_callback_lock when ENO enables.
+	 * under the socket lock (or at release, the last user), not lock;
+	 * the saved callbacks are set once under sk_callback_lock when ENO
+	 * enables.
 	 */
 	struct tcpinc_tc *tc;
-	unsigned long tc_flags;		/* TCPINC_TC_*; atomic bitops */
+	unsigned long tc_flags;		/* TCPINC_TC_*; atomic bitops, no lock */
 	void (*saved_data_ready)(struct sock *sk);
 	void (*saved_write_space)(struct sock *sk);
 	/*
@@ -287,7 +312,7 @@ struct tcpinc_sock {
 	/*
 	 * Resumption: the attempt burnt for this connection (ss[i], nonce),
 	 * under lock until the session takes it (then wiped); chain names the
-	 * cache entry used or created, for TCP_CRYPT_CACHE_FLUSH.
+	 * cache entry used or created, for TCP_CRYPT_CACHE_FLUSH (under lock).
 	 */
 	u8 resume_state;		/* enum tcpinc_resume_state */
 	/*
@@ -300,6 +325,7 @@ struct tcpinc_sock {
 	 * Set once when ENO enables, before the callbacks are ours: the
 	 * session is resumed, so no Init message is owed to the peer and the
 	 * data path is created by the first syscall or poll that needs it.
+	 * WRITE_ONCE under lock, READ_ONCE without.
 	 */
 	u8 tc_lazy;
 	/*
@@ -316,13 +342,15 @@ struct tcpinc_sock {
 	 * refused rather than run on stale state. Never cleared.
 	 */
 	u8 connect_used;
-	u8 resume_tep;			/* negotiated TEP id, set when the session starts */
+	u8 resume_tep;			/* negotiated TEP id, set when the session
+					 * starts, under lock */
 	u64 chain;
 	struct tcpinc_core_tc_resume_attempt resume;
-	/* In tcpinc_net.tc_socks while a tcpcrypt session exists (tc_lock). */
+	/* In tcpinc_net.tc_socks while a tcpcrypt session exists: tc_lock, not lock. */
 	struct list_head tc_node;
-	struct tcpinc_core_eno *eno;	/* tcpinc_core_eno_size() bytes after the struct */
-	struct rcu_head rcu;
+	/* Set at init to the tcpinc_core_eno_size() bytes after the struct; the object is under lock. */
+	struct tcpinc_core_eno *eno;
+	struct rcu_head rcu;		/* the ULP release's kfree_rcu */
 };
 
 extern struct tcp_ulp_ops tcpinc_ulp_ops;
@@ -356,73 +384,5 @@ static inline bool tcpinc_ctx_will_encrypt(struct tcpinc_sock *ctx)
 	spin_unlock_bh(&ctx->lock);
 	return r;
 }
-
-int tcpinc_pernet_register(void);
-int tcpinc_eno_hooks_ensure(struct net *net);
-void tcpinc_eno_hooks_remove(struct net *net);
-void tcpinc_eno_sock_init(struct tcpinc_sock *ctx, struct sock *sk);
-void tcpinc_eno_sock_clone(struct tcpinc_sock *ctx, struct tcpinc_sock *lctx,
-			   const struct request_sock *req, struct sock *newsk);
-void tcpinc_eno_sock_release(struct tcpinc_sock *ctx);
-void tcpinc_pending_net_init(struct tcpinc_net *tn);
-void tcpinc_pending_net_exit(struct tcpinc_net *tn);
-unsigned int tcpinc_pending_wipe_net(struct net *net);
-extern const struct tcpinc_secret_holder tcpinc_pending_holder;
-void tcpinc_abort_async(struct sock *sk, int err);
-int tcpinc_abort_init(void);
-void tcpinc_abort_exit(void);
-int tcpinc_sockopt_init(void);
-void tcpinc_sockopt_exit(void);
-int tcpinc_sockopt_prepare(struct sock *sk);
-void tcpinc_sockopt_restore(struct sock *sk);
-extern struct workqueue_struct *tcpinc_wq;
-size_t tcpinc_eno_ctx_extra(void);
-/*
- * What ENO reports to the layer above it (tcpinc_ulp.c): enabled() runs
- * when a connection's negotiation enables encryption, in the hook, clone
- * or process context that saw it, with ctx->lock held.
- */
-struct tcpinc_eno_ops {
-	void (*enabled)(struct sock *sk, struct tcpinc_sock *ctx);
-};
-void tcpinc_eno_set_ops(const struct tcpinc_eno_ops *ops);
-void tcpinc_tc_enable(struct sock *sk, struct tcpinc_sock *ctx);
-int tcpinc_tc_inq(struct sock *sk, int *out);
-__poll_t tcpinc_tc_poll(struct file *file, struct socket *sock, poll_table *wait);
-int tcpinc_tc_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len, int flags,
-		      int (*base)(struct socket *, struct sockaddr *, int, int));
-void tcpinc_tc_free(struct tcpinc_sock *ctx);
-void tcpinc_tc_restore_callbacks(struct sock *sk, struct tcpinc_sock *ctx);
-void tcpinc_tc_pool_drain(void);
-void tcpinc_tc_prepare(struct sock *sk);
-int tcpinc_tc_sendmsg(struct sock *sk, struct msghdr *msg, size_t size,
-		      int (*base)(struct sock *, struct msghdr *, size_t));
-int tcpinc_tc_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
-		      int *addr_len,
-		      int (*base)(struct sock *, struct msghdr *, size_t, int, int *));
-int tcpinc_tc_sendpage(struct sock *sk, struct page *page, int offset, size_t size, int flags,
-		       int (*base_sendpage)(struct sock *, struct page *, int, size_t, int),
-		       int (*base_sendmsg)(struct sock *, struct msghdr *, size_t));
-void tcpinc_tc_shutdown(struct sock *sk, int how, void (*base)(struct sock *, int));
-void tcpinc_tc_close(struct sock *sk, long timeout, void (*base)(struct sock *, long));
-bool tcpinc_tc_is_readable(struct sock *sk);
-int tcpinc_tc_rekey(struct sock *sk, struct tcpinc_sock *ctx);
-int tcpinc_tc_aead(struct sock *sk, struct tcpinc_sock *ctx);
-void tcpinc_tc_keepalive_update(struct sock *sk, bool on);
-ssize_t tcpinc_tc_splice_read(struct socket *sock, loff_t *ppos, struct pipe_inode_info *pipe,
-			      size_t len, unsigned int flags,
-			      int (*base_recvmsg)(struct sock *, struct msghdr *, size_t, int, int *));
-bool tcpinc_tc_raw_read_ok(struct sock *sk);
-int tcpinc_tc_peek_len(struct socket *sock);
-bool tcpinc_tc_write_blocked(struct sock *sk);
-void tcpinc_tc_cache_flush(struct sock *sk, struct tcpinc_sock *ctx);
-int tcpinc_tc_resumed(struct sock *sk, struct tcpinc_sock *ctx);
-int tcpinc_tc_session_id(struct sock *sk, struct tcpinc_sock *ctx, u8 *out, size_t cap,
-			 size_t *out_len);
-int tcpinc_eno_init(void);
-void tcpinc_eno_exit(void);
-void tcpinc_pernet_unregister(void);
-int tcpinc_ulp_register(void);
-void tcpinc_ulp_unregister(void);
 
 #endif /* TCPINC_H */

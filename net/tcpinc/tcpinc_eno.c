@@ -30,8 +30,13 @@
 #include <net/ipv6.h>
 #include <net/tcp.h>
 
+#include "tcpinc.h"
+#include "tcpinc_abort.h"
 #include "tcpinc_cache.h"
 #include "tcpinc_eno.h"
+#include "tcpinc_eno_pending.h"
+#include "tcpinc_eno_skb.h"
+#include "tcpinc_ids.h"
 #include "tcpinc_vmgen.h"
 #include "tcpinc/core_api.h"
 

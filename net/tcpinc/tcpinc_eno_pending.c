@@ -13,7 +13,8 @@
 #include <net/ip.h>
 #include <net/ipv6.h>
 
-#include "tcpinc_eno.h"
+#include "tcpinc.h"
+#include "tcpinc_eno_pending.h"
 
 /* The sweep's period: a quarter of the shortest lifetime, at least 1 s. */
 static unsigned long pending_gc_period(const struct tcpinc_net *tn)

@@ -22,6 +22,7 @@
 #include <linux/string.h>
 
 #include "tcpinc.h"
+#include "tcpinc_eph.h"
 #include "tcpinc_vmgen.h"
 #include "../../crypto-glue/tcpinc_crypto.h"
 

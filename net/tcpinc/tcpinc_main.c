@@ -11,8 +11,15 @@
 
 #include "tcpinc.h"
 #include "tcpinc_cache.h"
+#include "tcpinc_eno.h"
+#include "tcpinc_eno_pending.h"
+#include "tcpinc_eph.h"
 #include "tcpinc_notify.h"
+#include "tcpinc_pernet.h"
+#include "tcpinc_sockopt.h"
 #include "tcpinc_socks.h"
+#include "tcpinc_tcpcrypt.h"
+#include "tcpinc_ulp.h"
 #include "tcpinc/core_api.h"
 #include "../../crypto-glue/tcpinc_crypto.h"
 

@@ -10,9 +10,12 @@
 
 #include "tcpinc.h"
 #include "tcpinc_cache.h"
+#include "tcpinc_eno.h"
+#include "tcpinc_eno_pending.h"
+#include "tcpinc_eph.h"
 #include "tcpinc_ids.h"
 #include "tcpinc_notify.h"
-#include "../../crypto-glue/tcpinc_crypto.h"
+#include "tcpinc_pernet.h"
 #include "tcpinc/core_api.h"
 #include "../../crypto-glue/tcpinc_crypto.h"
 
@@ -279,7 +282,7 @@ static void tcpinc_sysctl_unregister(struct tcpinc_net *tn)
 	kfree(t);
 }
 
-unsigned long tcpinc_stat_read(const struct net *net, enum tcpinc_mib_field field)
+static unsigned long tcpinc_stat_read(const struct net *net, enum tcpinc_mib_field field)
 {
 	struct tcpinc_net *tn = tcpinc_pernet(net);
 	unsigned long sum = 0;

@@ -9,6 +9,7 @@
 #include <linux/spinlock.h>
 
 #include "tcpinc.h"
+#include "tcpinc_abort.h"
 #include "tcpinc_socks.h"
 #include "tcpinc_vmgen.h"
 

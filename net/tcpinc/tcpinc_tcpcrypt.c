@@ -45,8 +45,11 @@
 #include <net/tcp.h>
 
 #include "tcpinc.h"
+#include "tcpinc_abort.h"
 #include "tcpinc_cache.h"
+#include "tcpinc_eph.h"
 #include "tcpinc_socks.h"
+#include "tcpinc_tcpcrypt.h"
 #include "tcpinc_vmgen.h"
 #include "tcpinc/core_api.h"
 #include "../../crypto-glue/tcpinc_crypto.h"

@@ -16,6 +16,10 @@
 #include <net/tcp.h>
 
 #include "tcpinc.h"
+#include "tcpinc_eno.h"
+#include "tcpinc_sockopt.h"
+#include "tcpinc_tcpcrypt.h"
+#include "tcpinc_ulp.h"
 
 /* The core's negotiation object lives right behind the context. */
 static struct tcpinc_sock *tcpinc_ctx_alloc(struct sock *sk, gfp_t gfp)

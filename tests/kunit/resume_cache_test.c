@@ -33,7 +33,8 @@
 
 #include "../../net/tcpinc/tcpinc.h"
 #include "../../net/tcpinc/tcpinc_cache.h"
-#include "../../net/tcpinc/tcpinc_eno.h"
+#include "../../net/tcpinc/tcpinc_eno_pending.h"
+#include "../../net/tcpinc/tcpinc_eph.h"
 #include "../../net/tcpinc/tcpinc_notify.h"
 #include "../../net/tcpinc/tcpinc_socks.h"
 #include "../../net/tcpinc/tcpinc_vmgen.h"
