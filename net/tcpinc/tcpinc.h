@@ -310,17 +310,26 @@ struct tcpinc_sock {
 	 */
 	struct tcpinc_pending *pending;
 	/*
-	 * Resumption: the attempt burnt for this connection (ss[i], nonce),
-	 * under lock until the session takes it (then wiped); chain names the
-	 * cache entry used or created, for TCP_CRYPT_CACHE_FLUSH (under lock).
+	 * Resumption (struct tcpinc_resume, under lock): the attempt burnt
+	 * for this connection, until the session takes it (then wiped). A
+	 * listener's half-open entry holds the same struct and the ULP clone
+	 * copies it into the child as one (ctx->rs = e->rs). The members keep
+	 * their names in the context (ctx->resume_state, ...) for the data
+	 * path; struct_group_tagged defines the struct here, once.
 	 */
-	u8 resume_state;		/* enum tcpinc_resume_state */
-	/*
-	 * tcpinc_vm_generation read before ctx->resume was taken from the
-	 * cache: a session keyed from it in another generation (this VM was
-	 * restored or cloned since) would share keys with the other copy.
-	 */
-	int resume_vmgen;
+	struct_group_tagged(tcpinc_resume, rs,
+		u8 resume_state;	/* enum tcpinc_resume_state */
+		/*
+		 * tcpinc_vm_generation read before resume was taken from
+		 * the cache: a session keyed from it in another generation
+		 * (this VM was restored or cloned since) would share keys
+		 * with the other copy.
+		 */
+		int resume_vmgen;
+		/* The cache entry used or created, for TCP_CRYPT_CACHE_FLUSH. */
+		u64 chain;
+		struct tcpinc_core_tc_resume_attempt resume;	/* ss[i], nonce: secret */
+	);
 	/*
 	 * Set once when ENO enables, before the callbacks are ours: the
 	 * session is resumed, so no Init message is owed to the peer and the
@@ -344,8 +353,6 @@ struct tcpinc_sock {
 	u8 connect_used;
 	u8 resume_tep;			/* negotiated TEP id, set when the session
 					 * starts, under lock */
-	u64 chain;
-	struct tcpinc_core_tc_resume_attempt resume;
 	/* In tcpinc_net.tc_socks while a tcpcrypt session exists: tc_lock, not lock. */
 	struct list_head tc_node;
 	/* Set at init to the tcpinc_core_eno_size() bytes after the struct; the object is under lock. */

@@ -341,20 +341,20 @@ static int resume_lookup(void *arg, tcpinc_u8 tep, const tcpinc_u8 *half, tcpinc
 		TCPINC_INC_STATS(a->net, TCPINC_MIB_RESUME_DECLINED);
 		return 0;
 	}
-	e->resume_vmgen = atomic_read(&tcpinc_vm_generation);	/* before, as above */
-	if (tcpinc_cache_accept(a->net, tep, half, &a->pol, &e->resume, &e->chain)) {
+	e->rs.resume_vmgen = atomic_read(&tcpinc_vm_generation);	/* before, as above */
+	if (tcpinc_cache_accept(a->net, tep, half, &a->pol, &e->rs.resume, &e->rs.chain)) {
 		TCPINC_INC_STATS(a->net, TCPINC_MIB_RESUME_DECLINED);
 		return 0;
 	}
-	if (tcpinc_core_tc_resume_build(&e->resume, sub, sizeof(sub), &len) != TCPINC_CORE_TC_OK ||
+	if (tcpinc_core_tc_resume_build(&e->rs.resume, sub, sizeof(sub), &len) != TCPINC_CORE_TC_OK ||
 	    len <= TCPINC_CORE_TC_RESUME_HALF_LEN || len > sizeof(sub)) {
-		tcpinc_core_tc_resume_wipe_attempt(&e->resume);
+		tcpinc_core_tc_resume_wipe_attempt(&e->rs.resume);
 		TCPINC_INC_STATS(a->net, TCPINC_MIB_RESUME_DECLINED);
 		return 0;
 	}
 	memcpy(out, sub + 1, len - 1);
 	*out_len = len - 1;
-	e->resume_state = TCPINC_RESUME_ACCEPTED;
+	e->rs.resume_state = TCPINC_RESUME_ACCEPTED;
 	TCPINC_INC_STATS(a->net, TCPINC_MIB_RESUME_ACCEPTED);
 	return 1;
 }
@@ -1002,10 +1002,7 @@ void tcpinc_eno_sock_clone(struct tcpinc_sock *ctx, struct tcpinc_sock *lctx,
 			if (e) {
 				memcpy(ctx->eno, tcpinc_entry_eno(e), tcpinc_eno_size);
 				/* The accepted resumption moves too; the entry is wiped. */
-				ctx->resume_state = e->resume_state;
-				ctx->resume_vmgen = e->resume_vmgen;
-				ctx->chain = e->chain;
-				memcpy(&ctx->resume, &e->resume, sizeof(ctx->resume));
+				ctx->rs = e->rs;
 				tcpinc_pending_free(p, e);
 			}
 			spin_unlock(&p->lock);

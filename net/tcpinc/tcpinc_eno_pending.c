@@ -216,10 +216,10 @@ unsigned int tcpinc_pending_wipe_net(struct net *net)
 	list_for_each_entry(p, &tn->pending_tables, node) {
 		spin_lock(&p->lock);
 		list_for_each_entry(e, &p->by_age, age) {
-			if (e->resume_state != TCPINC_RESUME_ACCEPTED)
+			if (e->rs.resume_state != TCPINC_RESUME_ACCEPTED)
 				continue;
-			tcpinc_core_tc_resume_wipe_attempt(&e->resume);
-			e->resume_state = TCPINC_RESUME_WIPED;
+			tcpinc_core_tc_resume_wipe_attempt(&e->rs.resume);
+			e->rs.resume_state = TCPINC_RESUME_WIPED;
 			n++;
 		}
 		spin_unlock(&p->lock);

@@ -36,10 +36,7 @@ struct tcpinc_pending_entry {
 	u32 syn_isn;			/* A's SYN sequence number */
 	unsigned long expires;		/* jiffies: created + eno_pending_timeout */
 	/* A resumption proposal we accepted: ss[i] for the child (secret). */
-	u8 resume_state;		/* enum tcpinc_resume_state */
-	int resume_vmgen;		/* as tcpinc_sock.resume_vmgen */
-	u64 chain;
-	struct tcpinc_core_tc_resume_attempt resume;
+	struct tcpinc_resume rs;
 	u64 eno[];			/* tcpinc_eno_size bytes */
 };
 

@@ -566,8 +566,8 @@ static void kt_pending_table(struct kunit *test)
 	f2_tuple = tcpinc_pending_find_tuple(p, &f2);
 	/* An accepted resumption holds ss[i] until the child takes it. */
 	if (e2) {
-		e2->resume_state = TCPINC_RESUME_ACCEPTED;
-		memset(&e2->resume, 0xa5, sizeof(e2->resume));
+		e2->rs.resume_state = TCPINC_RESUME_ACCEPTED;
+		memset(&e2->rs.resume, 0xa5, sizeof(e2->rs.resume));
 	}
 	spin_unlock_bh(&p->lock);
 	KUNIT_ASSERT_TRUE(test, e1 && e2 && e3);
@@ -582,8 +582,8 @@ static void kt_pending_table(struct kunit *test)
 	/* Suspend wipes ss[i]; the entry stays, marked, for the child to abort. */
 	tcpinc_pm_event(NULL, PM_SUSPEND_PREPARE, NULL);
 	spin_lock_bh(&p->lock);
-	state = e2->resume_state;
-	memcpy(seen, &e2->resume, sizeof(*seen));
+	state = e2->rs.resume_state;
+	memcpy(seen, &e2->rs.resume, sizeof(*seen));
 	/* Past its lifetime an entry is found by nobody, and freed. */
 	e3->expires = jiffies - 1;
 	f3_found = tcpinc_pending_find(p, &f3, 3);
