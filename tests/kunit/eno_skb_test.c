@@ -23,6 +23,8 @@
 #include <linux/ipv6.h>
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
+#include <net/ip.h>
+#include <net/tcp.h>
 
 #include "tcpinc_eno_skb.h"
 
