@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # check.sh - `make check`: every test tier, one summary line at the end.
 #
-#   setup -> module build + object gate -> gate self-test -> modinfo ->
+#   setup -> module build + object gate -> glue layers -> gate self-test -> modinfo ->
 #   self-test module build -> userspace unit tests (ASan/UBSan) ->
 #   VM scenarios (stock kernel, QEMU) ->
 #   debug kernel (KASAN, lockdep, kmemleak, UBSAN; built once and cached,
@@ -69,6 +69,15 @@ else
 	grep -iE 'warning|error|gate' "$logs/module.log" | head -20
 	failt "module-build-and-gate (see $logs/module.log)"
 	module_ok=0
+fi
+
+note "glue layers (scripts/layers.sh)"
+# The C glue is a one-way stack; a call or include against it names the edge.
+if bash scripts/layers.sh >"$logs/layers.log" 2>&1; then
+	pass "glue-layers ($(tail -1 "$logs/layers.log"))"
+else
+	grep FAIL "$logs/layers.log" | head -20
+	failt "glue-layers (see $logs/layers.log)"
 fi
 
 note "Makefile: KVER resolved after setup (tests/make/kver.sh)"

@@ -1,7 +1,32 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * tcpinc.h - what the C glue files share. Nothing here is seen by the C++
- * core; the core's interface is include/tcpinc/core_api.h.
+ * tcpinc.h - the context the C glue files share: the per-netns state
+ * (struct tcpinc_net), the per-socket context (struct tcpinc_sock), the
+ * counters, and the types of the secret holders the notifiers wipe. What
+ * one glue file offers the others is in its own header (tcpinc_<file>.h);
+ * which file may use which is scripts/layers.sh's table. Nothing here is
+ * seen by the C++ core; the core's interface is include/tcpinc/core_api.h.
+ *
+ * Lock order of the module, outermost first: a lock is taken only while
+ * holding locks listed above it, never one listed below.
+ *
+ *   1. the socket lock: lock_sock() in process context (socket calls, the
+ *      work items), bh_lock_sock() of the child in the ULP clone
+ *   2. tcpinc_net.hooks_lock (mutex): the ULP init registering the hooks
+ *   3. tcpinc_net.pending_lock (_bh): the wipes and pending_gc walking the
+ *      listeners' tables
+ *   4. tcpinc_pending.lock (_bh): a listener's half-open table
+ *   5. tcpinc_sock.lock (_bh): a listener's is taken under its table's
+ *      lock when a SYN arrives
+ *   6. sk->sk_callback_lock: the data path takes over the callbacks when
+ *      ENO enables, which may run under 5
+ *   7. tcpinc_cache.lock (_bh): resumption lookups run under 4 or 5
+ *
+ * Leaves, under which nothing else of ours is taken: tcpinc_net.tc_lock
+ * (the session registry; its abort only queues work), tcpinc_eph.lock
+ * (a key pair is generated outside it: it may sleep). Each struct below
+ * says which lock protects which field. Documentation/design.md points
+ * here rather than repeating the list.
  */
 #ifndef TCPINC_H
 #define TCPINC_H
@@ -131,7 +156,7 @@ struct tcpinc_net {
 	int tcpcrypt_key_lifetime_ms;		/* ephemeral key pair reuse; 0 = never */
 	struct tcpinc_eph eph[3];		/* X25519, P-256, X448 (tcpinc_eph.c) */
 	struct tcpinc_cache *cache;		/* set at init, freed at exit */
-	/* Sockets with a tcpcrypt session, for tcpinc_tc_abort_all(). */
+	/* Sockets with a tcpcrypt session (tcpinc_socks.c), for the VM generation abort. */
 	spinlock_t tc_lock;			/* _bh */
 	struct list_head tc_socks;		/* struct tcpinc_sock.tc_node */
 	/*
@@ -147,9 +172,32 @@ struct tcpinc_net {
 
 extern unsigned int tcpinc_net_id;
 
-void tcpinc_eph_init(struct tcpinc_net *tn);
-int tcpinc_eph_get(struct net *net, u8 kex, u8 *priv, u8 *pub);
-void tcpinc_eph_wipe(struct net *net);
+/*
+ * The events after which secrets must not survive (tcpinc_notify.c) and
+ * what holds such secrets: each holder (the resumption cache, listeners'
+ * half-open entries, ephemeral key pairs, the registry of live sessions)
+ * exports one of these, which the layer above hands to the notifiers at
+ * load (tcpinc_notify_set_holders), so that the notifiers call no holder
+ * by name.
+ */
+enum tcpinc_wipe_event {
+	TCPINC_WIPE_NET,	/* a device or address of this netns went; resume_cache_flush */
+	TCPINC_WIPE_SLEEP,	/* suspend or hibernation */
+	TCPINC_WIPE_VMFORK,	/* VM generation change */
+};
+
+/* What one event destroyed, summed over holders and namespaces. */
+struct tcpinc_wiped {
+	unsigned int cached;		/* resumption cache entries */
+	unsigned int half_open;		/* ss[i] accepted by half-open connections */
+	unsigned int aborted;		/* live tcpcrypt connections aborted */
+};
+
+struct tcpinc_secret_holder {
+	/* Wipes what net holds after ev and adds it to *w; any context the notifiers run in. */
+	void (*wipe)(struct net *net, enum tcpinc_wipe_event ev, struct tcpinc_wiped *w);
+};
+
 
 static inline struct tcpinc_net *tcpinc_pernet(const struct net *net)
 {
@@ -164,28 +212,6 @@ static inline struct tcpinc_net *tcpinc_pernet(const struct net *net)
 #define TCPINC_ADD_STATS(net, field, n) \
 	this_cpu_add(tcpinc_pernet(net)->mib->mibs[field], n)
 
-unsigned long tcpinc_stat_read(const struct net *net, enum tcpinc_mib_field field);
-
-/* Identifier lists from users (sysctls, socket options). */
-bool tcpinc_tep_known(u16 id);
-bool tcpinc_aead_known(u16 id);
-/* Known and runnable in this kernel (its group's transform was allocated). */
-bool tcpinc_tep_runnable(u8 id);
-
-/* tcpinc_ids_ok - every id known, none twice (lists are at most 8 long). */
-static inline bool tcpinc_ids_ok(const u16 *ids, unsigned int n, bool (*known)(u16))
-{
-	unsigned int i, j;
-
-	for (i = 0; i < n; i++) {
-		if (!known(ids[i]))
-			return false;
-		for (j = 0; j < i; j++)
-			if (ids[j] == ids[i])
-				return false;
-	}
-	return true;
-}
 
 /*
  * struct tcpinc_sock - per-socket context, hung off icsk_ulp_data.
@@ -244,30 +270,37 @@ enum tcpinc_eno_phase {
 	TCPINC_ENO_ABORTED,
 };
 
+/*
+ * Each field says how it is protected; "lock" is ctx->lock, "socket lock"
+ * the owner's. Fields without a note are under lock.
+ */
 struct tcpinc_sock {
-	struct sock *sk;		/* owner; never outlives it */
+	struct sock *sk;		/* owner, set at alloc; never outlives it */
 	/*
-	 * lock protects everything below. The netfilter hooks take it in
-	 * softirq, socket options in process context: always _bh.
+	 * The netfilter hooks take lock in softirq, socket calls in process
+	 * context: always _bh (a listener's under its table's lock: plain).
 	 */
 	spinlock_t lock;
+	/* Written by socket options under the socket lock and lock. */
 	struct tcpinc_eno_cfg cfg;
-	u8 phase;			/* enum tcpinc_eno_phase; READ_ONCE outside lock */
+	u8 phase;			/* enum tcpinc_eno_phase; WRITE_ONCE under lock,
+					 * READ_ONCE without */
 	u8 quiet;			/* nothing left for the output hook to add;
 					 * WRITE_ONCE under lock, READ_ONCE without */
 	u8 told_non_syn;		/* core told that a non-SYN segment arrived */
 	u8 mss_reserved;		/* icsk_ext_hdr_len holds room for A's
-					 * repeated ENO; also under the socket
+					 * repeated ENO; under lock and the socket
 					 * lock (tcpinc_eno.c, eno_mss_reserve) */
 	u8 reason;			/* enum tcpinc_core_eno_reason when DISABLED */
 	u32 syn_segs_in;		/* SYN segments the input hook saw for us */
 	/*
 	 * tcpcrypt data path (tcpinc_tcpcrypt.c). tc: created and freed
-	 * under the socket lock (or at release, the last user); the saved
-	 * callbacks are set once under sk_callback_lock when ENO enables.
+	 * under the socket lock (or at release, the last user), not lock;
+	 * the saved callbacks are set once under sk_callback_lock when ENO
+	 * enables.
 	 */
 	struct tcpinc_tc *tc;
-	unsigned long tc_flags;		/* TCPINC_TC_*; atomic bitops */
+	unsigned long tc_flags;		/* TCPINC_TC_*; atomic bitops, no lock */
 	void (*saved_data_ready)(struct sock *sk);
 	void (*saved_write_space)(struct sock *sk);
 	/*
@@ -277,21 +310,31 @@ struct tcpinc_sock {
 	 */
 	struct tcpinc_pending *pending;
 	/*
-	 * Resumption: the attempt burnt for this connection (ss[i], nonce),
-	 * under lock until the session takes it (then wiped); chain names the
-	 * cache entry used or created, for TCP_CRYPT_CACHE_FLUSH.
+	 * Resumption (struct tcpinc_resume, under lock): the attempt burnt
+	 * for this connection, until the session takes it (then wiped). A
+	 * listener's half-open entry holds the same struct and the ULP clone
+	 * copies it into the child as one (ctx->rs = e->rs). The members keep
+	 * their names in the context (ctx->resume_state, ...) for the data
+	 * path; struct_group_tagged defines the struct here, once.
 	 */
-	u8 resume_state;		/* enum tcpinc_resume_state */
-	/*
-	 * tcpinc_vm_generation read before ctx->resume was taken from the
-	 * cache: a session keyed from it in another generation (this VM was
-	 * restored or cloned since) would share keys with the other copy.
-	 */
-	int resume_vmgen;
+	struct_group_tagged(tcpinc_resume, rs,
+		u8 resume_state;	/* enum tcpinc_resume_state */
+		/*
+		 * tcpinc_vm_generation read before resume was taken from
+		 * the cache: a session keyed from it in another generation
+		 * (this VM was restored or cloned since) would share keys
+		 * with the other copy.
+		 */
+		int resume_vmgen;
+		/* The cache entry used or created, for TCP_CRYPT_CACHE_FLUSH. */
+		u64 chain;
+		struct tcpinc_core_tc_resume_attempt resume;	/* ss[i], nonce: secret */
+	);
 	/*
 	 * Set once when ENO enables, before the callbacks are ours: the
 	 * session is resumed, so no Init message is owed to the peer and the
 	 * data path is created by the first syscall or poll that needs it.
+	 * WRITE_ONCE under lock, READ_ONCE without.
 	 */
 	u8 tc_lazy;
 	/*
@@ -308,13 +351,13 @@ struct tcpinc_sock {
 	 * refused rather than run on stale state. Never cleared.
 	 */
 	u8 connect_used;
-	u8 resume_tep;			/* negotiated TEP id, set when the session starts */
-	u64 chain;
-	struct tcpinc_core_tc_resume_attempt resume;
-	/* In tcpinc_net.tc_socks while a tcpcrypt session exists (tc_lock). */
+	u8 resume_tep;			/* negotiated TEP id, set when the session
+					 * starts, under lock */
+	/* In tcpinc_net.tc_socks while a tcpcrypt session exists: tc_lock, not lock. */
 	struct list_head tc_node;
-	struct tcpinc_core_eno *eno;	/* tcpinc_core_eno_size() bytes after the struct */
-	struct rcu_head rcu;
+	/* Set at init to the tcpinc_core_eno_size() bytes after the struct; the object is under lock. */
+	struct tcpinc_core_eno *eno;
+	struct rcu_head rcu;		/* the ULP release's kfree_rcu */
 };
 
 extern struct tcp_ulp_ops tcpinc_ulp_ops;
@@ -331,65 +374,22 @@ static inline struct tcpinc_sock *tcpinc_ctx(const struct sock *sk)
 				     lockdep_sock_is_held(sk));
 }
 
-int tcpinc_pernet_register(void);
-int tcpinc_eno_hooks_ensure(struct net *net);
-void tcpinc_eno_hooks_remove(struct net *net);
-void tcpinc_eno_sock_init(struct tcpinc_sock *ctx, struct sock *sk);
-void tcpinc_eno_sock_clone(struct tcpinc_sock *ctx, struct tcpinc_sock *lctx,
-			   const struct request_sock *req, struct sock *newsk);
-void tcpinc_eno_sock_release(struct tcpinc_sock *ctx);
-void tcpinc_pending_net_init(struct tcpinc_net *tn);
-void tcpinc_pending_net_exit(struct tcpinc_net *tn);
-unsigned int tcpinc_pending_wipe_net(struct net *net);
-void tcpinc_abort_async(struct sock *sk, int err);
-int tcpinc_abort_init(void);
-void tcpinc_abort_exit(void);
-int tcpinc_sockopt_init(void);
-void tcpinc_sockopt_exit(void);
-int tcpinc_sockopt_prepare(struct sock *sk);
-void tcpinc_sockopt_restore(struct sock *sk);
-extern struct workqueue_struct *tcpinc_wq;
-size_t tcpinc_eno_ctx_extra(void);
-bool tcpinc_eno_will_encrypt(struct tcpinc_sock *ctx);
-void tcpinc_tc_enable(struct sock *sk, struct tcpinc_sock *ctx);
-int tcpinc_tc_inq(struct sock *sk, int *out);
-__poll_t tcpinc_tc_poll(struct file *file, struct socket *sock, poll_table *wait);
-int tcpinc_tc_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len, int flags,
-		      int (*base)(struct socket *, struct sockaddr *, int, int));
-void tcpinc_tc_free(struct tcpinc_sock *ctx);
-void tcpinc_tc_restore_callbacks(struct sock *sk, struct tcpinc_sock *ctx);
-void tcpinc_tc_pool_drain(void);
-void tcpinc_tc_prepare(struct sock *sk);
-int tcpinc_tc_sendmsg(struct sock *sk, struct msghdr *msg, size_t size,
-		      int (*base)(struct sock *, struct msghdr *, size_t));
-int tcpinc_tc_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
-		      int *addr_len,
-		      int (*base)(struct sock *, struct msghdr *, size_t, int, int *));
-int tcpinc_tc_sendpage(struct sock *sk, struct page *page, int offset, size_t size, int flags,
-		       int (*base_sendpage)(struct sock *, struct page *, int, size_t, int),
-		       int (*base_sendmsg)(struct sock *, struct msghdr *, size_t));
-void tcpinc_tc_shutdown(struct sock *sk, int how, void (*base)(struct sock *, int));
-void tcpinc_tc_close(struct sock *sk, long timeout, void (*base)(struct sock *, long));
-bool tcpinc_tc_is_readable(struct sock *sk);
-int tcpinc_tc_rekey(struct sock *sk, struct tcpinc_sock *ctx);
-int tcpinc_tc_aead(struct sock *sk, struct tcpinc_sock *ctx);
-void tcpinc_tc_keepalive_update(struct sock *sk, bool on);
-ssize_t tcpinc_tc_splice_read(struct socket *sock, loff_t *ppos, struct pipe_inode_info *pipe,
-			      size_t len, unsigned int flags,
-			      int (*base_recvmsg)(struct sock *, struct msghdr *, size_t, int, int *));
-bool tcpinc_tc_raw_read_ok(struct sock *sk);
-int tcpinc_tc_peek_len(struct socket *sock);
-bool tcpinc_tc_write_blocked(struct sock *sk);
-void tcpinc_tc_cache_flush(struct sock *sk, struct tcpinc_sock *ctx);
-int tcpinc_tc_resumed(struct sock *sk, struct tcpinc_sock *ctx);
-int tcpinc_tc_session_id(struct sock *sk, struct tcpinc_sock *ctx, u8 *out, size_t cap,
-			 size_t *out_len);
-int tcpinc_eno_init(void);
-void tcpinc_eno_exit(void);
-void tcpinc_pernet_unregister(void);
-int tcpinc_ulp_register(void);
-void tcpinc_ulp_unregister(void);
-int tcpinc_notifiers_register(void);
-void tcpinc_notifiers_unregister(void);
+/*
+ * tcpinc_ctx_will_encrypt - ENO is enabled, or certain to enable with our
+ * next segment (A has accepted B's SYN-ACK and owes the ACK that carries
+ * ENO): no application byte may leave in the clear. Read from the shared
+ * context by the data path, which thus never calls into ENO.
+ */
+static inline bool tcpinc_ctx_will_encrypt(struct tcpinc_sock *ctx)
+{
+	bool r;
+
+	spin_lock_bh(&ctx->lock);
+	r = ctx->phase == TCPINC_ENO_ENABLED ||
+	    (ctx->phase == TCPINC_ENO_NEGOTIATING &&
+	     tcpinc_core_eno_state(ctx->eno) == TCPINC_CORE_ENO_SYN_RECEIVED);
+	spin_unlock_bh(&ctx->lock);
+	return r;
+}
 
 #endif /* TCPINC_H */

@@ -8,6 +8,7 @@
 #include <net/tcp.h>
 
 #include "tcpinc.h"
+#include "tcpinc_abort.h"
 
 struct workqueue_struct *tcpinc_wq;
 

@@ -32,6 +32,7 @@
 
 #include "tcpinc.h"
 #include "tcpinc_cache.h"
+#include "tcpinc_vmgen.h"
 #include "../../crypto-glue/tcpinc_crypto.h"
 
 #define TCPINC_CACHE_BITS	7
@@ -311,6 +312,16 @@ unsigned int tcpinc_cache_wipe(struct net *net)
 	TCPINC_ADD_STATS(net, TCPINC_MIB_CACHE_WIPED_ENTRIES, n);
 	return n;
 }
+
+static void tcpinc_cache_holder_wipe(struct net *net, enum tcpinc_wipe_event ev,
+				     struct tcpinc_wiped *w)
+{
+	w->cached += tcpinc_cache_wipe(net);
+}
+
+const struct tcpinc_secret_holder tcpinc_cache_holder = {
+	.wipe	= tcpinc_cache_holder_wipe,
+};
 
 unsigned int tcpinc_cache_count(struct net *net)
 {

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * tcpinc_cache.h - the per network namespace cache of tcpcrypt resumption
- * secrets (tcpinc_cache.c) and the VM generation that invalidates live
- * sessions (tcpinc_notify.c).
+ * secrets (tcpinc_cache.c).
  */
 #ifndef TCPINC_CACHE_H
 #define TCPINC_CACHE_H
@@ -17,6 +16,7 @@
 
 struct net;
 struct tcpinc_cache;
+struct tcpinc_secret_holder;
 
 /* The peer's address as the cache keys it: IPv4 as v4-mapped. */
 static inline void tcpinc_sk_peer(const struct sock *sk, struct in6_addr *out)
@@ -69,44 +69,7 @@ unsigned int tcpinc_cache_wipe(struct net *net);
 unsigned int tcpinc_cache_count(struct net *net);
 size_t tcpinc_cache_entry_size(void);
 
-/*
- * The VM generation: bumped by the vmfork notifier before anything else,
- * so that a session created under an older generation can tell its keys
- * may be live in another copy of this VM.
- */
-extern atomic_t tcpinc_vm_generation;
-
-/*
- * tcpinc_vm_copied - the hypervisor's VM generation ID no longer matches
- * the one the vmfork notifier last saw: this is a restored or cloned copy
- * whose notifier has not run yet (tcpinc_notify.c). Any context; false
- * without a vmgenid device.
- */
-bool tcpinc_vm_copied(void);
-void tcpinc_vmgenid_attach(void *id);
-
-/*
- * What the application of a tcpcrypt connection aborted by a VM generation
- * change sees (Documentation/socket-api.md): its keys were revoked.
- */
-#define TCPINC_ERR_VMFORK	EKEYREVOKED
-
-struct tcpinc_sock;
-/* The registry of live sessions (tcpinc_net.tc_socks), for the abort below. */
-void tcpinc_tc_register(struct net *net, struct tcpinc_sock *ctx);
-void tcpinc_tc_unregister(struct net *net, struct tcpinc_sock *ctx);
-/* Aborts every live tcpcrypt connection of net with err; returns how many. */
-unsigned int tcpinc_tc_abort_all(struct net *net, int err);
-
-/*
- * The notifier callbacks (tcpinc_notify.c), not static so that the KUnit
- * suite can feed them synthetic events (tests/kunit/resume_cache_test.c).
- */
-struct notifier_block;
-int tcpinc_netdev_event(struct notifier_block *nb, unsigned long event, void *ptr);
-int tcpinc_inetaddr_event(struct notifier_block *nb, unsigned long event, void *ptr);
-int tcpinc_inet6addr_event(struct notifier_block *nb, unsigned long event, void *ptr);
-int tcpinc_pm_event(struct notifier_block *nb, unsigned long event, void *unused);
-int tcpinc_vmfork_event(struct notifier_block *nb, unsigned long event, void *unused);
+/* Wipes every entry on every event (tcpinc_notify.c). */
+extern const struct tcpinc_secret_holder tcpinc_cache_holder;
 
 #endif /* TCPINC_CACHE_H */

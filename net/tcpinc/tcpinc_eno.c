@@ -30,11 +30,30 @@
 #include <net/ipv6.h>
 #include <net/tcp.h>
 
+#include "tcpinc.h"
+#include "tcpinc_abort.h"
 #include "tcpinc_cache.h"
 #include "tcpinc_eno.h"
+#include "tcpinc_eno_pending.h"
+#include "tcpinc_eno_skb.h"
+#include "tcpinc_ids.h"
+#include "tcpinc_vmgen.h"
 #include "tcpinc/core_api.h"
 
 /* --- counting outcomes ---------------------------------------------------- */
+
+/*
+ * Who is told that ENO enabled encryption: set once by the ULP layer
+ * before its ULP is registered (so before any hook or clone can run), read
+ * locklessly after. ENO reports upwards through it and calls nothing of
+ * the layers above.
+ */
+static const struct tcpinc_eno_ops *tcpinc_eno_ops;
+
+void tcpinc_eno_set_ops(const struct tcpinc_eno_ops *ops)
+{
+	WRITE_ONCE(tcpinc_eno_ops, ops);
+}
 
 /* A resumption attempt that will not key a session: ss[i] goes (already burnt). */
 static void resume_drop(struct tcpinc_sock *ctx)
@@ -53,8 +72,8 @@ static void count_outcome(struct net *net, struct tcpinc_sock *ctx, int action)
 	case TCPINC_CORE_ENO_ENABLE:
 		WRITE_ONCE(ctx->phase, TCPINC_ENO_ENABLED);
 		TCPINC_INC_STATS(net, TCPINC_MIB_ENO_OK);
-		/* Every TEP we negotiate is tcpcrypt: start its data path. */
-		tcpinc_tc_enable(ctx->sk, ctx);
+		/* Every TEP we negotiate is tcpcrypt: the ULP starts its data path. */
+		READ_ONCE(tcpinc_eno_ops)->enabled(ctx->sk, ctx);
 		return;
 	case TCPINC_CORE_ENO_ABORT:
 		WRITE_ONCE(ctx->phase, TCPINC_ENO_ABORTED);
@@ -322,20 +341,20 @@ static int resume_lookup(void *arg, tcpinc_u8 tep, const tcpinc_u8 *half, tcpinc
 		TCPINC_INC_STATS(a->net, TCPINC_MIB_RESUME_DECLINED);
 		return 0;
 	}
-	e->resume_vmgen = atomic_read(&tcpinc_vm_generation);	/* before, as above */
-	if (tcpinc_cache_accept(a->net, tep, half, &a->pol, &e->resume, &e->chain)) {
+	e->rs.resume_vmgen = atomic_read(&tcpinc_vm_generation);	/* before, as above */
+	if (tcpinc_cache_accept(a->net, tep, half, &a->pol, &e->rs.resume, &e->rs.chain)) {
 		TCPINC_INC_STATS(a->net, TCPINC_MIB_RESUME_DECLINED);
 		return 0;
 	}
-	if (tcpinc_core_tc_resume_build(&e->resume, sub, sizeof(sub), &len) != TCPINC_CORE_TC_OK ||
+	if (tcpinc_core_tc_resume_build(&e->rs.resume, sub, sizeof(sub), &len) != TCPINC_CORE_TC_OK ||
 	    len <= TCPINC_CORE_TC_RESUME_HALF_LEN || len > sizeof(sub)) {
-		tcpinc_core_tc_resume_wipe_attempt(&e->resume);
+		tcpinc_core_tc_resume_wipe_attempt(&e->rs.resume);
 		TCPINC_INC_STATS(a->net, TCPINC_MIB_RESUME_DECLINED);
 		return 0;
 	}
 	memcpy(out, sub + 1, len - 1);
 	*out_len = len - 1;
-	e->resume_state = TCPINC_RESUME_ACCEPTED;
+	e->rs.resume_state = TCPINC_RESUME_ACCEPTED;
 	TCPINC_INC_STATS(a->net, TCPINC_MIB_RESUME_ACCEPTED);
 	return 1;
 }
@@ -983,10 +1002,7 @@ void tcpinc_eno_sock_clone(struct tcpinc_sock *ctx, struct tcpinc_sock *lctx,
 			if (e) {
 				memcpy(ctx->eno, tcpinc_entry_eno(e), tcpinc_eno_size);
 				/* The accepted resumption moves too; the entry is wiped. */
-				ctx->resume_state = e->resume_state;
-				ctx->resume_vmgen = e->resume_vmgen;
-				ctx->chain = e->chain;
-				memcpy(&ctx->resume, &e->resume, sizeof(ctx->resume));
+				ctx->rs = e->rs;
 				tcpinc_pending_free(p, e);
 			}
 			spin_unlock(&p->lock);
@@ -1018,26 +1034,9 @@ void tcpinc_eno_sock_clone(struct tcpinc_sock *ctx, struct tcpinc_sock *lctx,
 	}
 }
 
-/*
- * tcpinc_eno_will_encrypt - ENO is enabled, or certain to enable with our
- * next segment (A has accepted B's SYN-ACK and owes the ACK that carries
- * ENO): no application byte may leave in the clear.
- */
-bool tcpinc_eno_will_encrypt(struct tcpinc_sock *ctx)
-{
-	bool r;
-
-	spin_lock_bh(&ctx->lock);
-	r = ctx->phase == TCPINC_ENO_ENABLED ||
-	    (ctx->phase == TCPINC_ENO_NEGOTIATING &&
-	     tcpinc_core_eno_state(ctx->eno) == TCPINC_CORE_ENO_SYN_RECEIVED);
-	spin_unlock_bh(&ctx->lock);
-	return r;
-}
-
+/* After the ULP layer freed the tcpcrypt session (tcpinc_ulp_release). */
 void tcpinc_eno_sock_release(struct tcpinc_sock *ctx)
 {
-	tcpinc_tc_free(ctx);
 	tcpinc_core_tc_resume_wipe_attempt(&ctx->resume);
 	tcpinc_pending_release(ctx);
 	/* The negotiation holds option bytes and flags, no secret; still wipe. */

@@ -1,106 +1,34 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * tcpinc_eno.h - what the ENO glue files share: a listener's table of
- * half-open negotiations (tcpinc_eno_pending.c) and option insertion into
- * outgoing segments (tcpinc_eno_skb.c), used by the hooks in tcpinc_eno.c.
+ * tcpinc_eno.h - TCP-ENO on real connections (tcpinc_eno.c): the netfilter hooks
+ * per network namespace and the per-socket negotiation, as the ULP layer
+ * drives them.
  */
 #ifndef TCPINC_ENO_H
 #define TCPINC_ENO_H
 
-#include <linux/skbuff.h>
-#include <net/ipv6.h>
 #include <net/request_sock.h>
-#include <net/tcp.h>
 
 #include "tcpinc.h"
 
-struct tcpinc_core_eno;
-
-/* The 4-tuple of a connection, as seen from our side. */
-struct tcpinc_flow {
-	struct in6_addr laddr, raddr;	/* v4 as v4-mapped */
-	__be16 lport, rport;
-};
-
 /*
- * A listener's negotiation for one half-open connection, from the SYN to
- * the accept (clone), eviction or expiry. Lives in its listener's table,
- * under the table's lock. The connection is the 4-tuple *and* A's ISN: a
- * new SYN of the same 4-tuple with another ISN is another connection, and
- * replaces the entry (a retransmitted SYN has the same ISN).
+ * What ENO reports to the layer above it (tcpinc_ulp.c): enabled() runs
+ * when a connection's negotiation enables encryption, in the hook, clone
+ * or process context that saw it, with ctx->lock held.
  */
-struct tcpinc_pending_entry {
-	struct hlist_node node;		/* in buckets[] */
-	struct list_head age;		/* in by_age, oldest first */
-	struct tcpinc_flow flow;
-	u32 syn_isn;			/* A's SYN sequence number */
-	unsigned long expires;		/* jiffies: created + eno_pending_timeout */
-	/* A resumption proposal we accepted: ss[i] for the child (secret). */
-	u8 resume_state;		/* enum tcpinc_resume_state */
-	int resume_vmgen;		/* as tcpinc_sock.resume_vmgen */
-	u64 chain;
-	struct tcpinc_core_tc_resume_attempt resume;
-	u64 eno[];			/* tcpinc_eno_size bytes */
+struct tcpinc_eno_ops {
+	void (*enabled)(struct sock *sk, struct tcpinc_sock *ctx);
 };
+void tcpinc_eno_set_ops(const struct tcpinc_eno_ops *ops);
 
-#define TCPINC_PENDING_BUCKETS	64
-
-/*
- * A listener's half-open negotiations. Allocated by the first SYN that
- * reaches the listener (published with cmpxchg), unlinked from its netns's
- * list and freed after an RCU grace period once the listener is released:
- * the hooks reach it under RCU. Bounded by eno_pending_max entries (the
- * oldest is evicted to make room) and by age (eno_pending_timeout).
- */
-struct tcpinc_pending {
-	struct rcu_head rcu;
-	struct list_head node;		/* tcpinc_net.pending_tables, under pending_lock */
-	struct net *net;		/* the listener's; outlives the table */
-	spinlock_t lock;		/* protects all below; _bh */
-	bool dead;			/* listener released: find nothing */
-	unsigned int count;
-	struct list_head by_age;	/* entries, oldest first */
-	struct hlist_head buckets[TCPINC_PENDING_BUCKETS];
-};
-
-/*
- * What a released listener's ctx->pending holds, so that a SYN racing the
- * release cannot attach a new table that nobody would free.
- */
-#define TCPINC_PENDING_DEAD	((struct tcpinc_pending *)1UL)
-
-/* The listener's table, or NULL (none yet, or released). RCU or ctx owner. */
-static inline struct tcpinc_pending *tcpinc_pending_of(struct tcpinc_sock *lctx)
-{
-	struct tcpinc_pending *p = READ_ONCE(lctx->pending);
-
-	return p == TCPINC_PENDING_DEAD ? NULL : p;
-}
-
-/* Size of the core's negotiation object; set once at module init. */
-extern size_t tcpinc_eno_size;
-
-static inline struct tcpinc_core_eno *tcpinc_entry_eno(struct tcpinc_pending_entry *e)
-{
-	return (struct tcpinc_core_eno *)e->eno;
-}
-
-void tcpinc_flow_from_rx(struct sk_buff *skb, const struct tcphdr *th, struct tcpinc_flow *f);
-void tcpinc_flow_from_tx(struct sk_buff *skb, const struct tcphdr *th, struct tcpinc_flow *f);
-void tcpinc_flow_from_req(const struct request_sock *req, struct tcpinc_flow *f);
-
-struct tcpinc_pending *tcpinc_pending_get(struct tcpinc_sock *lctx, struct net *net);
-struct tcpinc_pending_entry *tcpinc_pending_find(struct tcpinc_pending *p,
-						 const struct tcpinc_flow *f, u32 isn);
-struct tcpinc_pending_entry *tcpinc_pending_find_tuple(struct tcpinc_pending *p,
-						       const struct tcpinc_flow *f);
-struct tcpinc_pending_entry *tcpinc_pending_add(struct tcpinc_pending *p,
-						const struct tcpinc_flow *f, u32 isn,
-						unsigned int max, gfp_t gfp);
-void tcpinc_pending_free(struct tcpinc_pending *p, struct tcpinc_pending_entry *e);
-void tcpinc_pending_release(struct tcpinc_sock *lctx);
-
-int tcpinc_skb_add_option(struct sk_buff *skb, const u8 *opt, u8 len);
-int tcpinc_skb_options_compact_len(const struct tcphdr *th);
+int tcpinc_eno_hooks_ensure(struct net *net);
+void tcpinc_eno_hooks_remove(struct net *net);
+void tcpinc_eno_sock_init(struct tcpinc_sock *ctx, struct sock *sk);
+void tcpinc_eno_sock_clone(struct tcpinc_sock *ctx, struct tcpinc_sock *lctx,
+			   const struct request_sock *req, struct sock *newsk);
+void tcpinc_eno_sock_release(struct tcpinc_sock *ctx);
+size_t tcpinc_eno_ctx_extra(void);
+int tcpinc_eno_init(void);
+void tcpinc_eno_exit(void);
 
 #endif /* TCPINC_ENO_H */

@@ -13,7 +13,8 @@
 #include <net/ip.h>
 #include <net/ipv6.h>
 
-#include "tcpinc_eno.h"
+#include "tcpinc.h"
+#include "tcpinc_eno_pending.h"
 
 /* The sweep's period: a quarter of the shortest lifetime, at least 1 s. */
 static unsigned long pending_gc_period(const struct tcpinc_net *tn)
@@ -215,10 +216,10 @@ unsigned int tcpinc_pending_wipe_net(struct net *net)
 	list_for_each_entry(p, &tn->pending_tables, node) {
 		spin_lock(&p->lock);
 		list_for_each_entry(e, &p->by_age, age) {
-			if (e->resume_state != TCPINC_RESUME_ACCEPTED)
+			if (e->rs.resume_state != TCPINC_RESUME_ACCEPTED)
 				continue;
-			tcpinc_core_tc_resume_wipe_attempt(&e->resume);
-			e->resume_state = TCPINC_RESUME_WIPED;
+			tcpinc_core_tc_resume_wipe_attempt(&e->rs.resume);
+			e->rs.resume_state = TCPINC_RESUME_WIPED;
 			n++;
 		}
 		spin_unlock(&p->lock);
@@ -228,6 +229,16 @@ unsigned int tcpinc_pending_wipe_net(struct net *net)
 		TCPINC_ADD_STATS(net, TCPINC_MIB_ENO_PENDING_WIPED, n);
 	return n;
 }
+
+static void tcpinc_pending_holder_wipe(struct net *net, enum tcpinc_wipe_event ev,
+				       struct tcpinc_wiped *w)
+{
+	w->half_open += tcpinc_pending_wipe_net(net);
+}
+
+const struct tcpinc_secret_holder tcpinc_pending_holder = {
+	.wipe	= tcpinc_pending_holder_wipe,
+};
 
 /* The listener's table, created by its first SYN (softirq, under RCU). */
 struct tcpinc_pending *tcpinc_pending_get(struct tcpinc_sock *lctx, struct net *net)

@@ -9,7 +9,7 @@
 #include <net/ipv6.h>
 #include <net/tcp.h>
 
-#include "tcpinc_eno.h"
+#include "tcpinc_eno_skb.h"
 
 /*
  * The option area of th without its NOPs (EOL ends it), into out; its

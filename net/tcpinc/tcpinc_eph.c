@@ -22,7 +22,8 @@
 #include <linux/string.h>
 
 #include "tcpinc.h"
-#include "tcpinc_cache.h"
+#include "tcpinc_eph.h"
+#include "tcpinc_vmgen.h"
 #include "../../crypto-glue/tcpinc_crypto.h"
 
 #define TCPINC_EPH_MAX_USES	1024
@@ -111,3 +112,15 @@ void tcpinc_eph_wipe(struct net *net)
 		spin_unlock_bh(&tn->eph[i].lock);
 	}
 }
+
+/* A suspended or copied VM must not reuse a pair; a device going does not matter. */
+static void tcpinc_eph_holder_wipe(struct net *net, enum tcpinc_wipe_event ev,
+				   struct tcpinc_wiped *w)
+{
+	if (ev != TCPINC_WIPE_NET)
+		tcpinc_eph_wipe(net);
+}
+
+const struct tcpinc_secret_holder tcpinc_eph_holder = {
+	.wipe	= tcpinc_eph_holder_wipe,
+};

@@ -10,8 +10,31 @@
 #include <net/tcp.h>
 
 #include "tcpinc.h"
+#include "tcpinc_cache.h"
+#include "tcpinc_eno.h"
+#include "tcpinc_eno_pending.h"
+#include "tcpinc_eph.h"
+#include "tcpinc_notify.h"
+#include "tcpinc_pernet.h"
+#include "tcpinc_sockopt.h"
+#include "tcpinc_socks.h"
+#include "tcpinc_tcpcrypt.h"
+#include "tcpinc_ulp.h"
 #include "tcpinc/core_api.h"
 #include "../../crypto-glue/tcpinc_crypto.h"
+
+/*
+ * What the notifiers (and resume_cache_flush) wipe, in this order: the
+ * cache, the ss[i] half-open connections accepted, the ephemeral key pairs
+ * (suspend, VM generation), then, on a VM generation change, the live
+ * sessions.
+ */
+static const struct tcpinc_secret_holder *const tcpinc_secret_holders[] = {
+	&tcpinc_cache_holder,
+	&tcpinc_pending_holder,
+	&tcpinc_eph_holder,
+	&tcpinc_socks_holder,
+};
 
 static int __init tcpinc_init(void)
 {
@@ -23,6 +46,8 @@ static int __init tcpinc_init(void)
 		return -EINVAL;
 	}
 
+	/* Before the per-netns state: its resume_cache_flush sysctl wipes them. */
+	tcpinc_notify_set_holders(tcpinc_secret_holders, ARRAY_SIZE(tcpinc_secret_holders));
 	err = tcpinc_eno_init();
 	if (err)
 		return err;

@@ -4,15 +4,17 @@
  * a network device going away (per netns), suspend/hibernation (PM), and a
  * VM generation change (snapshot restore or clone, via vmgenid).
  *
- * Each event wipes the resumption cache of every namespace it concerns
- * (tcpinc_cache.c), is counted there and logged once. A VM generation
- * change also aborts live tcpcrypt connections (net.tcpinc.vmfork_abort,
- * default 1): the other copy of this VM holds the same keys and stream
- * offsets, so both would seal different bytes under one (key, nonce).
+ * Each event runs the wipe of every secret holder the layer above
+ * registered (tcpinc_notify_set_holders: the resumption cache, listeners'
+ * half-open entries, ephemeral key pairs, the registry of live sessions)
+ * for every namespace it concerns, is counted there and logged once; this
+ * file calls none of them by name. A VM generation change also aborts
+ * live tcpcrypt connections (net.tcpinc.vmfork_abort, default 1): the
+ * other copy of this VM holds the same keys and stream offsets, so both
+ * would seal different bytes under one (key, nonce). The VM generation
+ * itself is tcpinc_vmgen.c's.
  * Documentation/resumption.md has the threat model.
  */
-#include <linux/acpi.h>
-#include <linux/io.h>
 #include <linux/netdevice.h>
 #include <linux/notifier.h>
 #include <linux/random.h>
@@ -21,181 +23,57 @@
 #include <net/addrconf.h>
 
 #include "tcpinc.h"
-#include "tcpinc_cache.h"
-
-atomic_t tcpinc_vm_generation = ATOMIC_INIT(0);
-
-/*
- * The VM generation ID itself, 16 bytes of guest memory that the
- * hypervisor rewrites before a restored or cloned copy runs (the vmgenid
- * ACPI device's ADDR). The vmfork notifier only runs once the guest has
- * handled the device's ACPI notification, a few milliseconds later under
- * QEMU; a session sealing a frame in between would use the keys and
- * nonces the other copy uses (vmgenid-live caught one such frame and its
- * echo). Reading the ID before sealing closes that window.
- * tcpinc_vmgenid: mapped at load, or NULL; tcpinc_vmgenid_known: written
- * by tcpinc_vmgenid_attach() and the notifier (a torn read there can only
- * say "copied" during a real change).
- */
-#define TCPINC_VMGENID_LEN	16
-static void *tcpinc_vmgenid;
-static u8 tcpinc_vmgenid_known[TCPINC_VMGENID_LEN];
-
-bool tcpinc_vm_copied(void)
-{
-	const void *id = READ_ONCE(tcpinc_vmgenid);
-	u8 now[TCPINC_VMGENID_LEN];
-
-	if (!id)
-		return false;
-	memcpy(now, id, sizeof(now));
-	return memcmp(now, tcpinc_vmgenid_known, sizeof(now)) != 0;
-}
+#include "tcpinc_notify.h"
+#include "tcpinc_vmgen.h"
 
 /*
- * tcpinc_vmgenid_attach - watch the 16 bytes at id (NULL: none) as the VM
- * generation ID, taking their value now as this generation's. At load,
- * with the ACPI mapping; KUnit passes a buffer of its own and rewrites it
- * the way a restore does. Not concurrent with sessions sealing: the
- * pointer is set once before use and cleared at unload.
+ * The holders every event wipes (tcpinc_notify_set_holders): set before
+ * the notifiers are registered, unchanged while they are.
  */
-/* The ID at id (NULL: none) as it reads now becomes this generation's. */
-static void tcpinc_vmgenid_known_from(const void *id)
+static const struct tcpinc_secret_holder *const *tcpinc_holders;
+static unsigned int tcpinc_nholders;
+
+void tcpinc_notify_set_holders(const struct tcpinc_secret_holder *const *holders,
+			       unsigned int n)
 {
-	if (id)
-		memcpy(tcpinc_vmgenid_known, id, TCPINC_VMGENID_LEN);
-	else
-		memset(tcpinc_vmgenid_known, 0, TCPINC_VMGENID_LEN);
+	tcpinc_holders = holders;
+	tcpinc_nholders = n;
 }
 
-void tcpinc_vmgenid_attach(void *id)
+void tcpinc_notify_wipe_net(struct net *net, enum tcpinc_wipe_event ev,
+			    struct tcpinc_wiped *w)
 {
-	tcpinc_vmgenid_known_from(id);
-	WRITE_ONCE(tcpinc_vmgenid, id);
-}
-
-#ifdef CONFIG_ACPI
-/* The QEMU device's _HID and the ids Linux's vmgenid driver binds to. */
-static const char *const tcpinc_vmgenid_hids[] = { "VMGENCTR", "VM_GEN_COUNTER", "QEMUVGID" };
-
-static void tcpinc_vmgenid_map(void)
-{
-	struct acpi_buffer buf = { ACPI_ALLOCATE_BUFFER, NULL };
-	struct acpi_device *adev = NULL;
-	union acpi_object *pkg;
 	unsigned int i;
-	void *id;
-	u64 phys;
 
-	for (i = 0; i < ARRAY_SIZE(tcpinc_vmgenid_hids) && !adev; i++)
-		adev = acpi_dev_get_first_match_dev(tcpinc_vmgenid_hids[i], NULL, -1);
-	if (!adev)
-		return;
-	if (ACPI_FAILURE(acpi_evaluate_object(adev->handle, "ADDR", NULL, &buf)))
-		goto out;
-	pkg = buf.pointer;
-	/* ADDR: a package of two integers, the low and high 32 bits. */
-	if (!pkg || pkg->type != ACPI_TYPE_PACKAGE || pkg->package.count != 2 ||
-	    pkg->package.elements[0].type != ACPI_TYPE_INTEGER ||
-	    pkg->package.elements[1].type != ACPI_TYPE_INTEGER)
-		goto out;
-	phys = (pkg->package.elements[0].integer.value & 0xffffffffULL) |
-	       (pkg->package.elements[1].integer.value << 32);
-	id = memremap(phys, TCPINC_VMGENID_LEN, MEMREMAP_WB);
-	if (id) {
-		tcpinc_vmgenid_attach(id);
-		pr_info("tcpinc: VM generation ID found (ACPI vmgenid): sessions check it before they seal or open\n");
-	}
-out:
-	kfree(buf.pointer);
-	acpi_dev_put(adev);
-}
-#else
-static void tcpinc_vmgenid_map(void)
-{
-}
-#endif
-
-static void tcpinc_vmgenid_unmap(void)
-{
-	void *id = tcpinc_vmgenid;
-
-	tcpinc_vmgenid_attach(NULL);
-	if (id)
-		memunmap(id);
-}
-
-void tcpinc_tc_register(struct net *net, struct tcpinc_sock *ctx)
-{
-	struct tcpinc_net *tn = tcpinc_pernet(net);
-
-	spin_lock_bh(&tn->tc_lock);
-	list_add(&ctx->tc_node, &tn->tc_socks);
-	spin_unlock_bh(&tn->tc_lock);
-}
-
-void tcpinc_tc_unregister(struct net *net, struct tcpinc_sock *ctx)
-{
-	struct tcpinc_net *tn = tcpinc_pernet(net);
-
-	spin_lock_bh(&tn->tc_lock);
-	if (!list_empty(&ctx->tc_node))
-		list_del_init(&ctx->tc_node);
-	spin_unlock_bh(&tn->tc_lock);
-}
-
-unsigned int tcpinc_tc_abort_all(struct net *net, int err)
-{
-	struct tcpinc_net *tn = tcpinc_pernet(net);
-	struct tcpinc_sock *ctx;
-	unsigned int n = 0;
-
-	/*
-	 * A context is unlinked (under tc_lock) by the ULP release, which runs
-	 * while its socket is still referenced: every socket on the list is
-	 * alive here, and tcpinc_abort_async() takes its own reference.
-	 */
-	spin_lock_bh(&tn->tc_lock);
-	list_for_each_entry(ctx, &tn->tc_socks, tc_node) {
-		WRITE_ONCE(ctx->sk->sk_err, err);
-		tcpinc_abort_async(ctx->sk, err);
-		/* Once per connection: tc_vm_ok() may have got there first. */
-		if (!test_and_set_bit(TCPINC_TC_VMFORK_COUNTED, &ctx->tc_flags))
-			n++;
-	}
-	spin_unlock_bh(&tn->tc_lock);
-	TCPINC_ADD_STATS(net, TCPINC_MIB_VMFORK_ABORTS, n);
-	return n;
+	for (i = 0; i < tcpinc_nholders; i++)
+		tcpinc_holders[i]->wipe(net, ev, w);
 }
 
 /* Wipes one namespace's cache for a local event and says so once. */
 static void tcpinc_wipe_netns(struct net *net, enum tcpinc_mib_field field, const char *what,
 			      const char *dev)
 {
-	unsigned int n, h;
+	struct tcpinc_wiped w = {};
 
 	TCPINC_INC_STATS(net, field);
-	n = tcpinc_cache_wipe(net);
-	h = tcpinc_pending_wipe_net(net);
+	tcpinc_notify_wipe_net(net, TCPINC_WIPE_NET, &w);
 	/* A dying namespace unregisters all its devices: no news there. */
 	if (check_net(net))
 		pr_info("tcpinc: %s %s: resumption cache of netns %u wiped (%u entries, %u accepted by half-open connections)\n",
-			what, dev, net->ns.inum, n, h);
+			what, dev, net->ns.inum, w.cached, w.half_open);
 }
 
 /*
- * Wipes every namespace's cache and the secrets its listeners' half-open
- * connections accepted (and counts field there); returns secrets wiped.
+ * Wipes every holder's secrets in every namespace (and counts field
+ * there); returns the secrets wiped, *aborted the connections aborted.
  */
-static unsigned int tcpinc_wipe_all(enum tcpinc_mib_field field, unsigned int *nets,
-				    unsigned int *aborted)
+static unsigned int tcpinc_wipe_all(enum tcpinc_mib_field field, enum tcpinc_wipe_event ev,
+				    unsigned int *nets, unsigned int *aborted)
 {
-	unsigned int n = 0;
+	struct tcpinc_wiped w = {};
 	struct net *net;
 
 	*nets = 0;
-	if (aborted)
-		*aborted = 0;
 	/*
 	 * cleanup_net() unlinks a namespace and waits for a grace period
 	 * before our pernet exit frees its counters, so RCU suffices.
@@ -203,15 +81,13 @@ static unsigned int tcpinc_wipe_all(enum tcpinc_mib_field field, unsigned int *n
 	rcu_read_lock();
 	for_each_net_rcu(net) {
 		TCPINC_INC_STATS(net, field);
-		n += tcpinc_cache_wipe(net);
-		n += tcpinc_pending_wipe_net(net);
-		tcpinc_eph_wipe(net);	/* the copies must not share a key pair either */
-		if (aborted && READ_ONCE(tcpinc_pernet(net)->vmfork_abort))
-			*aborted += tcpinc_tc_abort_all(net, TCPINC_ERR_VMFORK);
+		tcpinc_notify_wipe_net(net, ev, &w);
 		(*nets)++;
 	}
 	rcu_read_unlock();
-	return n;
+	if (aborted)
+		*aborted = w.aborted;
+	return w.cached + w.half_open;
 }
 
 int tcpinc_netdev_event(struct notifier_block *nb, unsigned long event,
@@ -276,7 +152,7 @@ int tcpinc_pm_event(struct notifier_block *nb, unsigned long event,
 	 * A hibernation image, or a suspended VM's memory, may be resumed
 	 * more than once: no resumption secret may be in it.
 	 */
-	n = tcpinc_wipe_all(TCPINC_MIB_PM_EVENTS, &nets, NULL);
+	n = tcpinc_wipe_all(TCPINC_MIB_PM_EVENTS, TCPINC_WIPE_SLEEP, &nets, NULL);
 	pr_info("tcpinc: %s: resumption caches wiped (%u entries in %u network namespaces)\n",
 		event == PM_SUSPEND_PREPARE ? "suspend" : "hibernation", n, nets);
 	return NOTIFY_DONE;
@@ -292,10 +168,8 @@ int tcpinc_vmfork_event(struct notifier_block *nb, unsigned long event,
 	unsigned int n, nets, aborted;
 
 	/* First, so that no session seals another frame under old keys. */
-	atomic_inc(&tcpinc_vm_generation);
-	/* This generation's ID: sessions created from now on may seal. */
-	tcpinc_vmgenid_known_from(tcpinc_vmgenid);
-	n = tcpinc_wipe_all(TCPINC_MIB_VMFORK_EVENTS, &nets, &aborted);
+	tcpinc_vmgen_next();
+	n = tcpinc_wipe_all(TCPINC_MIB_VMFORK_EVENTS, TCPINC_WIPE_VMFORK, &nets, &aborted);
 	pr_info("tcpinc: VM generation changed (snapshot restore or clone): resumption caches wiped (%u entries in %u network namespaces), %u tcpcrypt connections aborted (errno %d)\n",
 		n, nets, aborted, TCPINC_ERR_VMFORK);
 	return NOTIFY_DONE;
@@ -315,7 +189,7 @@ int tcpinc_notifiers_register(void)
 	err = register_pm_notifier(&tcpinc_pm_nb);
 	if (err)
 		goto err_netdev;
-	tcpinc_vmgenid_map();
+	tcpinc_vmgen_map();
 	err = register_random_vmfork_notifier(&tcpinc_vmfork_nb);
 	if (err)
 		goto err_pm;
@@ -332,7 +206,7 @@ err_inet:
 err_vmfork:
 	unregister_random_vmfork_notifier(&tcpinc_vmfork_nb);
 err_pm:
-	tcpinc_vmgenid_unmap();
+	tcpinc_vmgen_unmap();
 	unregister_pm_notifier(&tcpinc_pm_nb);
 err_netdev:
 	unregister_netdevice_notifier(&tcpinc_netdev_nb);
@@ -344,7 +218,7 @@ void tcpinc_notifiers_unregister(void)
 	unregister_inet6addr_notifier(&tcpinc_inet6addr_nb);
 	unregister_inetaddr_notifier(&tcpinc_inetaddr_nb);
 	unregister_random_vmfork_notifier(&tcpinc_vmfork_nb);
-	tcpinc_vmgenid_unmap();
+	tcpinc_vmgen_unmap();
 	unregister_pm_notifier(&tcpinc_pm_nb);
 	unregister_netdevice_notifier(&tcpinc_netdev_nb);
 }

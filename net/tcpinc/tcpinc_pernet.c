@@ -10,7 +10,12 @@
 
 #include "tcpinc.h"
 #include "tcpinc_cache.h"
-#include "../../crypto-glue/tcpinc_crypto.h"
+#include "tcpinc_eno.h"
+#include "tcpinc_eno_pending.h"
+#include "tcpinc_eph.h"
+#include "tcpinc_ids.h"
+#include "tcpinc_notify.h"
+#include "tcpinc_pernet.h"
 #include "tcpinc/core_api.h"
 #include "../../crypto-glue/tcpinc_crypto.h"
 
@@ -69,34 +74,6 @@ static const char *const tcpinc_mib_names[__TCPINC_MIB_MAX] = {
 };
 
 /* --- sysctls: net.tcpinc.* (per netns) ------------------------------------ */
-
-bool tcpinc_tep_known(u16 id)
-{
-	/*
-	 * Known to the core. Whether this kernel can run it (P-256 and X448
-	 * need their KPPs) is tcpinc_tep_runnable's question, asked when a
-	 * connection uses the list, so a configured list stays valid.
-	 */
-	return id <= 0x7f && tcpinc_core_eno_tep_supported(id);
-}
-
-/*
- * The one test of which configured TEPs a connection may use: both the
- * active opener's offer and the passive opener's choice are the configured
- * list filtered by it (core_config), so B never selects a TEP whose group
- * the kernel cannot run (ecdh-nist-p256 missing: "TEP 0x21 unavailable")
- * and A never offers one.
- */
-bool tcpinc_tep_runnable(u8 id)
-{
-	return tcpinc_tep_known(id) && tcpinc_crypto_kex_available(id);
-}
-
-bool tcpinc_aead_known(u16 id)
-{
-	return id == TCPINC_CORE_AEAD_AES_128_GCM || id == TCPINC_CORE_AEAD_AES_256_GCM ||
-	       id == TCPINC_CORE_AEAD_CHACHA20_POLY1305;
-}
 
 /* Parses "0x21 0x23" (any base, spaces or commas) into ids; 0 or -EINVAL. */
 static int parse_u16_list(const char *s, u16 *out, int max, int *count, u16 lo, u16 hi)
@@ -202,6 +179,7 @@ static int tcpinc_sysctl_cache_flush(struct ctl_table *table, int write, void *b
 				     size_t *lenp, loff_t *ppos)
 {
 	struct net *net = table->data;
+	struct tcpinc_wiped w = {};
 	int val = 0, err;
 	struct ctl_table tmp = { .data = &val, .maxlen = sizeof(val),
 				 .extra1 = SYSCTL_ONE, .extra2 = SYSCTL_ONE };
@@ -209,8 +187,9 @@ static int tcpinc_sysctl_cache_flush(struct ctl_table *table, int write, void *b
 	err = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
 	if (err || !write)
 		return err;
+	tcpinc_notify_wipe_net(net, TCPINC_WIPE_NET, &w);
 	pr_info("tcpinc: net.tcpinc.resume_cache_flush: resumption cache of netns %u wiped (%u entries, %u accepted by half-open connections)\n",
-		net->ns.inum, tcpinc_cache_wipe(net), tcpinc_pending_wipe_net(net));
+		net->ns.inum, w.cached, w.half_open);
 	return 0;
 }
 
@@ -303,7 +282,7 @@ static void tcpinc_sysctl_unregister(struct tcpinc_net *tn)
 	kfree(t);
 }
 
-unsigned long tcpinc_stat_read(const struct net *net, enum tcpinc_mib_field field)
+static unsigned long tcpinc_stat_read(const struct net *net, enum tcpinc_mib_field field)
 {
 	struct tcpinc_net *tn = tcpinc_pernet(net);
 	unsigned long sum = 0;

@@ -16,6 +16,9 @@
 #include <uapi/linux/tcpinc.h>
 
 #include "tcpinc.h"
+#include "tcpinc_ids.h"
+#include "tcpinc_sockopt.h"
+#include "tcpinc_tcpcrypt.h"
 #include "tcpinc/core_api.h"
 
 enum { TCPINC_PROT_V4, TCPINC_PROT_V6, TCPINC_NPROTS };

@@ -45,7 +45,12 @@
 #include <net/tcp.h>
 
 #include "tcpinc.h"
+#include "tcpinc_abort.h"
 #include "tcpinc_cache.h"
+#include "tcpinc_eph.h"
+#include "tcpinc_socks.h"
+#include "tcpinc_tcpcrypt.h"
+#include "tcpinc_vmgen.h"
 #include "tcpinc/core_api.h"
 #include "../../crypto-glue/tcpinc_crypto.h"
 
@@ -464,7 +469,7 @@ static struct tcpinc_tc *tc_create(struct sock *sk, struct tcpinc_sock *ctx)
 	else
 		tc->vmgen = atomic_read(&tcpinc_vm_generation);
 	spin_unlock_bh(&ctx->lock);
-	tcpinc_tc_register(sock_net(sk), ctx);
+	tcpinc_socks_add(sock_net(sk), ctx);
 	tc->sk = sk;
 	timer_setup(&tc->ka_timer, tc_ka_timer_fn, 0);
 	return tc;
@@ -476,7 +481,7 @@ void tcpinc_tc_free(struct tcpinc_sock *ctx)
 
 	if (!tc)
 		return;
-	tcpinc_tc_unregister(sock_net(ctx->sk), ctx);
+	tcpinc_socks_del(sock_net(ctx->sk), ctx);
 	ctx->tc = NULL;
 	/*
 	 * close stopped the keep-alive timer (tcpinc_tc_close) and nothing
@@ -1157,7 +1162,7 @@ int tcpinc_tc_sendmsg(struct sock *sk, struct msghdr *msg, size_t size,
 	 * A's ENO enables when its first ACK leaves; if that ACK was delayed,
 	 * no byte may go out in the clear meanwhile: wait for it.
 	 */
-	while (ctx && tcpinc_eno_will_encrypt(ctx) && READ_ONCE(ctx->phase) != TCPINC_ENO_ENABLED) {
+	while (ctx && tcpinc_ctx_will_encrypt(ctx) && READ_ONCE(ctx->phase) != TCPINC_ENO_ENABLED) {
 		long t = min_t(long, timeo, HZ / 20);
 
 		if (sk->sk_err || !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))) {
@@ -1635,7 +1640,7 @@ int tcpinc_tc_sendpage(struct sock *sk, struct page *page, int offset, size_t si
 	rcu_read_lock();
 	ctx = tcpinc_ctx(sk);
 	encrypt = ctx && (READ_ONCE(ctx->phase) == TCPINC_ENO_ENABLED ||
-			  tcpinc_eno_will_encrypt(ctx));
+			  tcpinc_ctx_will_encrypt(ctx));
 	rcu_read_unlock();
 	if (!encrypt)
 		return base_sendpage(sk, page, offset, size, flags);

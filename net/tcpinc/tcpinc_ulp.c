@@ -16,6 +16,10 @@
 #include <net/tcp.h>
 
 #include "tcpinc.h"
+#include "tcpinc_eno.h"
+#include "tcpinc_sockopt.h"
+#include "tcpinc_tcpcrypt.h"
+#include "tcpinc_ulp.h"
 
 /* The core's negotiation object lives right behind the context. */
 static struct tcpinc_sock *tcpinc_ctx_alloc(struct sock *sk, gfp_t gfp)
@@ -132,6 +136,8 @@ static void tcpinc_ulp_release(struct sock *sk)
 		return;
 	tcpinc_tc_restore_callbacks(sk, ctx);
 	RCU_INIT_POINTER(icsk->icsk_ulp_data, NULL);
+	/* The session first: it may still hold ENO's negotiated result. */
+	tcpinc_tc_free(ctx);
 	tcpinc_eno_sock_release(ctx);
 	TCPINC_DEC_STATS(sock_net(sk), TCPINC_MIB_CTX_LIVE);
 	kfree_rcu(ctx, rcu);
@@ -145,8 +151,20 @@ struct tcp_ulp_ops tcpinc_ulp_ops __read_mostly = {
 	.release	= tcpinc_ulp_release,
 };
 
+/* ENO enabled encryption: every TEP we negotiate is tcpcrypt, start it. */
+static void tcpinc_ulp_eno_enabled(struct sock *sk, struct tcpinc_sock *ctx)
+{
+	tcpinc_tc_enable(sk, ctx);
+}
+
+static const struct tcpinc_eno_ops tcpinc_ulp_eno_ops = {
+	.enabled	= tcpinc_ulp_eno_enabled,
+};
+
 int tcpinc_ulp_register(void)
 {
+	/* Before the ULP exists: no hook or clone runs for it until then. */
+	tcpinc_eno_set_ops(&tcpinc_ulp_eno_ops);
 	return tcp_register_ulp(&tcpinc_ulp_ops);
 }
 

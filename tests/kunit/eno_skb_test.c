@@ -23,8 +23,10 @@
 #include <linux/ipv6.h>
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
+#include <net/ip.h>
+#include <net/tcp.h>
 
-#include "tcpinc_eno.h"
+#include "tcpinc_eno_skb.h"
 
 /* Documentation addresses only (RFC 5737, RFC 3849). */
 static const u8 tcpinc_kt_v4_src[4] = { 192, 0, 2, 1 };

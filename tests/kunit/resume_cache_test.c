@@ -33,7 +33,11 @@
 
 #include "../../net/tcpinc/tcpinc.h"
 #include "../../net/tcpinc/tcpinc_cache.h"
-#include "../../net/tcpinc/tcpinc_eno.h"
+#include "../../net/tcpinc/tcpinc_eno_pending.h"
+#include "../../net/tcpinc/tcpinc_eph.h"
+#include "../../net/tcpinc/tcpinc_notify.h"
+#include "../../net/tcpinc/tcpinc_socks.h"
+#include "../../net/tcpinc/tcpinc_vmgen.h"
 #include "../../crypto-glue/tcpinc_crypto.h"
 
 unsigned int tcpinc_net_id;
@@ -480,10 +484,19 @@ static void kt_vmgenid_window(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, tcpinc_vm_copied());
 }
 
+/* What tcpinc_main.c hands the notifiers, in its order. */
+static const struct tcpinc_secret_holder *const kt_holders[] = {
+	&tcpinc_cache_holder,
+	&tcpinc_pending_holder,
+	&tcpinc_eph_holder,
+	&tcpinc_socks_holder,
+};
+
 static int kt_suite_init(struct kunit_suite *suite)
 {
 	int err = tcpinc_crypto_init();
 
+	tcpinc_notify_set_holders(kt_holders, ARRAY_SIZE(kt_holders));
 	if (err)
 		return err;
 	err = register_pernet_subsys(&kt_net_ops);
@@ -553,8 +566,8 @@ static void kt_pending_table(struct kunit *test)
 	f2_tuple = tcpinc_pending_find_tuple(p, &f2);
 	/* An accepted resumption holds ss[i] until the child takes it. */
 	if (e2) {
-		e2->resume_state = TCPINC_RESUME_ACCEPTED;
-		memset(&e2->resume, 0xa5, sizeof(e2->resume));
+		e2->rs.resume_state = TCPINC_RESUME_ACCEPTED;
+		memset(&e2->rs.resume, 0xa5, sizeof(e2->rs.resume));
 	}
 	spin_unlock_bh(&p->lock);
 	KUNIT_ASSERT_TRUE(test, e1 && e2 && e3);
@@ -569,8 +582,8 @@ static void kt_pending_table(struct kunit *test)
 	/* Suspend wipes ss[i]; the entry stays, marked, for the child to abort. */
 	tcpinc_pm_event(NULL, PM_SUSPEND_PREPARE, NULL);
 	spin_lock_bh(&p->lock);
-	state = e2->resume_state;
-	memcpy(seen, &e2->resume, sizeof(*seen));
+	state = e2->rs.resume_state;
+	memcpy(seen, &e2->rs.resume, sizeof(*seen));
 	/* Past its lifetime an entry is found by nobody, and freed. */
 	e3->expires = jiffies - 1;
 	f3_found = tcpinc_pending_find(p, &f3, 3);

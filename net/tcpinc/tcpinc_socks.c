@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpinc_socks.c - the registry of sockets with a live tcpcrypt session,
+ * per network namespace (tcpinc_net.tc_socks under tc_lock), so that a VM
+ * generation change can abort them all: the other copy of this VM holds
+ * the same keys and stream offsets.
+ */
+#include <linux/list.h>
+#include <linux/spinlock.h>
+
+#include "tcpinc.h"
+#include "tcpinc_abort.h"
+#include "tcpinc_socks.h"
+#include "tcpinc_vmgen.h"
+
+void tcpinc_socks_add(struct net *net, struct tcpinc_sock *ctx)
+{
+	struct tcpinc_net *tn = tcpinc_pernet(net);
+
+	spin_lock_bh(&tn->tc_lock);
+	list_add(&ctx->tc_node, &tn->tc_socks);
+	spin_unlock_bh(&tn->tc_lock);
+}
+
+void tcpinc_socks_del(struct net *net, struct tcpinc_sock *ctx)
+{
+	struct tcpinc_net *tn = tcpinc_pernet(net);
+
+	spin_lock_bh(&tn->tc_lock);
+	if (!list_empty(&ctx->tc_node))
+		list_del_init(&ctx->tc_node);
+	spin_unlock_bh(&tn->tc_lock);
+}
+
+unsigned int tcpinc_socks_abort_all(struct net *net, int err)
+{
+	struct tcpinc_net *tn = tcpinc_pernet(net);
+	struct tcpinc_sock *ctx;
+	unsigned int n = 0;
+
+	/*
+	 * A context is unlinked (under tc_lock) by the ULP release, which runs
+	 * while its socket is still referenced: every socket on the list is
+	 * alive here, and tcpinc_abort_async() takes its own reference.
+	 */
+	spin_lock_bh(&tn->tc_lock);
+	list_for_each_entry(ctx, &tn->tc_socks, tc_node) {
+		WRITE_ONCE(ctx->sk->sk_err, err);
+		tcpinc_abort_async(ctx->sk, err);
+		/* Once per connection: tc_vm_ok() may have got there first. */
+		if (!test_and_set_bit(TCPINC_TC_VMFORK_COUNTED, &ctx->tc_flags))
+			n++;
+	}
+	spin_unlock_bh(&tn->tc_lock);
+	TCPINC_ADD_STATS(net, TCPINC_MIB_VMFORK_ABORTS, n);
+	return n;
+}
+
+static void tcpinc_socks_wipe(struct net *net, enum tcpinc_wipe_event ev, struct tcpinc_wiped *w)
+{
+	if (ev == TCPINC_WIPE_VMFORK && READ_ONCE(tcpinc_pernet(net)->vmfork_abort))
+		w->aborted += tcpinc_socks_abort_all(net, TCPINC_ERR_VMFORK);
+}
+
+const struct tcpinc_secret_holder tcpinc_socks_holder = {
+	.wipe	= tcpinc_socks_wipe,
+};
