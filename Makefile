@@ -26,8 +26,16 @@ FUZZ_SECONDS ?= 60
 all: module gate tools
 
 # Userspace helpers the VM scenarios run (the mini guest has no Python).
-TOOLS := build/tools/tcpinc-stream build/tools/tcpinc-synflood build/tools/tcpinc-auth
+TOOLS := build/tools/tcpinc-stream build/tools/tcpinc-synflood build/tools/tcpinc-auth \
+	build/tools/libtcpinc-preload.so build/tools/tcpinc-run
 tools: $(TOOLS)
+# tcpinc-run and its LD_PRELOAD library (they find each other side by side).
+build/tools/libtcpinc-preload.so: tools/tcpinc_preload.c include/uapi/linux/tcpinc.h
+	@mkdir -p $(@D)
+	$(CC) -O2 -Wall -Wextra -Werror -fPIC -shared -fvisibility=hidden -o $@ $< -ldl
+build/tools/tcpinc-run: tools/tcpinc-run
+	@mkdir -p $(@D)
+	install -m 0755 $< $@
 build/tools/tcpinc-stream: tools/tcpinc_stream.c include/uapi/linux/tcpinc.h
 	@mkdir -p $(@D)
 	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
@@ -53,7 +61,8 @@ help:
 	@echo "make vm        VM scenarios only (SCENARIOS='a b' to pick)"
 	@echo "make kunit     KUnit suites on the debug kernel (KASAN, lockdep, kmemleak, UBSAN)"
 	@echo "make debug-vm  VM scenarios on the debug kernel + kmemleak scan (SCENARIOS='a b')"
-	@echo "make install   module to /lib/modules/KVER/updates (then depmod), uapi header, man page"
+	@echo "make install   module to /lib/modules/KVER/updates (then depmod), tcpinc-run and its"
+	@echo "               library, tcpinc-auth, the uapi header, the man page"
 	@echo "               (DESTDIR=dir to stage it; depmod is then left to the target)"
 	@echo "make selftest-module  build/kselftest/tcpinc_selftest.ko (crypto provider + core self test, VM scenario crypto-glue)"
 
@@ -105,11 +114,16 @@ check:
 # its alias tcp-ulp-tcpcrypt, so setsockopt(TCP_ULP) loads it). With DESTDIR
 # (staging, packaging) depmod is left to the target, as Debian's packages
 # leave it to their postinst.
-install: module
+install: module tools
 	install -D -m 0644 tcpinc.ko $(DESTDIR)/lib/modules/$(KVER)/updates/tcpinc.ko
+	install -D -m 0755 build/tools/tcpinc-run $(DESTDIR)/usr/bin/tcpinc-run
+	install -D -m 0644 build/tools/libtcpinc-preload.so $(DESTDIR)/usr/lib/tcpinc/libtcpinc-preload.so
+	install -D -m 0755 build/tools/tcpinc-auth $(DESTDIR)/usr/bin/tcpinc-auth
 	install -D -m 0644 include/uapi/linux/tcpinc.h $(DESTDIR)/usr/include/linux/tcpinc.h
-	install -d $(DESTDIR)/usr/share/man/man7
-	gzip -9n <Documentation/man/tcpinc.7 >$(DESTDIR)/usr/share/man/man7/tcpinc.7.gz
+	for p in Documentation/man/*.[0-9]; do \
+		d=$(DESTDIR)/usr/share/man/man$${p##*.}; install -d $$d && \
+		gzip -9n <$$p >$$d/$$(basename $$p).gz || exit 1; \
+	done
 	$(if $(DESTDIR),@echo "install: staged in $(DESTDIR); run 'depmod $(KVER)' on the target",depmod $(KVER))
 
 demo:

@@ -18,7 +18,7 @@ PKGS=(
 	clang-14 libclang-rt-14-dev llvm-14 gcovr
 	python3 python3-cryptography
 	valgrind
-	man-db groff-base
+	man-db groff-base curl
 	iproute2 iptables tcpdump tshark iperf3 ethtool socat
 )
 

@@ -17,8 +17,15 @@ make -s -C "$top" install DESTDIR="$stage" KVER="$kver" >"$stage.log" 2>&1
 check install-runs grep -q "staged in $stage" "$stage.log"
 check module-in-updates test -s "$stage/lib/modules/$kver/updates/tcpinc.ko"
 check module-is-the-build cmp "$top/tcpinc.ko" "$stage/lib/modules/$kver/updates/tcpinc.ko"
+check tcpinc-run-installed test -x "$stage/usr/bin/tcpinc-run"
+check preload-library-installed test -s "$stage/usr/lib/tcpinc/libtcpinc-preload.so"
+# The installed tcpinc-run finds the installed library (../lib/tcpinc):
+# it prints the environment it would run the command with.
+check tcpinc-run-finds-library sh -c "'$stage/usr/bin/tcpinc-run' -- env | grep -qx 'LD_PRELOAD=$stage/usr/lib/tcpinc/libtcpinc-preload.so'"
+check tcpinc-auth-installed test -x "$stage/usr/bin/tcpinc-auth"
 check uapi-header cmp "$top/include/uapi/linux/tcpinc.h" "$stage/usr/include/linux/tcpinc.h"
-check man-page sh -c "zcat '$stage/usr/share/man/man7/tcpinc.7.gz' | cmp - '$top/Documentation/man/tcpinc.7'"
+check man-page-tcpinc.7 sh -c "zcat '$stage/usr/share/man/man7/tcpinc.7.gz' | cmp - '$top/Documentation/man/tcpinc.7'"
+check man-page-tcpinc-run.1 sh -c "zcat '$stage/usr/share/man/man1/tcpinc-run.1.gz' | cmp - '$top/Documentation/man/tcpinc-run.1'"
 depmod -b "$stage" "$kver" 2>/dev/null
 check depmod-indexes-it grep -qx 'updates/tcpinc.ko:' "$stage/lib/modules/$kver/modules.dep"
 check alias-tcp-ulp-tcpcrypt grep -q ' tcp_ulp_tcpcrypt tcpinc$\| tcp-ulp-tcpcrypt tcpinc$' "$stage/lib/modules/$kver/modules.alias"
