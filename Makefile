@@ -49,7 +49,7 @@ help:
 	@echo "make vm        VM scenarios only (SCENARIOS='a b' to pick)"
 	@echo "make kunit     KUnit suites on the debug kernel (KASAN, lockdep, kmemleak, UBSAN)"
 	@echo "make debug-vm  VM scenarios on the debug kernel + kmemleak scan (SCENARIOS='a b')"
-	@echo "make selftest-module  build/kselftest/tcpinc_selftest.ko (crypto provider + core self test, VM scenario crypto-glue)"
+	@echo "make selftest-module  build/selftest-module/tcpinc_selftest.ko (crypto provider + core self test, VM scenario crypto-glue)"
 
 setup:
 	bash scripts/setup.sh
@@ -89,7 +89,7 @@ debug-vm:
 
 .PHONY: selftest-module
 selftest-module:
-	bash tests/kselftest/build.sh
+	bash tests/selftest-module/build.sh
 
 check:
 	bash scripts/check.sh

@@ -6,9 +6,9 @@
  * C++ core sessions handshaking in memory through it, on the debug kernel.
  *
  * The checks are those of the stock kernel's self test,
- * tests/kselftest/tcpinc_selftest.c, compiled in here with TCPINC_ST_KUNIT:
+ * tests/selftest-module/tcpinc_selftest.c, compiled in here with TCPINC_ST_KUNIT:
  * there, each tcpinc_st_check() becomes an expectation of the KUnit case
- * that runs it. The vectors are tests/kselftest/selftest_vectors.h,
+ * that runs it. The vectors are tests/selftest-module/selftest_vectors.h,
  * generated from the shared tests/vectors/tcpcrypt.vec (plus RFC 5869
  * case 2 and RFC 7748 section 5.2) by gen_selftest_vectors.py; scripts/
  * kunit.sh refuses to run with a stale copy. So one set of checks and
@@ -18,7 +18,7 @@
 #include <kunit/test.h>
 
 #define TCPINC_ST_KUNIT 1
-#include "../kselftest/tcpinc_selftest.c"
+#include "../selftest-module/tcpinc_selftest.c"
 
 /*
  * Every case ends here: no AEAD handle may outlive the case that made it

@@ -11,7 +11,7 @@
  * KTAP-style lines in dmesg ending in
  *   # tcpinc_selftest: N passed, N failed
  * and insmod fails (-EINVAL) if anything failed. Built by
- * tests/kselftest/build.sh (make selftest-module), never by `make`.
+ * tests/selftest-module/build.sh (make selftest-module), never by `make`.
  *
  * The same checks run as KUnit cases on the debug kernel:
  * tests/kunit/crypto_glue_test.c defines TCPINC_ST_KUNIT and compiles this
