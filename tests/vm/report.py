@@ -107,7 +107,7 @@ class Report:
     def __init__(self):
         self.passed = self.failed = self.skipped = 0
 
-    def add(self, name, verdict, reason="", logs=(), notes=()):
+    def add(self, name, verdict, reason="", logs=(), notes=(), subcases=()):
         if verdict == "pass":
             self.passed += 1
             print(f"PASS {name}")
@@ -117,6 +117,9 @@ class Report:
         else:
             self.failed += 1
             print(f"FAIL {name} ({reason or 'no reason given'})")
+            # One line per failed sub-case: the first does not hide the rest.
+            for sub in subcases:
+                print(f"  FAIL {name} / {sub}")
             for label, p in logs:
                 print(f"  {label}: {p}")
             # CI keeps only this output, not the logs: the end of each guest
@@ -137,6 +140,21 @@ class Report:
         if self.skipped:
             s += f", {self.skipped} skipped"
         return s
+
+
+def subcase_failures(path):
+    """The failed sub-cases a scenario log records (lib.sh's check_eq:
+    "SUBFAIL: what: expected ..., got ..."), then, if there is any, the
+    fail/expect_eq that ended the scenario ("FAIL: ..."). Empty for a
+    scenario that uses no sub-cases, so its report is as before."""
+    try:
+        lines = Path(path).read_text(errors="replace").splitlines()
+    except OSError:
+        return []
+    subs = [l[len("SUBFAIL: "):].strip()[:200] for l in lines if l.startswith("SUBFAIL: ")]
+    if subs:
+        subs += [l[len("FAIL: "):].strip()[:200] for l in lines if l.startswith("FAIL: ")][:1]
+    return subs
 
 
 def console_tail(p, n=12):

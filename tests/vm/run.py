@@ -40,7 +40,8 @@ from pathlib import Path
 sys.dont_write_bytecode = True
 from image import BUILD, TOP, VMDIR, Env, image_9p, mini_initrd, shell_conf
 from qemu import Qemu, _on_signal, kill_all, opt_path
-from report import Report, console_sections, console_tail, die, kernel_problem, rel
+from report import (Report, console_sections, console_tail, die, kernel_problem, rel,
+                    subcase_failures)
 
 HOST_SCENARIOS = ("two-guests", "vmgenid-restore", "vmgenid-live")
 
@@ -158,12 +159,14 @@ def run_guest_scenarios(env, names, paths, logdir, report, timing):
         verdict = ev.verdicts.get(n)
         problem = kernel_problem(secs.get(n, "")) if n in secs else None
         nlogs = logs + ([("scenario log", rel(slog))] if slog.exists() else [])
+        subs = subcase_failures(slog)
         if verdict is None:
-            report.add(n, "fail", why_missing + (f"; console: {problem}" if problem else ""), nlogs)
+            report.add(n, "fail", why_missing + (f"; console: {problem}" if problem else ""), nlogs,
+                       subcases=subs)
         elif problem:
-            report.add(n, "fail", f"kernel problem in console log: {problem}", nlogs)
+            report.add(n, "fail", f"kernel problem in console log: {problem}", nlogs, subcases=subs)
         else:
-            report.add(n, verdict[0], verdict[1], nlogs)
+            report.add(n, verdict[0], verdict[1], nlogs, subcases=subs)
 
 
 # --------------------------------------------------------------------------
