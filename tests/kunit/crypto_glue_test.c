@@ -72,6 +72,38 @@ KT_VEC_DESC(tcpinc_st_hkdf, tcpinc_st_hkdf)
 KT_VEC_DESC(tcpinc_st_x25519_kat, tcpinc_st_x25519_kat)
 KT_VEC_DESC(tcpinc_st_aead, tcpinc_st_aead)
 
+static void tcpinc_kt_x448_kat_desc(const typeof(x448_kat[0]) *v, char *desc)
+{
+	strscpy(desc, v->name, KUNIT_PARAM_DESC_SIZE);
+}
+KUNIT_ARRAY_PARAM(tcpinc_kt_x448_kat, x448_kat, tcpinc_kt_x448_kat_desc)
+
+static void tcpinc_kt_x448_small_order_desc(const char *const *v, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "small_order_%td", v - x448_small_order);
+}
+KUNIT_ARRAY_PARAM(tcpinc_kt_x448_small_order, x448_small_order, tcpinc_kt_x448_small_order_desc)
+
+/* X448 (crypto-glue/tcpinc_x448.c): RFC 7748 5.2's two multiplications. */
+static void tcpinc_kt_x448_rfc7748_5_2(struct kunit *test)
+{
+	const typeof(x448_kat[0]) *v = test->param_value;
+
+	tcpinc_st_kunit = test;
+	tcpinc_st_check(tcpinc_st_x448_kat_one(v), "%s", v->name);
+	tcpinc_st_kunit = NULL;
+}
+
+/* Each small-order u-coordinate refused with an all-zero output. */
+static void tcpinc_kt_x448_small_order_refused(struct kunit *test)
+{
+	const char *const *v = test->param_value;
+
+	tcpinc_st_kunit = test;
+	tcpinc_st_check(tcpinc_st_x448_small_order_one(v), "%s", *v);
+	tcpinc_st_kunit = NULL;
+}
+
 /* KT_VEC_CASE(case_name, type, expr) - a parameterised case checking expr on v. */
 #define KT_VEC_CASE(case_name, type, expr)				\
 	static void tcpinc_kt_##case_name(struct kunit *test)		\
@@ -140,11 +172,11 @@ KT_ST_CASE(x25519_rfc7748_6_1, tcpinc_st_x25519_tests())
 /* RFC 7748 5.2's iterated test, after 1 and 1000 rounds. */
 KT_ST_CASE(x25519_rfc7748_5_2_iterated, tcpinc_st_x25519_iterated())
 /*
- * X448 (crypto-glue/tcpinc_x448.c): RFC 7748 5.2 (x1, x1000) and 6.2 on the
- * function, small-order refusal, then 6.2 again through crypto_alloc_kpp
- * ("curve448", registered by tcpinc_crypto_init in the suite's init).
+ * X448: RFC 7748 5.2 iterated (x1, x1000) and 6.2 on the function, then 6.2
+ * again through crypto_alloc_kpp ("curve448", registered by
+ * tcpinc_crypto_init in the suite's init).
  */
-KT_ST_CASE(x448_rfc7748_and_kpp, tcpinc_st_x448_tests())
+KT_ST_CASE(x448_rfc7748_and_kpp, { tcpinc_st_x448_direct(false); tcpinc_st_x448_kpp(); })
 /* A key of the wrong length and an unknown AEAD id are refused. */
 KT_ST_CASE(aead_refusals, tcpinc_st_aead_refusals())
 /* P-256: agreement, the vector's shared secret, every rejection, context rules. */
@@ -157,6 +189,8 @@ static struct kunit_case tcpinc_kt_crypto_cases[] = {
 	KUNIT_CASE(tcpinc_kt_x25519_rfc7748_6_1),
 	KUNIT_CASE_PARAM(tcpinc_kt_x25519_rfc7748_5_2, tcpinc_kt_tcpinc_st_x25519_kat_gen_params),
 	KUNIT_CASE(tcpinc_kt_x25519_rfc7748_5_2_iterated),
+	KUNIT_CASE_PARAM(tcpinc_kt_x448_rfc7748_5_2, tcpinc_kt_x448_kat_gen_params),
+	KUNIT_CASE_PARAM(tcpinc_kt_x448_small_order_refused, tcpinc_kt_x448_small_order_gen_params),
 	KUNIT_CASE(tcpinc_kt_x448_rfc7748_and_kpp),
 	KUNIT_CASE_PARAM(tcpinc_kt_aead_frame_vectors, tcpinc_kt_tcpinc_st_aead_gen_params),
 	KUNIT_CASE_PARAM(tcpinc_kt_aead_frame_vectors_software_gcm, tcpinc_kt_aead_gcm_gen_params),
