@@ -64,7 +64,7 @@ help:
 	@echo "make install   module to /lib/modules/KVER/updates (then depmod), tcpinc-run and its"
 	@echo "               library, tcpinc-auth, the uapi header, the man page"
 	@echo "               (DESTDIR=dir to stage it; depmod is then left to the target)"
-	@echo "make selftest-module  build/kselftest/tcpinc_selftest.ko (crypto provider + core self test, VM scenario crypto-glue)"
+	@echo "make selftest-module  build/selftest-module/tcpinc_selftest.ko (crypto provider + core self test, VM scenario crypto-glue)"
 
 setup:
 	bash scripts/setup.sh
@@ -104,7 +104,7 @@ debug-vm:
 
 .PHONY: selftest-module
 selftest-module:
-	bash tests/kselftest/build.sh
+	bash tests/selftest-module/build.sh
 
 check:
 	bash scripts/check.sh

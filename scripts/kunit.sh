@@ -71,10 +71,10 @@ kbuild() {
 if [ $mode = kunit ]; then
 	t0=$(date +%s)
 	src=$out/kunit
-	# crypto_glue_test.c compiles tests/kselftest/tcpinc_selftest.c in, with
+	# crypto_glue_test.c compiles tests/selftest-module/tcpinc_selftest.c in, with
 	# its generated vectors: refuse a copy that is stale against tests/vectors/.
-	"$PY" tests/kselftest/gen_selftest_vectors.py | cmp -s - tests/kselftest/selftest_vectors.h ||
-		die "tests/kselftest/selftest_vectors.h is stale: rerun tests/kselftest/gen_selftest_vectors.py"
+	"$PY" tests/selftest-module/gen_selftest_vectors.py | cmp -s - tests/selftest-module/selftest_vectors.h ||
+		die "tests/selftest-module/selftest_vectors.h is stale: rerun tests/selftest-module/gen_selftest_vectors.py"
 	copy_sources "$src"
 	# tests/kunit/Kbuild is the top-level Kbuild of this copy; the
 	# repository's Kbuild (core object list, C++ rule) is included by it.
@@ -188,10 +188,10 @@ src=$out/module
 copy_sources "$src"
 log "building tcpinc.ko against $DK_KREL in $src"
 kbuild "$src" "$out/module-build.log"
-# The crypto-glue scenario loads build/kselftest/<running release>/
+# The crypto-glue scenario loads build/selftest-module/<running release>/
 # tcpinc_selftest.ko: build the debug kernel's (build.sh leaves it there).
 log "building tcpinc_selftest.ko against $DK_KREL"
-KDIR=$DK_KDIR TCPINC_SELFTEST_OUT=build/kselftest/debug bash tests/kselftest/build.sh >&2 ||
+KDIR=$DK_KDIR TCPINC_SELFTEST_OUT=build/selftest-module/debug bash tests/selftest-module/build.sh >&2 ||
 	die "tcpinc_selftest.ko for $DK_KREL did not build"
 # The scenario list: kmemleak-baseline first, every scenario of run.py
 # (guest ones, then the host-orchestrated ones), kmemleak-scan after the

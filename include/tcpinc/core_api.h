@@ -39,7 +39,7 @@ typedef __SIZE_TYPE__ tcpinc_usize;
 tcpinc_u32 tcpinc_core_abi_version(void);
 
 /* ====================================================================== */
-/* Crypto provider (owned by the tcpcrypt core, issue 4)                  */
+/* Crypto provider (owned by the tcpcrypt core)                           */
 /* ====================================================================== */
 /*
  * The core never calls a crypto library: the caller passes a table of
@@ -143,7 +143,7 @@ struct tcpinc_core_crypto_ops {
 };
 
 /* ====================================================================== */
-/* tcpcrypt status codes (owned by the tcpcrypt core, issue 4)            */
+/* tcpcrypt status codes (owned by the tcpcrypt core)                     */
 /* ====================================================================== */
 /*
  * Every fallible tcpcrypt call returns one of these. The glue maps the
@@ -179,13 +179,14 @@ enum tcpinc_core_tc_status {
 };
 
 /* ====================================================================== */
-/* tcpcrypt session boundary (owned by the tcpcrypt core, issue 4)        */
+/* tcpcrypt session boundary (owned by the tcpcrypt core)                 */
 /* ====================================================================== */
 /*
  * A session is opaque storage of tcpinc_core_tc_session_size() bytes (about
- * 66 KiB: it holds a whole-frame receive buffer), 8-byte aligned, zeroed by
- * the caller (kvzalloc), released with tcpinc_core_tc_session_destroy(),
- * which wipes it. Every call returns an enum tcpinc_core_tc_status value.
+ * 66 KiB: it holds a whole-frame receive buffer), 8-byte aligned and all
+ * zero when handed in, released with tcpinc_core_tc_session_destroy(),
+ * which wipes it (so the kernel glue recycles the storage through a small
+ * pool and hands a block out again as it comes back, still all zero). Every call returns an enum tcpinc_core_tc_status value.
  * Calls on one session must be serialised by the caller; the core never
  * sleeps, allocates or locks. Contract details: tcpcrypt_session.h.
  */

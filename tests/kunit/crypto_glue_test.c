@@ -6,9 +6,9 @@
  * C++ core sessions handshaking in memory through it, on the debug kernel.
  *
  * The checks are those of the stock kernel's self test,
- * tests/kselftest/tcpinc_selftest.c, compiled in here with TCPINC_ST_KUNIT:
+ * tests/selftest-module/tcpinc_selftest.c, compiled in here with TCPINC_ST_KUNIT:
  * there, each tcpinc_st_check() becomes an expectation of the KUnit case
- * that runs it. The vectors are tests/kselftest/selftest_vectors.h,
+ * that runs it. The vectors are tests/selftest-module/selftest_vectors.h,
  * generated from the shared tests/vectors/tcpcrypt.vec (plus RFC 5869
  * case 2 and RFC 7748 section 5.2) by gen_selftest_vectors.py; scripts/
  * kunit.sh refuses to run with a stale copy. So one set of checks and
@@ -18,7 +18,7 @@
 #include <kunit/test.h>
 
 #define TCPINC_ST_KUNIT 1
-#include "../kselftest/tcpinc_selftest.c"
+#include "../selftest-module/tcpinc_selftest.c"
 
 /*
  * Every case ends here: no AEAD handle may outlive the case that made it
@@ -56,33 +56,145 @@ static void tcpinc_kt_crypto_suite_exit(struct kunit_suite *suite)
 		tcpinc_kt_crypto_no_leak(test);				\
 	}
 
+/*
+ * Vector tables as parameterised cases (KUNIT_ARRAY_PARAM): each vector is
+ * its own result line, named after the vector, so one failing vector does
+ * not hide the others' results.
+ */
+#define KT_VEC_DESC(type, table)					\
+	static void tcpinc_kt_##table##_desc(const struct type *v, char *desc) \
+	{								\
+		strscpy(desc, v->name, KUNIT_PARAM_DESC_SIZE);		\
+	}								\
+	KUNIT_ARRAY_PARAM(tcpinc_kt_##table, table, tcpinc_kt_##table##_desc)
+
+KT_VEC_DESC(tcpinc_st_hkdf, tcpinc_st_hkdf)
+KT_VEC_DESC(tcpinc_st_x25519_kat, tcpinc_st_x25519_kat)
+KT_VEC_DESC(tcpinc_st_aead, tcpinc_st_aead)
+
+static void tcpinc_kt_x448_kat_desc(const typeof(x448_kat[0]) *v, char *desc)
+{
+	strscpy(desc, v->name, KUNIT_PARAM_DESC_SIZE);
+}
+KUNIT_ARRAY_PARAM(tcpinc_kt_x448_kat, x448_kat, tcpinc_kt_x448_kat_desc)
+
+static void tcpinc_kt_x448_small_order_desc(const char *const *v, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "small_order_%td", v - x448_small_order);
+}
+KUNIT_ARRAY_PARAM(tcpinc_kt_x448_small_order, x448_small_order, tcpinc_kt_x448_small_order_desc)
+
+/* X448 (crypto-glue/tcpinc_x448.c): RFC 7748 5.2's two multiplications. */
+static void tcpinc_kt_x448_rfc7748_5_2(struct kunit *test)
+{
+	const typeof(x448_kat[0]) *v = test->param_value;
+
+	tcpinc_st_kunit = test;
+	tcpinc_st_check(tcpinc_st_x448_kat_one(v), "%s", v->name);
+	tcpinc_st_kunit = NULL;
+}
+
+/* Each small-order u-coordinate refused with an all-zero output. */
+static void tcpinc_kt_x448_small_order_refused(struct kunit *test)
+{
+	const char *const *v = test->param_value;
+
+	tcpinc_st_kunit = test;
+	tcpinc_st_check(tcpinc_st_x448_small_order_one(v), "%s", *v);
+	tcpinc_st_kunit = NULL;
+}
+
+/* KT_VEC_CASE(case_name, type, expr) - a parameterised case checking expr on v. */
+#define KT_VEC_CASE(case_name, type, expr)				\
+	static void tcpinc_kt_##case_name(struct kunit *test)		\
+	{								\
+		const struct type *v = test->param_value;		\
+									\
+		tcpinc_st_kunit = test;					\
+		tcpinc_st_check(expr, "%s", v->name);			\
+		tcpinc_st_kunit = NULL;					\
+		tcpinc_kt_crypto_no_leak(test);				\
+	}
+
 /* RFC 5869 test cases 1-3 through hmac_sha256 (extract with split IKM, expand). */
-KT_ST_CASE(hkdf_rfc5869, tcpinc_st_hkdf_tests())
+KT_VEC_CASE(hkdf_rfc5869, tcpinc_st_hkdf, tcpinc_st_hkdf_one(v))
+/* RFC 7748 5.2's two scalar multiplications. */
+KT_VEC_CASE(x25519_rfc7748_5_2, tcpinc_st_x25519_kat, tcpinc_st_x25519_kat_one(v))
+
+/*
+ * Every tcpcrypt.vec frame, sealed, opened in and out of place, tampered tag,
+ * ciphertext and AD refused with the output zeroed; on the default path
+ * (AES-NI's __gcm(aes) when the FPU is usable) and, for AES-GCM, again on
+ * the software path.
+ */
+static void tcpinc_kt_aead_frames(struct kunit *test, bool soft)
+{
+	const struct tcpinc_st_aead *v = test->param_value;
+	u8 *buf = kunit_kmalloc(test, 512, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	tcpinc_st_kunit = test;
+	tcpinc_st_check(tcpinc_st_aead_vec(v, buf, soft), "%s%s", v->name,
+			soft ? " (software GCM)" : "");
+	tcpinc_st_kunit = NULL;
+	tcpinc_kt_crypto_no_leak(test);
+}
+
+static void tcpinc_kt_aead_frame_vectors(struct kunit *test)
+{
+	tcpinc_kt_aead_frames(test, false);
+}
+
+static void tcpinc_kt_aead_frame_vectors_software_gcm(struct kunit *test)
+{
+	tcpinc_kt_aead_frames(test, true);
+}
+
+/* The AES-GCM vectors only: ChaCha20-Poly1305 has no second path. */
+static const void *tcpinc_kt_aead_gcm_gen_params(const void *prev, char *desc)
+{
+	const struct tcpinc_st_aead *v = prev ? (const struct tcpinc_st_aead *)prev + 1 :
+						tcpinc_st_aead;
+
+	for (; v < tcpinc_st_aead + ARRAY_SIZE(tcpinc_st_aead); v++) {
+		if (v->id == TCPINC_CORE_AEAD_CHACHA20_POLY1305)
+			continue;
+		strscpy(desc, v->name, KUNIT_PARAM_DESC_SIZE);
+		return v;
+	}
+	return NULL;
+}
+
 /* hmac_sha256 = the kernel's hmac(sha256) for key lengths 0..131 and split input. */
 KT_ST_CASE(hmac_matches_kernel_template, tcpinc_st_hmac_cross())
 /* RFC 7748 6.1, low-order points give zero, random pairs agree with BHs off. */
 KT_ST_CASE(x25519_rfc7748_6_1, tcpinc_st_x25519_tests())
-/* RFC 7748 5.2: both scalar multiplications, iterated 1 and 1000 times. */
-KT_ST_CASE(x25519_rfc7748_5_2, tcpinc_st_x25519_rfc7748_5_2())
+/* RFC 7748 5.2's iterated test, after 1 and 1000 rounds. */
+KT_ST_CASE(x25519_rfc7748_5_2_iterated, tcpinc_st_x25519_iterated())
 /*
- * X448 (crypto-glue/tcpinc_x448.c): RFC 7748 5.2 (x1, x1000) and 6.2 on the
- * function, small-order refusal, then 6.2 again through crypto_alloc_kpp
- * ("curve448", registered by tcpinc_crypto_init in the suite's init).
+ * X448: RFC 7748 5.2 iterated (x1, x1000) and 6.2 on the function, then 6.2
+ * again through crypto_alloc_kpp ("curve448", registered by
+ * tcpinc_crypto_init in the suite's init).
  */
-KT_ST_CASE(x448_rfc7748_and_kpp, tcpinc_st_x448_tests())
-/* Every tcpcrypt.vec frame on each AES-GCM path and ChaCha20-Poly1305, tampering. */
-KT_ST_CASE(aead_frame_vectors, tcpinc_st_aead_tests())
+KT_ST_CASE(x448_rfc7748_and_kpp, { tcpinc_st_x448_direct(false); tcpinc_st_x448_kpp(); })
+/* A key of the wrong length and an unknown AEAD id are refused. */
+KT_ST_CASE(aead_refusals, tcpinc_st_aead_refusals())
 /* P-256: agreement, the vector's shared secret, every rejection, context rules. */
 KT_ST_CASE(p256_agreement_and_rejections, tcpinc_st_p256_tests())
 KT_ST_CASE(random_bytes, tcpinc_st_random_test())
 
 static struct kunit_case tcpinc_kt_crypto_cases[] = {
-	KUNIT_CASE(tcpinc_kt_hkdf_rfc5869),
+	KUNIT_CASE_PARAM(tcpinc_kt_hkdf_rfc5869, tcpinc_kt_tcpinc_st_hkdf_gen_params),
 	KUNIT_CASE(tcpinc_kt_hmac_matches_kernel_template),
 	KUNIT_CASE(tcpinc_kt_x25519_rfc7748_6_1),
-	KUNIT_CASE(tcpinc_kt_x25519_rfc7748_5_2),
+	KUNIT_CASE_PARAM(tcpinc_kt_x25519_rfc7748_5_2, tcpinc_kt_tcpinc_st_x25519_kat_gen_params),
+	KUNIT_CASE(tcpinc_kt_x25519_rfc7748_5_2_iterated),
+	KUNIT_CASE_PARAM(tcpinc_kt_x448_rfc7748_5_2, tcpinc_kt_x448_kat_gen_params),
+	KUNIT_CASE_PARAM(tcpinc_kt_x448_small_order_refused, tcpinc_kt_x448_small_order_gen_params),
 	KUNIT_CASE(tcpinc_kt_x448_rfc7748_and_kpp),
-	KUNIT_CASE(tcpinc_kt_aead_frame_vectors),
+	KUNIT_CASE_PARAM(tcpinc_kt_aead_frame_vectors, tcpinc_kt_tcpinc_st_aead_gen_params),
+	KUNIT_CASE_PARAM(tcpinc_kt_aead_frame_vectors_software_gcm, tcpinc_kt_aead_gcm_gen_params),
+	KUNIT_CASE(tcpinc_kt_aead_refusals),
 	KUNIT_CASE(tcpinc_kt_p256_agreement_and_rejections),
 	KUNIT_CASE(tcpinc_kt_random_bytes),
 	{}

@@ -15,8 +15,8 @@
  * The contract tested is the current one: the new option is appended after
  * the existing options, NOP-padded in front to a multiple of 4 bytes, and a
  * segment it does not fit is refused with -ENOSPC and left untouched.
- * (Issue 7 lets the function reclaim NOP padding of existing options; the
- * byte-layout expectations marked "layout" then change with it.)
+ * (Should the function ever reclaim NOP padding of existing options to make
+ * room, the byte-layout expectations marked "layout" change with it.)
  */
 #include <kunit/test.h>
 #include <linux/ip.h>

@@ -6,10 +6,12 @@
 
 Parses the KUnit KTAP output (6.1 layout: a suite is a subtest at indent 4,
 its cases are "ok/not ok" lines at indent 4, the suite's own result is at
-indent 0; parameterised cases nest deeper and count once, through their
-case line), prints one line per suite and per failed case, then
-"N passed, N failed[, N skipped]" over test cases. Skipped cases are never
-counted as passed.
+indent 0; a parameterised case's parameters are "ok/not ok" lines at
+indent 8 before the case's own line, and each parameter counts as a test
+in place of the case, so a failing vector does not hide the others), prints
+one line per suite and per failed case or parameter, then
+"N passed, N failed[, N skipped]" over test cases and parameters. Skipped
+ones are never counted as passed.
 
 Fails (exit 1) when any case failed, when a suite started but never
 reported, when fewer suites than EXPECTED_SUITES reported, when the init
@@ -40,6 +42,7 @@ def main():
 
     suites = []          # [name, passed, failed, skipped, verdict or None]
     cur = None
+    params = []          # (name, ok, skip) of the parameterised case under way
     failed_cases = []
     problems = []
     done = False
@@ -58,6 +61,7 @@ def main():
         if m and len(m.group(1)) == 4:
             cur = [m.group(2), 0, 0, 0, None]
             suites.append(cur)
+            params = []
             continue
         m = RESULT.match(line)
         if not m:
@@ -72,14 +76,24 @@ def main():
                 suites.append([name, 0, 0, 0, "skip" if skip else ("ok" if ok else "not ok")])
             if cur is not None and cur[0] == name:
                 cur = None
+        elif indent == 8 and cur is not None:
+            params.append((name, ok, skip))
         elif indent == 4 and cur is not None:
-            if skip:
-                cur[3] += 1
-            elif ok:
-                cur[1] += 1
-            else:
-                cur[2] += 1
-                failed_cases.append(f"{cur[0]}.{name}")
+            # A parameterised case counts through its parameters; its own
+            # line is only their summary (not ok when a parameter failed).
+            results = [(f"{name}.{p}", pok, pskip) for p, pok, pskip in params]
+            params = []
+            if not results or (not ok and not skip and all(r[1] or r[2] for r in results)):
+                # no parameters, or the case failed outside them (e.g. a crash)
+                results.append((name, ok, skip))
+            for rname, rok, rskip in results:
+                if rskip:
+                    cur[3] += 1
+                elif rok:
+                    cur[1] += 1
+                else:
+                    cur[2] += 1
+                    failed_cases.append(f"{cur[0]}.{rname}")
 
     passed = sum(s[1] for s in suites)
     failed = sum(s[2] for s in suites)

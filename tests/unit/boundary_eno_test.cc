@@ -275,7 +275,7 @@ TEST(BoundaryEno, ResumptionDataOfWrongLengthIsRefused) {
 }
 
 // The glue sizes a resumption proposal's room in the SYN with
-// tcpinc_core_eno_syn_option_len (issue 16 item 6): it must be the length
+// tcpinc_core_eno_syn_option_len: it must be the length
 // of the option on_send then sends, for every global suboption setting.
 // The old glue formula, 2 + (a ? 1 : 0) + 18, missed the global byte that
 // mandatory application-aware mode sends with a = 0 (20 against 21).

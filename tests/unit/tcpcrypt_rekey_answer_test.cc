@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 // Rekey answers, one rekey-bit frame per generation step (RFC 8548
-// section 3.8; issue 16 item 0).
+// section 3.8), answered even while the peer keeps asking.
 //
 // A peer may start a rekey with every data frame while its last one is
 // unanswered: the RFC forbids only concurrent rekeys by *empty* frames. Our

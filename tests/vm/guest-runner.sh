@@ -80,6 +80,14 @@ while IFS='|' read -r name path tmo needs; do
 		   [ -n "$why" ] || why=$(grep -v -e '^ *$' -e '^# exit ' "$logf" | tail -n1 | cut -c1-120)
 		   reason="exit $rc${why:+: $why}" ;;
 		esac
+		# lib.sh's check_eq records failed sub-cases without exiting: a
+		# scenario that had one fails, even if it then exits 0 or skips.
+		nsub=$(grep -c '^SUBFAIL: ' "$logf" || true)
+		case ${nsub:-0}:$reason in
+		0:*) ;;
+		*:|*:skip:*)
+			reason="$nsub sub-case(s) failed, first: $(grep -m1 '^SUBFAIL: ' "$logf" | cut -c10- | tr -d '\r' | cut -c1-120)" ;;
+		esac
 	fi
 	cleanup_netns
 	kmsg "end $name"

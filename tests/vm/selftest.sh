@@ -9,6 +9,8 @@
 # tests/vm/run.py on them; every expected verdict line must appear:
 #   - exit 0 -> PASS, exit 77 -> SKIP, exit 1 -> FAIL, sleep past its
 #     "# timeout:" -> FAIL (timeout);
+#   - two failed check_eq sub-cases, then exit 0 -> FAIL, each sub-case on
+#     its own line;
 #   - a real kernel WARN (a tiny test module built here that WARNs in its init
 #     and refuses to load) -> FAIL, and the guest goes on: the next scenario
 #     still PASSes;
@@ -62,6 +64,7 @@ fi
 sc st-a-pass 'netns_pair; in_ns h1 tcpinc_ping 192.0.2.2 1 || fail "ping"' 'timeout: 30'
 sc st-b-exit1 'fail "deliberate failure"' 'timeout: 30'
 sc st-c-skip 'skip "deliberate skip"' 'timeout: 30'
+sc st-c2-subcases 'check_eq "sub one" a b; check_eq "sub two" 1 2; check_eq "sub three" x x; exit 0' 'timeout: 30'
 sc st-d-timeout 'sleep 600' 'timeout: 5'
 sc st-e-warn "$warn_body" 'timeout: 30'
 sc st-f-after-warn 'exit 0' 'timeout: 30'
@@ -77,14 +80,17 @@ run() { # LOG ARGS...
 	echo "selftest: run.py exit ${PIPESTATUS[0]}" | tee -a "$log"
 }
 
-run "$st/run1.log" st-a-pass st-b-exit1 st-c-skip st-d-timeout st-e-warn st-f-after-warn
+run "$st/run1.log" st-a-pass st-b-exit1 st-c-skip st-c2-subcases st-d-timeout st-e-warn st-f-after-warn
 expect "$st/run1.log" '^PASS st-a-pass$'
 expect "$st/run1.log" '^FAIL st-b-exit1 \(exit 1: deliberate failure\)$'
 expect "$st/run1.log" '^SKIP st-c-skip \(deliberate skip\)$'
+expect "$st/run1.log" "^FAIL st-c2-subcases \\(2 sub-case\\(s\\) failed, first: sub one: expected 'a', got 'b'\\)$"
+expect "$st/run1.log" "^  FAIL st-c2-subcases / sub one: expected 'a', got 'b'$"
+expect "$st/run1.log" "^  FAIL st-c2-subcases / sub two: expected '1', got '2'$"
 expect "$st/run1.log" '^FAIL st-d-timeout \(timeout after 5s\)$'
 expect "$st/run1.log" '^FAIL st-e-warn \(kernel problem in console log: .*WARNING'
 expect "$st/run1.log" '^PASS st-f-after-warn$'
-expect "$st/run1.log" '^2 passed, 3 failed, 1 skipped$'
+expect "$st/run1.log" '^2 passed, 4 failed, 1 skipped$'
 expect "$st/run1.log" 'run.py exit 1$'
 
 TCPINC_KO=/nonexistent/tcpinc.ko run "$st/run2.log" st-g-needs-module vmgenid-restore

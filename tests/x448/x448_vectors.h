@@ -2,7 +2,7 @@
 /*
  * x448_vectors.h - RFC 7748 X448 test vectors as hex strings, shared by the
  * userspace tests (tests/x448/) and the in-kernel self test / KUnit
- * (tests/kselftest/tcpinc_selftest.c includes this file and decodes the
+ * (tests/selftest-module/tcpinc_selftest.c includes this file and decodes the
  * strings with hex2bin): one copy of the values for both sides.
  */
 #ifndef X448_VECTORS_H

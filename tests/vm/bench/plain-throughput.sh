@@ -59,4 +59,4 @@ echo "plain TCP throughput, Gbit/s (median of $ROUNDS x ${SECS}s iperf3 in a TCG
 echo "  unloaded: ${res[unloaded]}-> $u"
 echo "  loaded:   ${res[loaded]}-> $l"
 echo "  hooks:    ${res[hooks]}-> $h"
-/usr/bin/python3 -c "import sys; u,l,h=map(float,sys.argv[1:]); print('BENCH plain-throughput loaded/unloaded = %.3f, hooks-active/unloaded = %.3f (target >= 0.99)' % (l/u, h/u))" "$u" "$l" "$h" | tee "$TCPINC_OUT/plain-throughput.txt"
+/usr/bin/python3 -c "import sys; u,l,h=map(float,sys.argv[1:]); print('BENCH plain-throughput loaded/unloaded = %.3f, hooks-active/unloaded = %.3f (informational: TCG figures, never asserted)' % (l/u, h/u))" "$u" "$l" "$h" | tee "$TCPINC_OUT/plain-throughput.txt"

@@ -43,4 +43,4 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 rp=$(median "${rate[plain]}"); rt=$(median "${rate[tcpcrypt]}"); rr=$(median "${rate[resume]}")
 echo "connections/s (median of $ROUNDS x $COUNT): plain $rp, tcpcrypt full $rt, tcpcrypt resumed $rr"
-/usr/bin/python3 -c "import sys; rp,rt,rr=map(float,sys.argv[1:]); print('BENCH resumed/plain connection rate = %.2f (target >= 0.8), full/plain = %.2f, resumed/full = %.2f' % (rr/rp, rt/rp, rr/rt))" "$rp" "$rt" "$rr"
+/usr/bin/python3 -c "import sys; rp,rt,rr=map(float,sys.argv[1:]); print('BENCH resumed/plain connection rate = %.2f (project goal 0.8, informational: never asserted), full/plain = %.2f, resumed/full = %.2f' % (rr/rp, rt/rp, rr/rt))" "$rp" "$rt" "$rr"

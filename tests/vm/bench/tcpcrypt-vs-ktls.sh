@@ -48,4 +48,4 @@ bp=$(median "${bulk[plain]}"); bt=$(median "${bulk[tcpcrypt]}"); bk=$(median "${
 rp=$(median "${rate[plain]}"); rt=$(median "${rate[tcpcrypt]}")
 echo "bulk Mbit/s (median of $ROUNDS): plain $bp, tcpcrypt $bt, kTLS $bk"
 echo "connections/s (median of $ROUNDS x $COUNT): plain $rp, tcpcrypt $rt"
-/usr/bin/python3 -c "import sys; bp,bt,bk,rp,rt=map(float,sys.argv[1:]); print('BENCH tcpcrypt/kTLS throughput = %.2f (target >= 1.0), tcpcrypt/plain throughput = %.2f, tcpcrypt/plain connection rate = %.2f (target >= 0.5)' % (bt/bk, bt/bp, rt/rp))" "$bp" "$bt" "$bk" "$rp" "$rt"
+/usr/bin/python3 -c "import sys; bp,bt,bk,rp,rt=map(float,sys.argv[1:]); print('BENCH tcpcrypt/kTLS throughput = %.2f (project goal 1.0), tcpcrypt/plain throughput = %.2f, tcpcrypt/plain connection rate = %.2f (project goal 0.5; informational, never asserted)' % (bt/bk, bt/bp, rt/rp))" "$bp" "$bt" "$bk" "$rp" "$rt"

@@ -4,7 +4,7 @@
 # needs: module
 #
 # The kernel crypto provider (crypto-glue/) and the C++ core on the stock
-# kernel: insmod build/kselftest/tcpinc_selftest.ko (built on the host by
+# kernel: insmod build/selftest-module/tcpinc_selftest.ko (built on the host by
 # `make selftest-module`; this scenario builds nothing). At load it runs the
 # known-answer tests (RFC 5869, RFC 7748, the tcpcrypt AEAD frame vectors on
 # both AES-GCM paths, P-256 agreement and rejections) and tcpcrypt
@@ -16,7 +16,7 @@ set -euo pipefail
 . "$TCPINC_TOP/tests/vm/lib.sh"
 
 # Built for the running kernel (stock, or the debug kernel: see build.sh).
-ko=$TCPINC_TOP/build/kselftest/$(uname -r)/tcpinc_selftest.ko
+ko=$TCPINC_TOP/build/selftest-module/$(uname -r)/tcpinc_selftest.ko
 [ -r "$ko" ] || fail "$ko does not exist (run make selftest-module on the host)"
 for dep in $(modinfo -F depends "$ko" | tr , ' '); do
 	timeout "$(scaled 60)" modprobe "$dep" || fail "modprobe $dep (dependency of tcpinc_selftest) failed"

@@ -3,7 +3,7 @@
 # timeout: 300
 # needs: module
 #
-# TCP Fast Open and ENO (RFC 8547 4.7; issue 16 item 4). tcpcrypt defines
+# TCP Fast Open and ENO (RFC 8547 4.7). tcpcrypt defines
 # no SYN data, so:
 #   - a ULP client never puts application bytes in a SYN, nor a cookie that
 #     would make its SYN go without ENO: MSG_FASTOPEN, TCP_FASTOPEN_CONNECT

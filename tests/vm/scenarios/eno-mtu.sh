@@ -4,7 +4,7 @@
 # needs: module
 #
 # ENO's non-SYN option (45 02) on A's data segments must not push them
-# over the path MTU (issue 16 item 3). A repeats it until B's first
+# over the path MTU. A repeats it until B's first
 # non-SYN segment (RFC 8547 4.6); on a resumed session (no Init2) with a
 # silent B, A's first data segments carry it. Every first-write size from
 # MSS-40 to MSS, IPv4 and IPv6, with and without timestamps: every byte

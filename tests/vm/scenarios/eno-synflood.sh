@@ -3,8 +3,8 @@
 # timeout: 600
 # needs: module
 #
-# An off-path attacker floods a ULP listener with spoofed SYNs (issue 16,
-# item 1): genuine clients must still negotiate tcpcrypt, and the
+# An off-path attacker floods a ULP listener with spoofed SYNs:
+# genuine clients must still negotiate tcpcrypt, and the
 # listener's table of half-open negotiations must stay bounded and be freed
 # by time and with its listener.
 #

@@ -4,7 +4,7 @@
 # needs: module
 #
 # A TEP whose group the kernel cannot run is neither offered nor selected
-# (issue 16 item 6): the module is reloaded where ecdh-nist-p256 cannot be
+# (its offer would fail the handshake): the module is reloaded where ecdh-nist-p256 cannot be
 # allocated (ecdh_generic unloaded, and the guest's own modprobe helper
 # path, /proc/sys/kernel/modprobe, pointed at /bin/false so that
 # request_module cannot bring it back; nothing outside the guest is

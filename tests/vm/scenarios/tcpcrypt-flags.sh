@@ -3,7 +3,7 @@
 # timeout: 120
 # needs: module
 #
-# Send flags and urgent data on a tcpcrypt connection (issue 16 item 6),
+# Send flags and urgent data on a tcpcrypt connection,
 # both ends driven from one process by tools/tcpinc_flags.py:
 #   h1 192.0.2.1 (client)  ====  h2 192.0.2.2 (server)
 # - MSG_ZEROCOPY: ignored without SO_ZEROCOPY (as TCP does); with it,

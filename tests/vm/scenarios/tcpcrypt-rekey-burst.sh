@@ -3,7 +3,7 @@
 # timeout: 400
 # needs: module
 #
-# Rekey requests while the peer's transmit is blocked (issue 16 item 0),
+# Rekey requests while the peer's transmit is blocked,
 # both ends driven from one process by tools/tcpinc_rekey_burst.py:
 #   h1 192.0.2.1 / 2001:db8::1 (client, A)  ====  h2 192.0.2.2 / 2001:db8::2 (server, B)
 # X (the rekeying end: the client, then the server) has a 32 KiB receive

@@ -229,7 +229,7 @@ a4=$(grep -m2 '"flags": "S"' "$TCPINC_OUT/nonce.segs" | tail -1 | /usr/bin/pytho
 expect_eq "nonce 4: SYN ENO length (bytes)" 16 $(( ${#a4} / 2 ))
 
 # 5h. sendto(MSG_FASTOPEN) on a ULP socket is an ordinary connect (no Fast
-# Open option, socket-api.md; issue 16 item 4), so its SYN has room for the
+# Open option, socket-api.md), so its SYN has room for the
 # 20-byte proposal and resumes like any other. (It used to be the way to
 # make a SYN without room: a cookie request next to Linux's options.)
 off=$(stat_of TcpincResumeOffered h1)

@@ -3,7 +3,7 @@
 # timeout: 120
 # needs: module
 #
-# A tcpcrypt socket used for a second connection (issue 16 item 5), both
+# A tcpcrypt socket used for a second connection, both
 # ends driven from one process by tools/tcpinc_reuse.py:
 #   h1 192.0.2.1 / 2001:db8::1 (client)  ====  h2 192.0.2.2 / 2001:db8::2 (server)
 # - an encrypted connection, then connect(AF_UNSPEC): TCP disconnects it;

@@ -3,8 +3,8 @@
 # timeout: 180
 # needs: module
 #
-# What the socket calls say on a tcpcrypt connection (issue 6, Receive and
-# Handshake), both ends driven from one process by tools/tcpinc_semantics.py
+# What the socket calls say on a tcpcrypt connection, before and
+# after its keys exist, both ends driven from one process by tools/tcpinc_semantics.py
 # so that every step happens in a known order:
 #   h1 192.0.2.1 / 2001:db8::1 (client, A)  ====  h2 192.0.2.2 / 2001:db8::2 (server, B)
 # - before the keys exist (B's Init2 dropped at h1 by iptables for a while):

@@ -3,8 +3,8 @@
 # timeout: 300
 # needs: module
 #
-# Module unload while a closed socket's struct sock still exists (issue 16
-# item 2). A socket is destroyed (tcp_cleanup_ulp drops its module
+# Module unload while a closed socket's struct sock still exists.
+# A socket is destroyed (tcp_cleanup_ulp drops its module
 # reference) while segments it sent still sit in a qdisc: netem holds them
 # with a socket reference (or sk_wmem_alloc for pure ACKs), and when they
 # leave, the last reference frees the socket (__sk_destruct,

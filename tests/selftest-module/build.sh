@@ -1,24 +1,24 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# build.sh - `make selftest-module`: build tests/kselftest/tcpinc_selftest.ko
-# against the stock headers (scripts/kver.sh) into build/kselftest/.
+# build.sh - `make selftest-module`: build tests/selftest-module/tcpinc_selftest.ko
+# against the stock headers (scripts/kver.sh) into build/selftest-module/.
 #
-# The module is built in a copy of the sources (build/kselftest/src/, kept
-# between runs so rebuilds are incremental) with tests/kselftest/Kbuild as
+# The module is built in a copy of the sources (build/selftest-module/src/, kept
+# between runs so rebuilds are incremental) with tests/selftest-module/Kbuild as
 # its top-level Kbuild, so the work tree's own objects (make module) are
 # never touched. Fails on any compiler, objtool or modpost warning, and when
-# tests/kselftest/selftest_vectors.h is stale against tests/vectors/.
+# tests/selftest-module/selftest_vectors.h is stale against tests/vectors/.
 #
 # Another kernel (e.g. the debug kernel of scripts/debug-kernel.sh):
-#   KDIR=<its build tree> TCPINC_SELFTEST_OUT=build/kselftest/debug tests/kselftest/build.sh
-# Every build also leaves a copy in build/kselftest/<vermagic release>/,
+#   KDIR=<its build tree> TCPINC_SELFTEST_OUT=build/selftest-module/debug tests/selftest-module/build.sh
+# Every build also leaves a copy in build/selftest-module/<vermagic release>/,
 # which is what the VM scenario crypto-glue loads for the running kernel.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 KVER=$(scripts/kver.sh)
 KDIR=${KDIR:-/lib/modules/$KVER/build}
-out=${TCPINC_SELFTEST_OUT:-build/kselftest}
+out=${TCPINC_SELFTEST_OUT:-build/selftest-module}
 case $out in /*) ;; *) out=$top/$out;; esac
 src=$out/src
 log=$out/build.log
@@ -27,8 +27,8 @@ JOBS=${TCPINC_JOBS:-2}
 die() { echo "selftest-module: $*" >&2; exit 1; }
 
 [ -d "$KDIR" ] || die "no kernel headers in $KDIR (run make setup)"
-/usr/bin/python3 tests/kselftest/gen_selftest_vectors.py | cmp -s - tests/kselftest/selftest_vectors.h ||
-	die "tests/kselftest/selftest_vectors.h is stale: rerun tests/kselftest/gen_selftest_vectors.py"
+/usr/bin/python3 tests/selftest-module/gen_selftest_vectors.py | cmp -s - tests/selftest-module/selftest_vectors.h ||
+	die "tests/selftest-module/selftest_vectors.h is stale: rerun tests/selftest-module/gen_selftest_vectors.py"
 
 mkdir -p "$src"
 rsync -a --delete \
@@ -38,7 +38,7 @@ rsync -a --delete \
 	--exclude=Module.symvers --exclude=__pycache__/ --exclude=.tmp_versions/ \
 	"$top/" "$src/"
 cmp -s Kbuild "$src/Kbuild.tcpinc" || cp Kbuild "$src/Kbuild.tcpinc"
-cmp -s tests/kselftest/Kbuild "$src/Kbuild" || cp tests/kselftest/Kbuild "$src/Kbuild"
+cmp -s tests/selftest-module/Kbuild "$src/Kbuild" || cp tests/selftest-module/Kbuild "$src/Kbuild"
 
 if ! nice -n 10 make -C "$KDIR" M="$src" -j"$JOBS" modules >"$log" 2>&1; then
 	grep -E 'error|Error' "$log" | head -20 >&2
@@ -49,6 +49,6 @@ if grep -E 'warning:|objtool' "$log" >&2; then
 fi
 cp "$src/tcpinc_selftest.ko" "$out/tcpinc_selftest.ko"
 krel=$(modinfo -F vermagic "$out/tcpinc_selftest.ko" | awk '{print $1}')
-mkdir -p "$top/build/kselftest/$krel"
-cp "$out/tcpinc_selftest.ko" "$top/build/kselftest/$krel/tcpinc_selftest.ko"
-echo "selftest-module: build/kselftest/$krel/tcpinc_selftest.ko (depends: $(modinfo -F depends "$out/tcpinc_selftest.ko"))"
+mkdir -p "$top/build/selftest-module/$krel"
+cp "$out/tcpinc_selftest.ko" "$top/build/selftest-module/$krel/tcpinc_selftest.ko"
+echo "selftest-module: build/selftest-module/$krel/tcpinc_selftest.ko (depends: $(modinfo -F depends "$out/tcpinc_selftest.ko"))"

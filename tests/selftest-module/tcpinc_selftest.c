@@ -11,7 +11,7 @@
  * KTAP-style lines in dmesg ending in
  *   # tcpinc_selftest: N passed, N failed
  * and insmod fails (-EINVAL) if anything failed. Built by
- * tests/kselftest/build.sh (make selftest-module), never by `make`.
+ * tests/selftest-module/build.sh (make selftest-module), never by `make`.
  *
  * The same checks run as KUnit cases on the debug kernel:
  * tests/kunit/crypto_glue_test.c defines TCPINC_ST_KUNIT and compiles this
@@ -93,30 +93,35 @@ static int tcpinc_st_hmac(const u8 *key, size_t key_len, const u8 *a, size_t a_l
 	return ops()->hmac_sha256(ops()->ctx, key, key_len, segs, 3, out);
 }
 
-static void tcpinc_st_hkdf_tests(void)
+/* One RFC 5869 case: extract with the IKM split over segments, expand with T | info | i. */
+static bool tcpinc_st_hkdf_one(const struct tcpinc_st_hkdf *v)
 {
 	u8 prk[32], t[32], okm[96];
-	size_t i, done;
+	size_t done;
 	u8 ctr;
+	bool ok;
 
-	for (i = 0; i < ARRAY_SIZE(tcpinc_st_hkdf); i++) {
-		const struct tcpinc_st_hkdf *v = &tcpinc_st_hkdf[i];
-		bool ok;
-
-		/* Extract with the IKM split over segments, expand with T | info | i. */
-		ok = !tcpinc_st_hmac(v->salt, v->salt_len, v->ikm, v->ikm_len / 3,
-				     v->ikm + v->ikm_len / 3, v->ikm_len - v->ikm_len / 3,
-				     NULL, 0, prk);
-		ok = ok && !memcmp(prk, v->prk, 32);
-		for (done = 0, ctr = 1; ok && done < v->okm_len; ctr++) {
-			ok = !tcpinc_st_hmac(prk, 32, t, ctr == 1 ? 0 : 32, v->info, v->info_len,
-					     &ctr, 1, t);
-			memcpy(okm + done, t, min_t(size_t, 32, v->okm_len - done));
-			done += 32;
-		}
-		tcpinc_st_check(ok && !memcmp(okm, v->okm, v->okm_len),
-				"hkdf_%s (RFC 5869 via hmac_sha256)", v->name);
+	ok = !tcpinc_st_hmac(v->salt, v->salt_len, v->ikm, v->ikm_len / 3,
+			     v->ikm + v->ikm_len / 3, v->ikm_len - v->ikm_len / 3,
+			     NULL, 0, prk);
+	ok = ok && !memcmp(prk, v->prk, 32);
+	for (done = 0, ctr = 1; ok && done < v->okm_len; ctr++) {
+		ok = !tcpinc_st_hmac(prk, 32, t, ctr == 1 ? 0 : 32, v->info, v->info_len,
+				     &ctr, 1, t);
+		memcpy(okm + done, t, min_t(size_t, 32, v->okm_len - done));
+		done += 32;
 	}
+	return ok && !memcmp(okm, v->okm, v->okm_len);
+}
+
+/* The module runs the whole table; KUnit runs one case per vector. */
+static void __maybe_unused tcpinc_st_hkdf_tests(void)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(tcpinc_st_hkdf); i++)
+		tcpinc_st_check(tcpinc_st_hkdf_one(&tcpinc_st_hkdf[i]),
+				"hkdf_%s (RFC 5869 via hmac_sha256)", tcpinc_st_hkdf[i].name);
 }
 
 /* hmac_sha256 against the kernel's own "hmac(sha256)" template. */
@@ -200,22 +205,25 @@ static void tcpinc_st_x25519_tests(void)
  * must clamp the scalar and ignore the u-coordinate's top bit), and the
  * iterated test, k = u = 9; k, u = X25519(k, u), k, after 1 and 1000 rounds.
  */
-static void tcpinc_st_x25519_rfc7748_5_2(void)
+/* One RFC 7748 5.2 scalar multiplication. */
+static bool tcpinc_st_x25519_kat_one(const struct tcpinc_st_x25519_kat *v)
+{
+	const struct tcpinc_core_crypto_ops *o = ops();
+	u8 out[32];
+
+	memset(out, 0xaa, sizeof(out));
+	return !o->kex_shared(o->ctx, TCPINC_CORE_KEX_X25519, v->scalar, v->u, 32, out) &&
+	       !memcmp(out, v->out, 32);
+}
+
+/* k = u = 9; k, u = X25519(k, u), k: after 1 and after 1000 rounds. */
+static void tcpinc_st_x25519_iterated(void)
 {
 	const struct tcpinc_core_crypto_ops *o = ops();
 	u8 k[32] = { 9 }, u[32] = { 9 }, out[32];
 	unsigned int i;
-	bool ok;
+	bool ok = true;
 
-	for (i = 0; i < ARRAY_SIZE(tcpinc_st_x25519_kat); i++) {
-		const struct tcpinc_st_x25519_kat *v = &tcpinc_st_x25519_kat[i];
-
-		memset(out, 0xaa, sizeof(out));
-		tcpinc_st_check(!o->kex_shared(o->ctx, TCPINC_CORE_KEX_X25519, v->scalar, v->u,
-					       32, out) && !memcmp(out, v->out, 32),
-				"x25519_%s", v->name);
-	}
-	ok = true;
 	for (i = 1; ok && i <= 1000; i++) {
 		ok = !o->kex_shared(o->ctx, TCPINC_CORE_KEX_X25519, k, u, 32, out);
 		memcpy(u, k, 32);
@@ -229,6 +237,17 @@ static void tcpinc_st_x25519_rfc7748_5_2(void)
 	}
 	tcpinc_st_check(ok && !memcmp(k, tcpinc_st_x25519_iter1000, 32),
 			"x25519_rfc7748_5.2_iterated_1000");
+}
+
+/* The module runs the whole table; KUnit runs one case per vector. */
+static void __maybe_unused tcpinc_st_x25519_rfc7748_5_2(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(tcpinc_st_x25519_kat); i++)
+		tcpinc_st_check(tcpinc_st_x25519_kat_one(&tcpinc_st_x25519_kat[i]),
+				"x25519_%s", tcpinc_st_x25519_kat[i].name);
+	tcpinc_st_x25519_iterated();
 }
 
 /* ---- X448 (crypto-glue/tcpinc_x448.c, KPP "curve448") ------------------------ */
@@ -255,22 +274,44 @@ static bool tcpinc_st_eq_hex(const u8 *b, const char *hex)
  * k = u = 5), section 6.2 (both public keys, the shared secret both ways)
  * and the refusal of small-order u, on the C function itself.
  */
-static void tcpinc_st_x448_direct(void)
+/* One RFC 7748 5.2 multiplication. */
+static bool tcpinc_st_x448_kat_one(const typeof(x448_kat[0]) *v)
+{
+	u8 sc[X448_KS], uu[X448_KS], out[X448_KS];
+
+	tcpinc_st_unhex(sc, v->scalar);
+	tcpinc_st_unhex(uu, v->u);
+	memset(out, 0xaa, sizeof(out));
+	return !tcpinc_x448(out, sc, uu) && tcpinc_st_eq_hex(out, v->out);
+}
+
+/* One small-order u-coordinate: refused with -EINVAL and an all-zero output. */
+static bool tcpinc_st_x448_small_order_one(const char *const *hex)
+{
+	u8 a[X448_KS], u[X448_KS], out[X448_KS];
+	bool ok;
+
+	tcpinc_st_unhex(a, X448_ALICE_PRIV);
+	tcpinc_st_unhex(u, *hex);
+	memset(out, 0xaa, sizeof(out));
+	ok = tcpinc_x448(out, a, u) == -EINVAL && tcpinc_st_is_zero(out, X448_KS);
+	memzero_explicit(a, sizeof(a));
+	return ok;
+}
+
+/*
+ * The X448 function on its own; tables = false leaves out the 5.2 and
+ * small-order tables, which KUnit runs as one case per vector.
+ */
+static void tcpinc_st_x448_direct(bool tables)
 {
 	u8 k[X448_KS] = { 5 }, u[X448_KS] = { 5 }, out[X448_KS], a[X448_KS], b[X448_KS];
 	u8 pa[X448_KS], pb[X448_KS];
 	unsigned int i;
 	bool ok;
 
-	for (i = 0; i < ARRAY_SIZE(x448_kat); i++) {
-		u8 sc[X448_KS], uu[X448_KS];
-
-		tcpinc_st_unhex(sc, x448_kat[i].scalar);
-		tcpinc_st_unhex(uu, x448_kat[i].u);
-		memset(out, 0xaa, sizeof(out));
-		tcpinc_st_check(!tcpinc_x448(out, sc, uu) && tcpinc_st_eq_hex(out, x448_kat[i].out),
-				"x448_%s", x448_kat[i].name);
-	}
+	for (i = 0; tables && i < ARRAY_SIZE(x448_kat); i++)
+		tcpinc_st_check(tcpinc_st_x448_kat_one(&x448_kat[i]), "x448_%s", x448_kat[i].name);
 	ok = true;
 	for (i = 1; ok && i <= 1000; i++) {
 		ok = !tcpinc_x448(out, k, u);
@@ -294,13 +335,13 @@ static void tcpinc_st_x448_direct(void)
 	ok = ok && !tcpinc_x448(out, b, pa) && tcpinc_st_eq_hex(out, X448_SHARED);
 	tcpinc_st_check(ok, "x448_rfc7748_6.2_shared_secret");
 
-	ok = true;
-	for (i = 0; i < ARRAY_SIZE(x448_small_order); i++) {
-		tcpinc_st_unhex(u, x448_small_order[i]);
-		memset(out, 0xaa, sizeof(out));
-		ok = ok && tcpinc_x448(out, a, u) == -EINVAL && tcpinc_st_is_zero(out, X448_KS);
+	if (tables) {
+		ok = true;
+		for (i = 0; i < ARRAY_SIZE(x448_small_order); i++)
+			ok = ok && tcpinc_st_x448_small_order_one(&x448_small_order[i]);
+		tcpinc_st_check(ok, "x448_small_order_u_refused (%zu points)",
+				ARRAY_SIZE(x448_small_order));
 	}
-	tcpinc_st_check(ok, "x448_small_order_u_refused (%zu points)", ARRAY_SIZE(x448_small_order));
 	memzero_explicit(a, sizeof(a));
 	memzero_explicit(b, sizeof(b));
 	memzero_explicit(k, sizeof(k));
@@ -399,9 +440,10 @@ out:
 	memzero_explicit(sb, sizeof(sb));
 }
 
-static void tcpinc_st_x448_tests(void)
+/* The module runs the whole table; KUnit runs one case per vector. */
+static void __maybe_unused tcpinc_st_x448_tests(void)
 {
-	tcpinc_st_x448_direct();
+	tcpinc_st_x448_direct(true);
 	tcpinc_st_x448_kpp();
 }
 
@@ -446,12 +488,41 @@ static bool tcpinc_st_aead_one(const struct tcpinc_st_aead *v, u8 *buf)
 	return ok;
 }
 
-static void tcpinc_st_aead_tests(void)
+/*
+ * One tcpcrypt.vec frame, with BHs off as on the receive path; soft makes
+ * AES-GCM take its software path (AES library and GHASH table).
+ */
+static bool tcpinc_st_aead_vec(const struct tcpinc_st_aead *v, u8 *buf, bool soft)
+{
+	bool ok;
+
+	tcpinc_crypto_test_soft_gcm(soft);
+	local_bh_disable();
+	ok = tcpinc_st_aead_one(v, buf);
+	local_bh_enable();
+	tcpinc_crypto_test_soft_gcm(false);
+	return ok;
+}
+
+/* A key of the wrong length and an unknown AEAD id are refused, no handle. */
+static void tcpinc_st_aead_refusals(void)
 {
 	const struct tcpinc_core_crypto_ops *o = ops();
-	u8 *buf = kmalloc(512, GFP_KERNEL);
 	u8 key[32] = {};
 	void *h = (void *)1;
+
+	tcpinc_st_check(o->aead_new(o->ctx, TCPINC_CORE_AEAD_AES_128_GCM, key, 32, &h) ==
+			TCPINC_CORE_CRYPTO_EUNSUPP && !h &&
+			o->aead_new(o->ctx, 0x0003, key, 16, &h) == TCPINC_CORE_CRYPTO_EUNSUPP,
+			"aead_bad_key_length_and_unknown_id_refused");
+	o->aead_free(o->ctx, NULL);
+	pr_info("# AES-GCM implementation: %s\n", tcpinc_crypto_gcm_impl());
+}
+
+/* The module runs the whole table; KUnit runs one case per vector. */
+static void __maybe_unused tcpinc_st_aead_tests(void)
+{
+	u8 *buf = kmalloc(512, GFP_KERNEL);
 	size_t i;
 	int soft;
 
@@ -460,28 +531,17 @@ static void tcpinc_st_aead_tests(void)
 		return;
 	}
 	for (soft = 0; soft < 2; soft++) {
-		tcpinc_crypto_test_soft_gcm(soft);
 		for (i = 0; i < ARRAY_SIZE(tcpinc_st_aead); i++) {
 			const struct tcpinc_st_aead *v = &tcpinc_st_aead[i];
-			bool ok;
 
 			if (soft && v->id == TCPINC_CORE_AEAD_CHACHA20_POLY1305)
 				continue;
-			/* BHs off: the receive path runs these in softirq. */
-			local_bh_disable();
-			ok = tcpinc_st_aead_one(v, buf);
-			local_bh_enable();
-			tcpinc_st_check(ok, "aead_%s%s", v->name, soft ? "_software_gcm" : "");
+			tcpinc_st_check(tcpinc_st_aead_vec(v, buf, soft), "aead_%s%s", v->name,
+					soft ? "_software_gcm" : "");
 		}
 	}
-	tcpinc_crypto_test_soft_gcm(false);
-	tcpinc_st_check(o->aead_new(o->ctx, TCPINC_CORE_AEAD_AES_128_GCM, key, 32, &h) ==
-			TCPINC_CORE_CRYPTO_EUNSUPP && !h &&
-			o->aead_new(o->ctx, 0x0003, key, 16, &h) == TCPINC_CORE_CRYPTO_EUNSUPP,
-			"aead_bad_key_length_and_unknown_id_refused");
-	o->aead_free(o->ctx, NULL);
 	kfree(buf);
-	pr_info("# AES-GCM implementation: %s\n", tcpinc_crypto_gcm_impl());
+	tcpinc_st_aead_refusals();
 }
 
 /* ---- P-256 ---------------------------------------------------------------------- */
