@@ -36,11 +36,11 @@ build/tools/libtcpinc-preload.so: tools/tcpinc_preload.c include/uapi/linux/tcpi
 build/tools/tcpinc-run: tools/tcpinc-run
 	@mkdir -p $(@D)
 	install -m 0755 $< $@
-build/tools/tcpinc-stream: tools/tcpinc_stream.c include/uapi/linux/tcpinc.h
+build/tools/tcpinc-stream: tools/tcpinc_stream.c tools/tcpinc_tool.h include/uapi/linux/tcpinc.h
 	@mkdir -p $(@D)
 	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
 # The session-ID authentication example (HMAC-SHA256 from libcrypto).
-build/tools/tcpinc-auth: tools/tcpinc_auth.c include/uapi/linux/tcpinc.h
+build/tools/tcpinc-auth: tools/tcpinc_auth.c tools/tcpinc_tool.h include/uapi/linux/tcpinc.h
 	@mkdir -p $(@D)
 	$(CC) -O2 -Wall -Wextra -Werror -o $@ $< -lcrypto
 build/tools/tcpinc-synflood: tools/tcpinc_synflood.c

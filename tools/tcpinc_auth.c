@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include "../include/uapi/linux/tcpinc.h"
+#include "tcpinc_tool.h"
 
 #ifndef TCP_ULP
 #define TCP_ULP 31
@@ -55,13 +56,6 @@
 #define TAG_LEN		32
 #define SESSID_MAX	64
 #define PSK_MAX		1024
-
-static const char *errname(int e)
-{
-	const char *n = strerrorname_np(e);
-
-	return n ? n : "E?";
-}
 
 static int refuse(const char *reason)
 {
@@ -100,27 +94,6 @@ static void short_form(const unsigned char *id, size_t n)
 		d[i] = '0' + (int)(v % 10);
 	d[20] = 0;
 	printf("short=%.5s-%.5s-%.5s-%.5s\n", d, d + 5, d + 10, d + 15);
-}
-
-static int make_addr(const char *addr, int port, struct sockaddr_storage *ss, socklen_t *len)
-{
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (inet_pton(AF_INET, addr, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		*len = sizeof(*s4);
-		return AF_INET;
-	}
-	if (inet_pton(AF_INET6, addr, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		*len = sizeof(*s6);
-		return AF_INET6;
-	}
-	return -1;
 }
 
 static int read_full(int fd, unsigned char *b, size_t n)
@@ -186,7 +159,7 @@ static int secure(int fd, const unsigned char *psk, size_t psk_len, int timeout)
 
 	if (get_sessid(fd, id, &len, timeout) < 0) {
 		/* EINVAL: ENO is off or failed, the connection is plain TCP. */
-		printf("encrypted=0 errno=%s\n", errname(errno));
+		printf("encrypted=0 errno=%s\n", tcpinc_errname(errno));
 		return psk ? refuse("not-encrypted") : 0;
 	}
 	getsockopt(fd, SOL_TCP, TCP_ENO_NEGTEP, &tep, &il);
@@ -208,13 +181,13 @@ static int secure(int fd, const unsigned char *psk, size_t psk_len, int timeout)
 	tag_for(psk, psk_len, role, id, len, mine);
 	tag_for(psk, psk_len, !role, id, len, want);
 	if (send(fd, mine, TAG_LEN, MSG_NOSIGNAL) != TAG_LEN) {
-		printf("auth=send-failed errno=%s\n", errname(errno));
+		printf("auth=send-failed errno=%s\n", tcpinc_errname(errno));
 		return refuse("send-failed");
 	}
 	err = read_full(fd, theirs, TAG_LEN);
 	OPENSSL_cleanse(mine, sizeof(mine));
 	if (err) {
-		printf("auth=no-tag errno=%s\n", errname(-err));
+		printf("auth=no-tag errno=%s\n", tcpinc_errname(-err));
 		return refuse("no-tag");
 	}
 	err = CRYPTO_memcmp(theirs, want, TAG_LEN);
@@ -252,13 +225,13 @@ static int set_opts(int fd, int with_psk, int timeout)
 
 	if (setsockopt(fd, SOL_TCP, TCP_ULP, TCPINC_ULP_NAME, sizeof(TCPINC_ULP_NAME)) < 0) {
 		fprintf(stderr, "tcpinc-auth: TCP_ULP: %s (is the tcpinc module loaded?)\n",
-			errname(errno));
+			tcpinc_errname(errno));
 		return -1;
 	}
 	if (with_psk &&
 	    (setsockopt(fd, SOL_TCP, TCP_ENO_SELF_GOPT, &a, sizeof(a)) < 0 ||
 	     setsockopt(fd, SOL_TCP, TCP_ENO_AA_MANDATORY, &one, sizeof(one)) < 0)) {
-		fprintf(stderr, "tcpinc-auth: application-aware mode: %s\n", errname(errno));
+		fprintf(stderr, "tcpinc-auth: application-aware mode: %s\n", tcpinc_errname(errno));
 		return -1;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
@@ -299,7 +272,7 @@ int main(int argc, char **argv)
 	}
 	if (psk_path && load_psk(psk_path, psk, &psk_len))
 		return 2;
-	if (make_addr(argv[2], atoi(argv[3]), &ss, &sl) < 0)
+	if (tcpinc_make_addr(argv[2], atoi(argv[3]), &ss, &sl) < 0)
 		return usage();
 	fd = socket(ss.ss_family, SOCK_STREAM, 0);
 	if (fd < 0 || set_opts(fd, !!psk_path, timeout))
@@ -313,20 +286,20 @@ int main(int argc, char **argv)
 		/* accept() waits at most TIMEOUT_S too. */
 		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 		if (bind(fd, (struct sockaddr *)&ss, sl) < 0 || listen(fd, 4) < 0) {
-			fprintf(stderr, "tcpinc-auth: bind/listen: %s\n", errname(errno));
+			fprintf(stderr, "tcpinc-auth: bind/listen: %s\n", tcpinc_errname(errno));
 			return 2;
 		}
 		printf("listening=1\n");
 		fflush(stdout);
 		c = accept(fd, NULL, NULL);
 		if (c < 0) {
-			fprintf(stderr, "tcpinc-auth: accept: %s\n", errname(errno));
+			fprintf(stderr, "tcpinc-auth: accept: %s\n", tcpinc_errname(errno));
 			return 2;
 		}
 		close(fd);
 		fd = c;
 	} else if (connect(fd, (struct sockaddr *)&ss, sl) < 0) {
-		printf("connect=%s\n", errname(errno));
+		printf("connect=%s\n", tcpinc_errname(errno));
 		/* ECONNABORTED: ENO failed under TCP_ENO_AA_MANDATORY. */
 		return refuse("connect-failed");
 	}

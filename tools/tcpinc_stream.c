@@ -33,17 +33,11 @@
 #include <unistd.h>
 
 #include "../include/uapi/linux/tcpinc.h"
+#include "tcpinc_tool.h"
 
 #ifndef TCP_ULP
 #define TCP_ULP 31
 #endif
-
-static const char *errname(int e)
-{
-	const char *n = strerrorname_np(e);
-
-	return n ? n : "E?";
-}
 
 static double now_s(void)
 {
@@ -55,24 +49,13 @@ static double now_s(void)
 
 static int make_addr(const char *addr, int port, struct sockaddr_storage *ss, socklen_t *len)
 {
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	int family = tcpinc_make_addr(addr, port, ss, len);
 
-	memset(ss, 0, sizeof(*ss));
-	if (inet_pton(AF_INET, addr, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		*len = sizeof(*s4);
-		return AF_INET;
+	if (family < 0) {
+		fprintf(stderr, "bad address %s\n", addr);
+		exit(2);
 	}
-	if (inet_pton(AF_INET6, addr, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		*len = sizeof(*s6);
-		return AF_INET6;
-	}
-	fprintf(stderr, "bad address %s\n", addr);
-	exit(2);
+	return family;
 }
 
 static int ulp_socket(int family)
@@ -80,7 +63,7 @@ static int ulp_socket(int family)
 	int fd = socket(family, SOCK_STREAM, 0);
 
 	if (fd < 0 || setsockopt(fd, SOL_TCP, TCP_ULP, "tcpcrypt", 8)) {
-		printf("end=%s step=ulp\n", errname(errno));
+		printf("end=%s step=ulp\n", tcpinc_errname(errno));
 		exit(1);
 	}
 	return fd;
@@ -126,7 +109,7 @@ static void echo_conn(int fd, double deadline)
 		if (n == 0)
 			break;
 		if (n < 0) {
-			end = errname(errno);
+			end = tcpinc_errname(errno);
 			break;
 		}
 		if (!reported) {
@@ -138,7 +121,7 @@ static void echo_conn(int fd, double deadline)
 		}
 		total += n;
 		if (send(fd, buf, n, MSG_NOSIGNAL) != n) {
-			end = errname(errno);
+			end = tcpinc_errname(errno);
 			break;
 		}
 	}
@@ -156,7 +139,7 @@ static int cmd_serve(const char *addr, int port, int conns, int timeout, const c
 	fd = ulp_socket(family);
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&ss, len) || listen(fd, 16)) {
-		printf("end=%s step=listen\n", errname(errno));
+		printf("end=%s step=listen\n", tcpinc_errname(errno));
 		return 1;
 	}
 	if (ready) {
@@ -202,7 +185,7 @@ static int cmd_connect(const char *addr, int port, double duration, int interval
 	out = calloc(1, chunk);
 	fd = ulp_socket(family);
 	if (connect(fd, (struct sockaddr *)&ss, len)) {
-		printf("end=%s step=connect\n", errname(errno));
+		printf("end=%s step=connect\n", tcpinc_errname(errno));
 		return 1;
 	}
 	for (;;) {
@@ -230,7 +213,7 @@ static int cmd_connect(const char *addr, int port, double duration, int interval
 			memset(out + 16, 'a' + seq % 26, chunk - 16);
 			n = send(fd, out, chunk, MSG_NOSIGNAL);
 			if (n < 0) {
-				end = errname(errno);
+				end = tcpinc_errname(errno);
 				break;
 			}
 			sent += n;
@@ -251,7 +234,7 @@ static int cmd_connect(const char *addr, int port, double duration, int interval
 			if (n < 0) {
 				if (errno == EAGAIN)
 					break;
-				end = errname(errno);
+				end = tcpinc_errname(errno);
 				goto out;
 			}
 			echoed += n;
