@@ -9,7 +9,7 @@
 # references `path::name` (path relative to tests/ or to the repository
 # root). A reference is good when the file exists and the name occurs in it:
 # for tests/unit/*.cc as TEST(Suite, Name) (name written Suite.Name), for
-# tests/kunit/*.c as KUNIT_CASE(name) or KT_CASE(name), elsewhere (VM
+# tests/kunit/*.c as KUNIT_CASE(name), KT_CASE(name) or KUNIT_CASE_PARAM(name, ...), elsewhere (VM
 # scenario labels, fuzz targets, tools) as a literal string. A row is good
 # when every reference is, its verdict is one of tested / n/a / deviation /
 # glue-untested, a tested row has at least one reference, any other row
@@ -58,7 +58,8 @@ def found(path, name):
         pat = r"\bTEST(?:_F|_P)?\(\s*%s\s*,\s*%s\s*\)" % (re.escape(suite), re.escape(case))
         return re.search(pat, body) is not None
     if path.endswith(".c") and "/tests/kunit/" in path:
-        return re.search(r"\b(?:KUNIT_CASE|KT_CASE)\(\s*%s\s*\)" % re.escape(name), body) is not None
+        # A parameterised case (KUNIT_CASE_PARAM) runs once per vector.
+        return re.search(r"\b(?:KUNIT_CASE|KT_CASE)\(\s*%s\s*\)|\bKUNIT_CASE_PARAM\(\s*%s\s*," % (re.escape(name), re.escape(name)), body) is not None
     return name in body
 
 
