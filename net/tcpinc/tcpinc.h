@@ -247,6 +247,15 @@ enum tcpinc_eno_phase {
 struct tcpinc_sock {
 	struct sock *sk;		/* owner; never outlives it */
 	/*
+	 * The protocol sk had before it took the ULP (tcp_prot or
+	 * tcpv6_prot), which our proto copy's entries pass on to, like
+	 * kTLS's ctx->sk_proto. Set before the context is published (ULP
+	 * init: tcpinc_proto_install; clone: the listener's), never changed
+	 * after; read without a lock through tcpinc_sk_proto(). The ULP
+	 * release puts it back in sk->sk_prot (tcpinc_proto_restore).
+	 */
+	struct proto *sk_proto;
+	/*
 	 * lock protects everything below. The netfilter hooks take it in
 	 * softirq, socket options in process context: always _bh.
 	 */
@@ -331,6 +340,20 @@ static inline struct tcpinc_sock *tcpinc_ctx(const struct sock *sk)
 				     lockdep_sock_is_held(sk));
 }
 
+/*
+ * tcpinc_sk_proto - the base protocol of a socket running our proto copy
+ * (the caller is one of the copy's entries, which the socket's owner keeps
+ * alive). Its icsk_ulp_data holds our context from before the copy is
+ * installed until after it is removed, also while icsk_ulp_ops does not
+ * name us yet (inside the ULP init), hence not tcpinc_ctx().
+ */
+static inline struct proto *tcpinc_sk_proto(const struct sock *sk)
+{
+	const struct tcpinc_sock *ctx = rcu_dereference_raw(inet_csk(sk)->icsk_ulp_data);
+
+	return ctx->sk_proto;
+}
+
 int tcpinc_pernet_register(void);
 int tcpinc_eno_hooks_ensure(struct net *net);
 void tcpinc_eno_hooks_remove(struct net *net);
@@ -344,39 +367,29 @@ unsigned int tcpinc_pending_wipe_net(struct net *net);
 void tcpinc_abort_async(struct sock *sk, int err);
 int tcpinc_abort_init(void);
 void tcpinc_abort_exit(void);
-int tcpinc_sockopt_init(void);
-void tcpinc_sockopt_exit(void);
-int tcpinc_sockopt_prepare(struct sock *sk);
-void tcpinc_sockopt_restore(struct sock *sk);
 extern struct workqueue_struct *tcpinc_wq;
 size_t tcpinc_eno_ctx_extra(void);
 bool tcpinc_eno_will_encrypt(struct tcpinc_sock *ctx);
 void tcpinc_tc_enable(struct sock *sk, struct tcpinc_sock *ctx);
 int tcpinc_tc_inq(struct sock *sk, int *out);
 __poll_t tcpinc_tc_poll(struct file *file, struct socket *sock, poll_table *wait);
-int tcpinc_tc_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len, int flags,
-		      int (*base)(struct socket *, struct sockaddr *, int, int));
+int tcpinc_tc_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len, int flags);
 void tcpinc_tc_free(struct tcpinc_sock *ctx);
 void tcpinc_tc_restore_callbacks(struct sock *sk, struct tcpinc_sock *ctx);
 void tcpinc_tc_pool_drain(void);
 void tcpinc_tc_prepare(struct sock *sk);
-int tcpinc_tc_sendmsg(struct sock *sk, struct msghdr *msg, size_t size,
-		      int (*base)(struct sock *, struct msghdr *, size_t));
+int tcpinc_tc_sendmsg(struct sock *sk, struct msghdr *msg, size_t size);
 int tcpinc_tc_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
-		      int *addr_len,
-		      int (*base)(struct sock *, struct msghdr *, size_t, int, int *));
-int tcpinc_tc_sendpage(struct sock *sk, struct page *page, int offset, size_t size, int flags,
-		       int (*base_sendpage)(struct sock *, struct page *, int, size_t, int),
-		       int (*base_sendmsg)(struct sock *, struct msghdr *, size_t));
-void tcpinc_tc_shutdown(struct sock *sk, int how, void (*base)(struct sock *, int));
-void tcpinc_tc_close(struct sock *sk, long timeout, void (*base)(struct sock *, long));
+		      int *addr_len);
+int tcpinc_tc_sendpage(struct sock *sk, struct page *page, int offset, size_t size, int flags);
+void tcpinc_tc_shutdown(struct sock *sk, int how);
+void tcpinc_tc_close(struct sock *sk, long timeout);
 bool tcpinc_tc_is_readable(struct sock *sk);
 int tcpinc_tc_rekey(struct sock *sk, struct tcpinc_sock *ctx);
 int tcpinc_tc_aead(struct sock *sk, struct tcpinc_sock *ctx);
 void tcpinc_tc_keepalive_update(struct sock *sk, bool on);
 ssize_t tcpinc_tc_splice_read(struct socket *sock, loff_t *ppos, struct pipe_inode_info *pipe,
-			      size_t len, unsigned int flags,
-			      int (*base_recvmsg)(struct sock *, struct msghdr *, size_t, int, int *));
+			      size_t len, unsigned int flags);
 bool tcpinc_tc_raw_read_ok(struct sock *sk);
 int tcpinc_tc_peek_len(struct socket *sock);
 bool tcpinc_tc_write_blocked(struct sock *sk);

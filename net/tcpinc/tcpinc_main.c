@@ -10,6 +10,7 @@
 #include <net/tcp.h>
 
 #include "tcpinc.h"
+#include "tcpinc_proto.h"
 #include "tcpinc/core_api.h"
 #include "../../crypto-glue/tcpinc_crypto.h"
 
@@ -26,7 +27,7 @@ static int __init tcpinc_init(void)
 	err = tcpinc_eno_init();
 	if (err)
 		return err;
-	err = tcpinc_sockopt_init();
+	err = tcpinc_proto_init();
 	if (err)
 		goto err_eno;
 	/*
@@ -36,7 +37,7 @@ static int __init tcpinc_init(void)
 	 */
 	err = tcpinc_crypto_init();
 	if (err)
-		goto err_sockopt;
+		goto err_proto;
 	err = tcpinc_pernet_register();
 	if (err)
 		goto err_crypto;
@@ -57,8 +58,8 @@ err_pernet:
 	tcpinc_pernet_unregister();
 err_crypto:
 	tcpinc_crypto_exit();
-err_sockopt:
-	tcpinc_sockopt_exit();
+err_proto:
+	tcpinc_proto_exit();
 err_eno:
 	tcpinc_eno_exit();
 	return err;
@@ -71,7 +72,7 @@ static void __exit tcpinc_exit(void)
 	tcpinc_pernet_unregister();
 	tcpinc_crypto_exit();	/* after: reverse of init */
 	tcpinc_tc_pool_drain();
-	tcpinc_sockopt_exit();
+	tcpinc_proto_exit();
 	tcpinc_eno_exit();
 	pr_info("tcpinc: unloaded\n");
 }

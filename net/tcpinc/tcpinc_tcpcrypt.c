@@ -42,6 +42,7 @@
 #include <linux/splice.h>
 #include <linux/uio.h>
 #include <linux/workqueue.h>
+#include <net/inet_common.h>
 #include <net/tcp.h>
 
 #include "tcpinc.h"
@@ -1048,8 +1049,7 @@ void tcpinc_tc_restore_callbacks(struct sock *sk, struct tcpinc_sock *ctx)
  * cleared is seen below, under the socket lock; anything later schedules
  * the work item as usual.
  */
-int tcpinc_tc_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len, int flags,
-		      int (*base)(struct socket *, struct sockaddr *, int, int))
+int tcpinc_tc_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len, int flags)
 {
 	struct sock *sk = sock->sk;
 	struct tcpinc_sock *ctx;
@@ -1071,7 +1071,7 @@ int tcpinc_tc_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len,
 		tcp_sk(sk)->fastopen_connect = 0;
 	}
 	release_sock(sk);
-	rc = base(sock, uaddr, addr_len, flags);
+	rc = inet_stream_connect(sock, uaddr, addr_len, flags);
 	lock_sock(sk);
 	if (fo_connect)
 		tcp_sk(sk)->fastopen_connect = 1;
@@ -1105,8 +1105,7 @@ int tcpinc_tc_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len,
 		__rc;								\
 	})
 
-int tcpinc_tc_sendmsg(struct sock *sk, struct msghdr *msg, size_t size,
-		      int (*base)(struct sock *, struct msghdr *, size_t))
+int tcpinc_tc_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 {
 	struct tcpinc_sock *ctx;
 	struct tcpinc_tc *tc;
@@ -1177,7 +1176,7 @@ int tcpinc_tc_sendmsg(struct sock *sk, struct msghdr *msg, size_t size,
 	}
 	if (!ctx || (READ_ONCE(ctx->phase) != TCPINC_ENO_ENABLED)) {
 		release_sock(sk);
-		return base(sk, msg, size);
+		return tcpinc_sk_proto(sk)->sendmsg(sk, msg, size);
 	}
 	if (msg->msg_flags & MSG_OOB) {
 		err = -EOPNOTSUPP;	/* urgent data: socket-api.md */
@@ -1265,8 +1264,7 @@ out:
 }
 
 int tcpinc_tc_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
-		      int *addr_len,
-		      int (*base)(struct sock *, struct msghdr *, size_t, int, int *))
+		      int *addr_len)
 {
 	struct tcpinc_sock *ctx;
 	struct tcpinc_tc *tc;
@@ -1278,7 +1276,7 @@ int tcpinc_tc_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags
 	ctx = tcpinc_ctx(sk);
 	if (!ctx || READ_ONCE(ctx->phase) != TCPINC_ENO_ENABLED) {
 		release_sock(sk);
-		return base(sk, msg, len, flags, addr_len);
+		return tcpinc_sk_proto(sk)->recvmsg(sk, msg, len, flags, addr_len);
 	}
 	if (flags & MSG_OOB) {
 		err = -EINVAL;
@@ -1358,8 +1356,7 @@ out:
  * (plain TCP) TCP's zero-copy splice.
  */
 ssize_t tcpinc_tc_splice_read(struct socket *sock, loff_t *ppos, struct pipe_inode_info *pipe,
-			      size_t len, unsigned int flags,
-			      int (*base_recvmsg)(struct sock *, struct msghdr *, size_t, int, int *))
+			      size_t len, unsigned int flags)
 {
 	struct sock *sk = sock->sk;
 	struct tcpinc_sock *ctx;
@@ -1376,7 +1373,7 @@ ssize_t tcpinc_tc_splice_read(struct socket *sock, loff_t *ppos, struct pipe_ino
 	if ((flags & SPLICE_F_NONBLOCK) || (sock->file && (sock->file->f_flags & O_NONBLOCK)))
 		mflags |= MSG_DONTWAIT;
 	iov_iter_pipe(&msg.msg_iter, ITER_DEST, pipe, len);
-	return tcpinc_tc_recvmsg(sk, &msg, len, mflags, &addr_len, base_recvmsg);
+	return tcpinc_tc_recvmsg(sk, &msg, len, mflags, &addr_len);
 }
 
 /*
@@ -1500,7 +1497,7 @@ static struct tcpinc_tc *tc_for_finp(struct sock *sk, struct tcpinc_sock *ctx)
 }
 
 /* inet_shutdown() calls this with the socket lock held. */
-void tcpinc_tc_shutdown(struct sock *sk, int how, void (*base)(struct sock *, int))
+void tcpinc_tc_shutdown(struct sock *sk, int how)
 {
 	struct tcpinc_sock *ctx;
 
@@ -1510,11 +1507,13 @@ void tcpinc_tc_shutdown(struct sock *sk, int how, void (*base)(struct sock *, in
 		if (ctx && tc_for_finp(sk, ctx))
 			tc_send_finp(sk, ctx);
 	}
-	base(sk, how);
+	tcpinc_sk_proto(sk)->shutdown(sk, how);
 }
 
-void tcpinc_tc_close(struct sock *sk, long timeout, void (*base)(struct sock *, long))
+void tcpinc_tc_close(struct sock *sk, long timeout)
 {
+	/* Read first: base->close destroys the socket and with it the context. */
+	struct proto *base = tcpinc_sk_proto(sk);
 	struct tcpinc_sock *ctx;
 
 	lock_sock(sk);
@@ -1525,7 +1524,7 @@ void tcpinc_tc_close(struct sock *sk, long timeout, void (*base)(struct sock *, 
 		tc_send_finp(sk, ctx);
 	}
 	release_sock(sk);
-	base(sk, timeout);
+	base->close(sk, timeout);
 }
 
 /*
@@ -1623,9 +1622,7 @@ int tcpinc_tc_session_id(struct sock *sk, struct tcpinc_sock *ctx, u8 *out, size
 }
 
 /* sendfile/splice into the socket: the pages are sealed like sendmsg data. */
-int tcpinc_tc_sendpage(struct sock *sk, struct page *page, int offset, size_t size, int flags,
-		       int (*base_sendpage)(struct sock *, struct page *, int, size_t, int),
-		       int (*base_sendmsg)(struct sock *, struct msghdr *, size_t))
+int tcpinc_tc_sendpage(struct sock *sk, struct page *page, int offset, size_t size, int flags)
 {
 	struct tcpinc_sock *ctx;
 	struct msghdr msg = { .msg_flags = flags };
@@ -1638,9 +1635,9 @@ int tcpinc_tc_sendpage(struct sock *sk, struct page *page, int offset, size_t si
 			  tcpinc_eno_will_encrypt(ctx));
 	rcu_read_unlock();
 	if (!encrypt)
-		return base_sendpage(sk, page, offset, size, flags);
+		return tcpinc_sk_proto(sk)->sendpage(sk, page, offset, size, flags);
 	iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, &bv, 1, size);
-	return tcpinc_tc_sendmsg(sk, &msg, size, base_sendmsg);
+	return tcpinc_tc_sendmsg(sk, &msg, size);
 }
 
 /*

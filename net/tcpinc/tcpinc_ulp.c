@@ -16,6 +16,7 @@
 #include <net/tcp.h>
 
 #include "tcpinc.h"
+#include "tcpinc_proto.h"
 
 /* The core's negotiation object lives right behind the context. */
 static struct tcpinc_sock *tcpinc_ctx_alloc(struct sock *sk, gfp_t gfp)
@@ -37,7 +38,6 @@ static struct tcpinc_sock *tcpinc_ctx_alloc(struct sock *sk, gfp_t gfp)
  */
 static int tcpinc_ulp_init(struct sock *sk)
 {
-	struct inet_connection_sock *icsk = inet_csk(sk);
 	struct tcpinc_sock *ctx;
 	int err;
 
@@ -59,14 +59,13 @@ static int tcpinc_ulp_init(struct sock *sk)
 	if (!ctx)
 		goto refused;
 	tcpinc_eno_sock_init(ctx, sk);
-	err = tcpinc_sockopt_prepare(sk);
+	err = tcpinc_proto_install(sk, ctx);	/* publishes ctx on success */
 	if (err) {
 		net_info_ratelimited("tcpinc: TCP_ULP \"tcpcrypt\" refused (EOPNOTSUPP): the socket's protocol ops are already replaced (BPF sockmap?)\n");
 		TCPINC_DEC_STATS(sock_net(sk), TCPINC_MIB_CTX_LIVE);
 		kfree(ctx);
 		goto refused;
 	}
-	rcu_assign_pointer(icsk->icsk_ulp_data, ctx);
 	return 0;
 
 refused:
@@ -95,12 +94,13 @@ static void tcpinc_ulp_clone(const struct request_sock *req, struct sock *newsk,
 		RCU_INIT_POINTER(icsk->icsk_ulp_data, NULL);
 		icsk->icsk_ulp_ops = NULL;
 		/* Without a module reference it must not keep our proto copy. */
-		tcpinc_sockopt_restore(newsk);
+		tcpinc_proto_restore(newsk, lctx);
 		TCPINC_INC_STATS(sock_net(newsk), TCPINC_MIB_CLONE_FAILED);
 		net_warn_ratelimited("tcpinc: accepted socket left without tcpcrypt context: out of memory\n");
 		return;
 	}
 	__module_get(THIS_MODULE);
+	ctx->sk_proto = lctx->sk_proto;	/* the child runs the listener's proto copy */
 	tcpinc_eno_sock_clone(ctx, lctx, req, newsk);
 	rcu_assign_pointer(icsk->icsk_ulp_data, ctx);
 }
@@ -127,9 +127,10 @@ static void tcpinc_ulp_release(struct sock *sk)
 	struct tcpinc_sock *ctx;
 
 	ctx = rcu_dereference_protected(icsk->icsk_ulp_data, true);
-	tcpinc_sockopt_restore(sk);
+	/* Never NULL: init and clone publish ctx before icsk_ulp_ops names us. */
 	if (!ctx)
 		return;
+	tcpinc_proto_restore(sk, ctx);
 	tcpinc_tc_restore_callbacks(sk, ctx);
 	RCU_INIT_POINTER(icsk->icsk_ulp_data, NULL);
 	tcpinc_eno_sock_release(ctx);
