@@ -131,9 +131,9 @@ struct tcpinc_net {
 	int tcpcrypt_key_lifetime_ms;		/* ephemeral key pair reuse; 0 = never */
 	struct tcpinc_eph eph[3];		/* X25519, P-256, X448 (tcpinc_eph.c) */
 	struct tcpinc_cache *cache;		/* set at init, freed at exit */
-	/* Sockets with a tcpcrypt session, for tcpinc_tc_abort_all(). */
-	spinlock_t tc_lock;			/* _bh */
-	struct list_head tc_socks;		/* struct tcpinc_sock.tc_node */
+	/* Sockets with a tcpcrypt session, for tcpinc_crypt_abort_all(). */
+	spinlock_t crypt_lock;			/* _bh */
+	struct list_head crypt_socks;		/* struct tcpinc_sock.crypt_node */
 	/*
 	 * Listeners' tables of half-open negotiations (tcpinc_eno_pending.c),
 	 * for the wipes (an accepted resumption holds ss[i]) and for
@@ -197,11 +197,11 @@ static inline bool tcpinc_ids_ok(const u16 *ids, unsigned int n, bool (*known)(u
 struct tcpinc_core_eno;
 struct tcpinc_cache;
 struct tcpinc_pending;
-struct tcpinc_tc;
+struct tcpinc_crypt;
 
-#define TCPINC_TC_WORK_QUEUED	0
-/* Counted in TcpincVmforkAborts already (by tc_vm_ok or the notifier). */
-#define TCPINC_TC_VMFORK_COUNTED	1
+#define TCPINC_CRYPT_WORK_QUEUED	0
+/* Counted in TcpincVmforkAborts already (by tcpinc_crypt_vm_ok or the notifier). */
+#define TCPINC_CRYPT_VMFORK_COUNTED	1
 
 /* Per-socket ENO settings (socket options); fixed once the SYN left. */
 struct tcpinc_eno_cfg {
@@ -271,12 +271,12 @@ struct tcpinc_sock {
 	u8 reason;			/* enum tcpinc_core_eno_reason when DISABLED */
 	u32 syn_segs_in;		/* SYN segments the input hook saw for us */
 	/*
-	 * tcpcrypt data path (tcpinc_tcpcrypt.c). tc: created and freed
+	 * tcpcrypt data path (tcpinc_crypt_*.c). crypt: created and freed
 	 * under the socket lock (or at release, the last user); the saved
 	 * callbacks are set once under sk_callback_lock when ENO enables.
 	 */
-	struct tcpinc_tc *tc;
-	unsigned long tc_flags;		/* TCPINC_TC_*; atomic bitops */
+	struct tcpinc_crypt *crypt;
+	unsigned long crypt_flags;		/* TCPINC_TC_*; atomic bitops */
 	void (*saved_data_ready)(struct sock *sk);
 	void (*saved_write_space)(struct sock *sk);
 	/*
@@ -302,9 +302,9 @@ struct tcpinc_sock {
 	 * session is resumed, so no Init message is owed to the peer and the
 	 * data path is created by the first syscall or poll that needs it.
 	 */
-	u8 tc_lazy;
+	u8 crypt_lazy;
 	/*
-	 * Set by tcpinc_tc_connect() around the connect call (READ_ONCE
+	 * Set by tcpinc_crypt_connect() around the connect call (READ_ONCE
 	 * elsewhere): it sends A's Init1 itself when that returns, so ENO's
 	 * enable schedules no work item for it.
 	 */
@@ -320,8 +320,8 @@ struct tcpinc_sock {
 	u8 resume_tep;			/* negotiated TEP id, set when the session starts */
 	u64 chain;
 	struct tcpinc_core_tc_resume_attempt resume;
-	/* In tcpinc_net.tc_socks while a tcpcrypt session exists (tc_lock). */
-	struct list_head tc_node;
+	/* In tcpinc_net.crypt_socks while a tcpcrypt session exists (crypt_lock). */
+	struct list_head crypt_node;
 	struct tcpinc_core_eno *eno;	/* tcpinc_core_eno_size() bytes after the struct */
 	struct rcu_head rcu;
 };
@@ -370,33 +370,33 @@ void tcpinc_abort_exit(void);
 extern struct workqueue_struct *tcpinc_wq;
 size_t tcpinc_eno_ctx_extra(void);
 bool tcpinc_eno_will_encrypt(struct tcpinc_sock *ctx);
-void tcpinc_tc_enable(struct sock *sk, struct tcpinc_sock *ctx);
-int tcpinc_tc_inq(struct sock *sk, int *out);
-__poll_t tcpinc_tc_poll(struct file *file, struct socket *sock, poll_table *wait);
-int tcpinc_tc_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len, int flags);
-void tcpinc_tc_free(struct tcpinc_sock *ctx);
-void tcpinc_tc_restore_callbacks(struct sock *sk, struct tcpinc_sock *ctx);
-void tcpinc_tc_pool_drain(void);
-void tcpinc_tc_prepare(struct sock *sk);
-int tcpinc_tc_sendmsg(struct sock *sk, struct msghdr *msg, size_t size);
-int tcpinc_tc_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
-		      int *addr_len);
-int tcpinc_tc_sendpage(struct sock *sk, struct page *page, int offset, size_t size, int flags);
-void tcpinc_tc_shutdown(struct sock *sk, int how);
-void tcpinc_tc_close(struct sock *sk, long timeout);
-bool tcpinc_tc_is_readable(struct sock *sk);
-int tcpinc_tc_rekey(struct sock *sk, struct tcpinc_sock *ctx);
-int tcpinc_tc_aead(struct sock *sk, struct tcpinc_sock *ctx);
-void tcpinc_tc_keepalive_update(struct sock *sk, bool on);
-ssize_t tcpinc_tc_splice_read(struct socket *sock, loff_t *ppos, struct pipe_inode_info *pipe,
-			      size_t len, unsigned int flags);
-bool tcpinc_tc_raw_read_ok(struct sock *sk);
-int tcpinc_tc_peek_len(struct socket *sock);
-bool tcpinc_tc_write_blocked(struct sock *sk);
-void tcpinc_tc_cache_flush(struct sock *sk, struct tcpinc_sock *ctx);
-int tcpinc_tc_resumed(struct sock *sk, struct tcpinc_sock *ctx);
-int tcpinc_tc_session_id(struct sock *sk, struct tcpinc_sock *ctx, u8 *out, size_t cap,
-			 size_t *out_len);
+void tcpinc_crypt_enable(struct sock *sk, struct tcpinc_sock *ctx);
+int tcpinc_crypt_inq(struct sock *sk, int *out);
+__poll_t tcpinc_crypt_poll(struct file *file, struct socket *sock, poll_table *wait);
+int tcpinc_crypt_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len, int flags);
+void tcpinc_crypt_free(struct tcpinc_sock *ctx);
+void tcpinc_crypt_restore_callbacks(struct sock *sk, struct tcpinc_sock *ctx);
+void tcpinc_crypt_pool_drain(void);
+void tcpinc_crypt_prepare(struct sock *sk);
+int tcpinc_crypt_sendmsg(struct sock *sk, struct msghdr *msg, size_t size);
+int tcpinc_crypt_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
+			 int *addr_len);
+int tcpinc_crypt_sendpage(struct sock *sk, struct page *page, int offset, size_t size, int flags);
+void tcpinc_crypt_shutdown(struct sock *sk, int how);
+void tcpinc_crypt_close(struct sock *sk, long timeout);
+bool tcpinc_crypt_is_readable(struct sock *sk);
+int tcpinc_crypt_rekey(struct sock *sk, struct tcpinc_sock *ctx);
+int tcpinc_crypt_aead(struct sock *sk, struct tcpinc_sock *ctx);
+void tcpinc_crypt_keepalive_update(struct sock *sk, bool on);
+ssize_t tcpinc_crypt_splice_read(struct socket *sock, loff_t *ppos, struct pipe_inode_info *pipe,
+				 size_t len, unsigned int flags);
+bool tcpinc_crypt_raw_read_ok(struct sock *sk);
+int tcpinc_crypt_peek_len(struct socket *sock);
+bool tcpinc_crypt_write_blocked(struct sock *sk);
+void tcpinc_crypt_cache_flush(struct sock *sk, struct tcpinc_sock *ctx);
+int tcpinc_crypt_resumed(struct sock *sk, struct tcpinc_sock *ctx);
+int tcpinc_crypt_session_id(struct sock *sk, struct tcpinc_sock *ctx, u8 *out, size_t cap,
+			    size_t *out_len);
 int tcpinc_eno_init(void);
 void tcpinc_eno_exit(void);
 void tcpinc_pernet_unregister(void);

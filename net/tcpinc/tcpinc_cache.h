@@ -92,11 +92,11 @@ void tcpinc_vmgenid_attach(void *id);
 #define TCPINC_ERR_VMFORK	EKEYREVOKED
 
 struct tcpinc_sock;
-/* The registry of live sessions (tcpinc_net.tc_socks), for the abort below. */
-void tcpinc_tc_register(struct net *net, struct tcpinc_sock *ctx);
-void tcpinc_tc_unregister(struct net *net, struct tcpinc_sock *ctx);
+/* The registry of live sessions (tcpinc_net.crypt_socks), for the abort below. */
+void tcpinc_crypt_register(struct net *net, struct tcpinc_sock *ctx);
+void tcpinc_crypt_unregister(struct net *net, struct tcpinc_sock *ctx);
 /* Aborts every live tcpcrypt connection of net with err; returns how many. */
-unsigned int tcpinc_tc_abort_all(struct net *net, int err);
+unsigned int tcpinc_crypt_abort_all(struct net *net, int err);
 
 /*
  * The notifier callbacks (tcpinc_notify.c), not static so that the KUnit

@@ -54,7 +54,7 @@ static void count_outcome(struct net *net, struct tcpinc_sock *ctx, int action)
 		WRITE_ONCE(ctx->phase, TCPINC_ENO_ENABLED);
 		TCPINC_INC_STATS(net, TCPINC_MIB_ENO_OK);
 		/* Every TEP we negotiate is tcpcrypt: start its data path. */
-		tcpinc_tc_enable(ctx->sk, ctx);
+		tcpinc_crypt_enable(ctx->sk, ctx);
 		return;
 	case TCPINC_CORE_ENO_ABORT:
 		WRITE_ONCE(ctx->phase, TCPINC_ENO_ABORTED);
@@ -500,7 +500,7 @@ static unsigned int out_full_sock(struct sock *sk, struct sk_buff *skb)
 	}
 	/*
 	 * Room for the option from the first non-SYN segment that carries it
-	 * (A's handshake ACK: no data goes before it, see tcpinc_tc_sendmsg)
+	 * (A's handshake ACK: no data goes before it, see tcpinc_crypt_sendmsg)
 	 * until the last; given back in the call that makes us quiet.
 	 */
 	eno_mss_reserve(sk, ctx, !(flags & TCPHDR_SYN) && len && !ctx->told_non_syn &&
@@ -948,7 +948,7 @@ void tcpinc_eno_hooks_remove(struct net *net)
 void tcpinc_eno_sock_init(struct tcpinc_sock *ctx, struct sock *sk)
 {
 	spin_lock_init(&ctx->lock);
-	INIT_LIST_HEAD(&ctx->tc_node);
+	INIT_LIST_HEAD(&ctx->crypt_node);
 	ctx->eno = (struct tcpinc_core_eno *)(ctx + 1);
 	ctx->cfg.enabled = -1;
 	ctx->cfg.tep_count = 0xff;
@@ -1037,7 +1037,7 @@ bool tcpinc_eno_will_encrypt(struct tcpinc_sock *ctx)
 
 void tcpinc_eno_sock_release(struct tcpinc_sock *ctx)
 {
-	tcpinc_tc_free(ctx);
+	tcpinc_crypt_free(ctx);
 	tcpinc_core_tc_resume_wipe_attempt(&ctx->resume);
 	tcpinc_pending_release(ctx);
 	/* The negotiation holds option bytes and flags, no secret; still wipe. */

@@ -125,45 +125,45 @@ static void tcpinc_vmgenid_unmap(void)
 		memunmap(id);
 }
 
-void tcpinc_tc_register(struct net *net, struct tcpinc_sock *ctx)
+void tcpinc_crypt_register(struct net *net, struct tcpinc_sock *ctx)
 {
 	struct tcpinc_net *tn = tcpinc_pernet(net);
 
-	spin_lock_bh(&tn->tc_lock);
-	list_add(&ctx->tc_node, &tn->tc_socks);
-	spin_unlock_bh(&tn->tc_lock);
+	spin_lock_bh(&tn->crypt_lock);
+	list_add(&ctx->crypt_node, &tn->crypt_socks);
+	spin_unlock_bh(&tn->crypt_lock);
 }
 
-void tcpinc_tc_unregister(struct net *net, struct tcpinc_sock *ctx)
+void tcpinc_crypt_unregister(struct net *net, struct tcpinc_sock *ctx)
 {
 	struct tcpinc_net *tn = tcpinc_pernet(net);
 
-	spin_lock_bh(&tn->tc_lock);
-	if (!list_empty(&ctx->tc_node))
-		list_del_init(&ctx->tc_node);
-	spin_unlock_bh(&tn->tc_lock);
+	spin_lock_bh(&tn->crypt_lock);
+	if (!list_empty(&ctx->crypt_node))
+		list_del_init(&ctx->crypt_node);
+	spin_unlock_bh(&tn->crypt_lock);
 }
 
-unsigned int tcpinc_tc_abort_all(struct net *net, int err)
+unsigned int tcpinc_crypt_abort_all(struct net *net, int err)
 {
 	struct tcpinc_net *tn = tcpinc_pernet(net);
 	struct tcpinc_sock *ctx;
 	unsigned int n = 0;
 
 	/*
-	 * A context is unlinked (under tc_lock) by the ULP release, which runs
+	 * A context is unlinked (under crypt_lock) by the ULP release, which runs
 	 * while its socket is still referenced: every socket on the list is
 	 * alive here, and tcpinc_abort_async() takes its own reference.
 	 */
-	spin_lock_bh(&tn->tc_lock);
-	list_for_each_entry(ctx, &tn->tc_socks, tc_node) {
+	spin_lock_bh(&tn->crypt_lock);
+	list_for_each_entry(ctx, &tn->crypt_socks, crypt_node) {
 		WRITE_ONCE(ctx->sk->sk_err, err);
 		tcpinc_abort_async(ctx->sk, err);
-		/* Once per connection: tc_vm_ok() may have got there first. */
-		if (!test_and_set_bit(TCPINC_TC_VMFORK_COUNTED, &ctx->tc_flags))
+		/* Once per connection: tcpinc_crypt_vm_ok() may have got there first. */
+		if (!test_and_set_bit(TCPINC_CRYPT_VMFORK_COUNTED, &ctx->crypt_flags))
 			n++;
 	}
-	spin_unlock_bh(&tn->tc_lock);
+	spin_unlock_bh(&tn->crypt_lock);
 	TCPINC_ADD_STATS(net, TCPINC_MIB_VMFORK_ABORTS, n);
 	return n;
 }
@@ -207,7 +207,7 @@ static unsigned int tcpinc_wipe_all(enum tcpinc_mib_field field, unsigned int *n
 		n += tcpinc_pending_wipe_net(net);
 		tcpinc_eph_wipe(net);	/* the copies must not share a key pair either */
 		if (aborted && READ_ONCE(tcpinc_pernet(net)->vmfork_abort))
-			*aborted += tcpinc_tc_abort_all(net, TCPINC_ERR_VMFORK);
+			*aborted += tcpinc_crypt_abort_all(net, TCPINC_ERR_VMFORK);
 		(*nets)++;
 	}
 	rcu_read_unlock();

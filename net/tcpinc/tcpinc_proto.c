@@ -28,7 +28,7 @@ static struct proto tcpinc_prots[TCPINC_NPROTS] __ro_after_init;
  * in-kernel read_sock/read_skb users reach TCP through them, not through
  * sk->sk_prot, and would get ciphertext. Like kTLS, a socket taking the ULP
  * gets a copy of TCP's ops with those entries replaced, and poll and
- * connect too (the data path's work there: tcpinc_tc_poll/connect). inet6_stream_ops
+ * connect too (the data path's work there: tcpinc_crypt_poll/connect). inet6_stream_ops
  * is not exported, so each copy is built from the first socket of its
  * family (under tcpinc_ops_lock, published with a release store). The
  * copies name this module as owner: sock_release() and accept() count
@@ -100,12 +100,12 @@ static int tcpinc_listen(struct socket *sock, int backlog)
 
 static int tcpinc_read_sock(struct sock *sk, read_descriptor_t *desc, sk_read_actor_t actor)
 {
-	return tcpinc_tc_raw_read_ok(sk) ? tcp_read_sock(sk, desc, actor) : -EOPNOTSUPP;
+	return tcpinc_crypt_raw_read_ok(sk) ? tcp_read_sock(sk, desc, actor) : -EOPNOTSUPP;
 }
 
 static int tcpinc_read_skb(struct sock *sk, skb_read_actor_t actor)
 {
-	return tcpinc_tc_raw_read_ok(sk) ? tcp_read_skb(sk, actor) : -EOPNOTSUPP;
+	return tcpinc_crypt_raw_read_ok(sk) ? tcp_read_skb(sk, actor) : -EOPNOTSUPP;
 }
 
 /* TCP's own stream ops of the right family, and nobody else's. */
@@ -128,13 +128,13 @@ static const struct proto_ops *tcpinc_ops_get(const struct proto_ops *base, int 
 
 		*ops = *base;
 		ops->owner = THIS_MODULE;
-		ops->poll = tcpinc_tc_poll;
-		ops->connect = tcpinc_tc_connect;
+		ops->poll = tcpinc_crypt_poll;
+		ops->connect = tcpinc_crypt_connect;
 		ops->listen = tcpinc_listen;
-		ops->splice_read = tcpinc_tc_splice_read;
+		ops->splice_read = tcpinc_crypt_splice_read;
 		ops->read_sock = tcpinc_read_sock;
 		ops->read_skb = tcpinc_read_skb;
-		ops->peek_len = tcpinc_tc_peek_len;
+		ops->peek_len = tcpinc_crypt_peek_len;
 		smp_store_release(&tcpinc_ops_built[idx], true);
 	}
 	mutex_unlock(&tcpinc_ops_lock);
@@ -182,15 +182,15 @@ int tcpinc_proto_install(struct sock *sk, struct tcpinc_sock *ctx)
 
 /*
  * The data path's entries (sendmsg, recvmsg, sendpage, shutdown, close,
- * sock_is_readable) are tcpinc_tc_*() themselves; they pass a connection
+ * sock_is_readable) are tcpinc_crypt_*() themselves; they pass a connection
  * that is not encrypted on to ctx->sk_proto.
  */
 
-/* SIOCINQ counts plaintext on an encrypted connection (tcpinc_tc_inq). */
+/* SIOCINQ counts plaintext on an encrypted connection (tcpinc_crypt_inq). */
 static int tcpinc_ioctl(struct sock *sk, int cmd, unsigned long arg)
 {
 	if (cmd == SIOCINQ) {
-		int n, err = tcpinc_tc_inq(sk, &n);
+		int n, err = tcpinc_crypt_inq(sk, &n);
 
 		if (err != -ENOIOCTLCMD)
 			return err ?: put_user(n, (int __user *)arg);
@@ -201,7 +201,7 @@ static int tcpinc_ioctl(struct sock *sk, int cmd, unsigned long arg)
 /* Not writable before the keys exist: poll must not say POLLOUT. */
 static bool tcpinc_stream_memory_free(const struct sock *sk, int wake)
 {
-	if (tcpinc_tc_write_blocked((struct sock *)sk))
+	if (tcpinc_crypt_write_blocked((struct sock *)sk))
 		return false;
 	return tcp_stream_memory_free(sk, wake);
 }
@@ -214,7 +214,7 @@ static bool tcpinc_stream_memory_free(const struct sock *sk, int wake)
 static void tcpinc_keepalive(struct sock *sk, int valbool)
 {
 	tcpinc_sk_proto(sk)->keepalive(sk, valbool);
-	tcpinc_tc_keepalive_update(sk, valbool);
+	tcpinc_crypt_keepalive_update(sk, valbool);
 }
 
 /*
@@ -243,13 +243,13 @@ int __init tcpinc_proto_init(void)
 
 		p->setsockopt = tcpinc_setsockopt;
 		p->getsockopt = tcpinc_getsockopt;
-		p->sendmsg = tcpinc_tc_sendmsg;
-		p->recvmsg = tcpinc_tc_recvmsg;
-		p->sendpage = tcpinc_tc_sendpage;
-		p->shutdown = tcpinc_tc_shutdown;
-		p->close = tcpinc_tc_close;
+		p->sendmsg = tcpinc_crypt_sendmsg;
+		p->recvmsg = tcpinc_crypt_recvmsg;
+		p->sendpage = tcpinc_crypt_sendpage;
+		p->shutdown = tcpinc_crypt_shutdown;
+		p->close = tcpinc_crypt_close;
 		p->ioctl = tcpinc_ioctl;
-		p->sock_is_readable = tcpinc_tc_is_readable;
+		p->sock_is_readable = tcpinc_crypt_is_readable;
 		p->stream_memory_free = tcpinc_stream_memory_free;
 		p->keepalive = tcpinc_keepalive;
 		p->connect = tcpinc_proto_connect;

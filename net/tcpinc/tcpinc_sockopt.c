@@ -119,7 +119,7 @@ int tcpinc_setsockopt(struct sock *sk, int level, int optname,
 		/* Sends a frame: socket lock only, no context spinlock. */
 		lock_sock(sk);
 		ctx = tcpinc_ctx(sk);
-		err = ctx ? tcpinc_tc_rekey(sk, ctx) : -ENOPROTOOPT;
+		err = ctx ? tcpinc_crypt_rekey(sk, ctx) : -ENOPROTOOPT;
 		release_sock(sk);
 		return err;
 	}
@@ -139,7 +139,7 @@ int tcpinc_setsockopt(struct sock *sk, int level, int optname,
 			ctx->cfg.no_resume = 1;
 			spin_unlock_bh(&ctx->lock);
 		} else {
-			tcpinc_tc_cache_flush(sk, ctx);
+			tcpinc_crypt_cache_flush(sk, ctx);
 		}
 		release_sock(sk);
 		return err;
@@ -149,7 +149,7 @@ int tcpinc_setsockopt(struct sock *sk, int level, int optname,
 		err = tcpinc_sk_proto(sk)->setsockopt(sk, level, optname, optval, optlen);
 		if (!err) {
 			lock_sock(sk);
-			tcpinc_tc_keepalive_update(sk, sock_flag(sk, SOCK_KEEPOPEN));
+			tcpinc_crypt_keepalive_update(sk, sock_flag(sk, SOCK_KEEPOPEN));
 			release_sock(sk);
 		}
 		return err;
@@ -318,7 +318,7 @@ int tcpinc_getsockopt(struct sock *sk, int level, int optname,
 			return -EINVAL;
 		lock_sock(sk);
 		ctx = tcpinc_ctx(sk);
-		val = ctx ? tcpinc_tc_resumed(sk, ctx) : -ENOPROTOOPT;
+		val = ctx ? tcpinc_crypt_resumed(sk, ctx) : -ENOPROTOOPT;
 		release_sock(sk);
 		if (val < 0)
 			return val;
@@ -336,7 +336,7 @@ int tcpinc_getsockopt(struct sock *sk, int level, int optname,
 	/* These read the session, which a resumed connection creates lazily. */
 	if (optname == TCP_CRYPT_CONF || optname == TCP_ENO_SESSID ||
 	    optname == TCP_ENO_SELF_NAME || optname == TCP_ENO_PEER_NAME)
-		tcpinc_tc_prepare(sk);
+		tcpinc_crypt_prepare(sk);
 	ctx = tcpinc_lock_ctx(sk);
 	if (!ctx)
 		return -ENOPROTOOPT;
@@ -395,7 +395,7 @@ int tcpinc_getsockopt(struct sock *sk, int level, int optname,
 	case TCP_CRYPT_CONF:
 		err = need_enabled(ctx);
 		if (!err) {
-			val = tcpinc_tc_aead(sk, ctx);
+			val = tcpinc_crypt_aead(sk, ctx);
 			if (val < 0)
 				err = val;
 		}
@@ -435,7 +435,7 @@ int tcpinc_getsockopt(struct sock *sk, int level, int optname,
 
 		err = need_enabled(ctx);
 		if (!err)
-			err = tcpinc_tc_session_id(sk, ctx, id, TCPINC_CORE_TC_SESSION_ID_LEN, &idlen);
+			err = tcpinc_crypt_session_id(sk, ctx, id, TCPINC_CORE_TC_SESSION_ID_LEN, &idlen);
 		if (err)
 			break;
 		n = idlen;

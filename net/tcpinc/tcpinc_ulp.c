@@ -131,7 +131,7 @@ static void tcpinc_ulp_release(struct sock *sk)
 	if (!ctx)
 		return;
 	tcpinc_proto_restore(sk, ctx);
-	tcpinc_tc_restore_callbacks(sk, ctx);
+	tcpinc_crypt_restore_callbacks(sk, ctx);
 	RCU_INIT_POINTER(icsk->icsk_ulp_data, NULL);
 	tcpinc_eno_sock_release(ctx);
 	TCPINC_DEC_STATS(sock_net(sk), TCPINC_MIB_CTX_LIVE);

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tcpinc_tcpcrypt.c - the tcpcrypt data path (RFC 8548) for sockets whose
+ * tcpinc_crypt_sock.c - the tcpcrypt data path (RFC 8548) for sockets whose
  * ENO negotiation enabled a tcpcrypt TEP: the key exchange (Init1/Init2)
  * and every application byte in encryption frames, driven by the C++ core
  * (tcpinc_core_tc_*) with the kernel crypto provider (crypto-glue/).
  *
  * Model (kTLS's software path, simplified):
- * - Send: sendmsg copies at most TCPINC_TC_FRAME_DATA bytes from the user
+ * - Send: sendmsg copies at most TCPINC_CRYPT_FRAME_DATA bytes from the user
  *   straight to their place in a staging frame buffer, seals them there in
  *   place, once, and queues the ciphertext to TCP with
  *   tcp_sendmsg_locked(); TCP retransmits those same bytes. Ciphertext that
@@ -32,7 +32,7 @@
  *   authentication failure or a FIN without FINp aborts the connection
  *   (RST) with an errno that is never 0 (Documentation/socket-api.md).
  *
- * Locking: everything in struct tcpinc_tc is under the socket lock
+ * Locking: everything in struct tcpinc_crypt is under the socket lock
  * (lock_sock), which every path here takes; the softirq callbacks only
  * schedule the work item.
  */
@@ -51,32 +51,32 @@
 #include "../../crypto-glue/tcpinc_crypto.h"
 
 /* Application bytes per frame: big enough for kTLS-like throughput. */
-#define TCPINC_TC_FRAME_DATA	16384
+#define TCPINC_CRYPT_FRAME_DATA	16384
 /* One full frame, plus slack for an empty rekey frame staged behind it. */
-#define TCPINC_TC_SCRATCH	(TCPINC_TC_FRAME_DATA + TCPINC_CORE_TC_FRAME_OVERHEAD + 64)
+#define TCPINC_CRYPT_SCRATCH	(TCPINC_CRYPT_FRAME_DATA + TCPINC_CORE_TC_FRAME_OVERHEAD + 64)
 /*
  * Ciphertext copied off TCP's queue per core call where it cannot be read
- * in place (tc_skb_piece: shared fragments, highmem, frag_list; rare).
+ * in place (tcpinc_crypt_skb_piece: shared fragments, highmem, frag_list; rare).
  */
-#define TCPINC_TC_RX_CHUNK	4096
+#define TCPINC_CRYPT_RX_CHUNK	4096
 /* Where sendmsg copies the data: behind the frame header and flags byte. */
-#define TCPINC_TC_DATA_OFF	4
+#define TCPINC_CRYPT_DATA_OFF	4
 
 /* Errnos an aborted tcpcrypt connection reports (socket-api.md). */
 #define TCPINC_ERR_AUTH		EBADMSG		/* a frame failed authentication */
 #define TCPINC_ERR_FIN		EPIPE		/* TCP FIN without a FINp frame */
 #define TCPINC_ERR_PROTO	EPROTO		/* bad Init, unoffered AEAD, bad key... */
 
-struct tcpinc_tc {
+struct tcpinc_crypt {
 	/*
-	 * sess, scratch and rx_chunk share one block from tc_mem_get(). The
+	 * sess, scratch and rx_chunk share one block from tcpinc_crypt_mem_get(). The
 	 * session is wiped (to all zero) when the connection goes; the other
 	 * two only hold ciphertext and Init messages once a call returns
 	 * (sendmsg seals in place, and wipes what it could not seal).
 	 */
 	void *sess;			/* core session */
-	u8 *scratch;			/* TCPINC_TC_SCRATCH bytes: staged ciphertext */
-	u8 *rx_chunk;			/* TCPINC_TC_RX_CHUNK bytes */
+	u8 *scratch;			/* TCPINC_CRYPT_SCRATCH bytes: staged ciphertext */
+	u8 *rx_chunk;			/* TCPINC_CRYPT_RX_CHUNK bytes */
 	size_t tx_off, tx_len;		/* staged ciphertext not yet queued */
 	const u8 *rx_data;		/* plaintext of the open frame (in sess) */
 	size_t rx_off, rx_len;
@@ -84,14 +84,14 @@ struct tcpinc_tc {
 	bool established;		/* keys exist in both directions */
 	bool eof;			/* FINp received */
 	bool fin_sent;			/* FINp frame staged/queued */
-	bool internal_tx;		/* inside tc_flush: poll must not block us */
-	bool tx_busy;			/* a tc_flush is running (maybe asleep) */
+	bool internal_tx;		/* inside tcpinc_crypt_flush: poll must not block us */
+	bool tx_busy;			/* a tcpinc_crypt_flush is running (maybe asleep) */
 	bool resumed;			/* keyed from a cached secret, no Init1/Init2 */
 	int vmgen;			/* tcpinc_vm_generation when created */
 	bool ka_armed;			/* keep-alive looked at since established */
 	/*
 	 * Syscalls asleep in sendmsg/recvmsg waiting for this socket: each
-	 * pumps (tc_pump) as soon as it wakes, so the callbacks need not
+	 * pumps (tcpinc_crypt_pump) as soon as it wakes, so the callbacks need not
 	 * schedule the work item for them. Changed under the socket lock,
 	 * read locklessly by the callbacks.
 	 */
@@ -102,20 +102,20 @@ struct tcpinc_tc {
 	/*
 	 * Keep-alive by rekey (SO_KEEPALIVE): armed with sk_reset_timer(),
 	 * so it holds a socket reference while pending; the callback only
-	 * sets TC_KA_DUE and schedules the work item, which sends.
+	 * sets TCPINC_CRYPT_KA_DUE and schedules the work item, which sends.
 	 */
 	struct timer_list ka_timer;
-	unsigned long ka_flags;		/* TC_KA_DUE; atomic bitops */
+	unsigned long ka_flags;		/* TCPINC_CRYPT_KA_DUE; atomic bitops */
 };
 
-#define TC_KA_DUE	0
+#define TCPINC_CRYPT_KA_DUE	0
 
-struct tcpinc_tc_work {
+struct tcpinc_crypt_work {
 	struct work_struct work;
 	struct sock *sk;		/* holds a reference */
 };
 
-static int tc_status_errno(int st)
+static int tcpinc_crypt_status_errno(int st)
 {
 	switch (st) {
 	case TCPINC_CORE_TC_AUTH_FAILURE:
@@ -132,12 +132,12 @@ static int tc_status_errno(int st)
  * once; tcp_abort() (RST, state CLOSE) runs from the workqueue right after,
  * since it takes the socket lock itself.
  */
-static void tc_abort_locked(struct sock *sk, struct tcpinc_tc *tc, int err, const char *why)
+static void tcpinc_crypt_abort_locked(struct sock *sk, struct tcpinc_crypt *cr, int err, const char *why)
 {
 	sock_owned_by_me(sk);
-	if (tc->err)
+	if (cr->err)
 		return;
-	tc->err = err;
+	cr->err = err;
 	TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_TC_ABORT);
 	net_info_ratelimited("tcpinc: tcpcrypt connection aborted (errno %d): %s\n", err, why);
 	WRITE_ONCE(sk->sk_err, err);
@@ -145,20 +145,20 @@ static void tc_abort_locked(struct sock *sk, struct tcpinc_tc *tc, int err, cons
 	tcpinc_abort_async(sk, err);
 }
 
-static bool tc_active(const struct tcpinc_sock *ctx)
+static bool tcpinc_crypt_active(const struct tcpinc_sock *ctx)
 {
-	return ctx && ctx->tc;
+	return ctx && ctx->crypt;
 }
 
 /*
  * Whether this session may still seal and open: false (and aborted) once
  * this VM was restored or cloned, as the notifier's generation or, before
  * the notifier ran, the generation ID itself says. Every path that seals
- * asks first (tc_pump, the FINp and rekey frames). Socket lock held.
+ * asks first (tcpinc_crypt_pump, the FINp and rekey frames). Socket lock held.
  */
-static bool tc_vm_ok(struct sock *sk, struct tcpinc_tc *tc)
+static bool tcpinc_crypt_vm_ok(struct sock *sk, struct tcpinc_crypt *cr)
 {
-	if (likely(tc->vmgen == atomic_read(&tcpinc_vm_generation) && !tcpinc_vm_copied()))
+	if (likely(cr->vmgen == atomic_read(&tcpinc_vm_generation) && !tcpinc_vm_copied()))
 		return true;
 	/*
 	 * Another copy may send under the same keys and offsets. Seal
@@ -168,29 +168,29 @@ static bool tc_vm_ok(struct sock *sk, struct tcpinc_tc *tc)
 		struct tcpinc_sock *ctx = tcpinc_ctx(sk);
 
 		/* Ahead of the notifier, which would not find us any more. */
-		if (ctx && !test_and_set_bit(TCPINC_TC_VMFORK_COUNTED, &ctx->tc_flags))
+		if (ctx && !test_and_set_bit(TCPINC_CRYPT_VMFORK_COUNTED, &ctx->crypt_flags))
 			TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_VMFORK_ABORTS);
-		tc_abort_locked(sk, tc, TCPINC_ERR_VMFORK,
+		tcpinc_crypt_abort_locked(sk, cr, TCPINC_ERR_VMFORK,
 				"VM generation changed (snapshot restore or clone)");
 		return false;
 	}
-	tc->vmgen = atomic_read(&tcpinc_vm_generation);
+	cr->vmgen = atomic_read(&tcpinc_vm_generation);
 	return true;
 }
 
 /*
  * The caller's send flags that mean something for our own ciphertext. The
- * rest must not reach TCP: MSG_ZEROCOPY would make TCP pin tc->scratch
+ * rest must not reach TCP: MSG_ZEROCOPY would make TCP pin cr->scratch
  * (reused for the next frame) or, on a kvec, fail with EFAULT after
  * sendmsg already counted the frame as sent; MSG_OOB, MSG_FASTOPEN and
  * MSG_SENDPAGE_* describe the caller's data, not ours.
  */
-#define TCPINC_TC_TX_FLAGS	(MSG_DONTWAIT | MSG_MORE | MSG_EOR | MSG_NOSIGNAL)
+#define TCPINC_CRYPT_TX_FLAGS	(MSG_DONTWAIT | MSG_MORE | MSG_EOR | MSG_NOSIGNAL)
 
 /* Queues staged ciphertext to TCP; false while some of it is still staged. */
-static bool tc_flush(struct sock *sk, struct tcpinc_tc *tc, int flags)
+static bool tcpinc_crypt_flush(struct sock *sk, struct tcpinc_crypt *cr, int flags)
 {
-	struct msghdr msg = { .msg_flags = (flags & TCPINC_TC_TX_FLAGS) | MSG_NOSIGNAL };
+	struct msghdr msg = { .msg_flags = (flags & TCPINC_CRYPT_TX_FLAGS) | MSG_NOSIGNAL };
 	struct kvec iov;
 	bool done = true;
 	int n;
@@ -201,43 +201,43 @@ static bool tc_flush(struct sock *sk, struct tcpinc_tc *tc, int flags)
 	 * receiver, a second sender) must neither send the staged bytes again
 	 * nor seal over them.
 	 */
-	if (tc->tx_busy)
-		return !tc->tx_len;
-	tc->tx_busy = true;
-	while (tc->tx_len) {
-		iov.iov_base = tc->scratch + tc->tx_off;
-		iov.iov_len = tc->tx_len;
-		iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &iov, 1, tc->tx_len);
+	if (cr->tx_busy)
+		return !cr->tx_len;
+	cr->tx_busy = true;
+	while (cr->tx_len) {
+		iov.iov_base = cr->scratch + cr->tx_off;
+		iov.iov_len = cr->tx_len;
+		iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &iov, 1, cr->tx_len);
 		/* Our own bytes may go out before the keys exist (Init1). */
-		WRITE_ONCE(tc->internal_tx, true);
-		n = tcp_sendmsg_locked(sk, &msg, tc->tx_len);
-		WRITE_ONCE(tc->internal_tx, false);
+		WRITE_ONCE(cr->internal_tx, true);
+		n = tcp_sendmsg_locked(sk, &msg, cr->tx_len);
+		WRITE_ONCE(cr->internal_tx, false);
 		if (n <= 0) {
 			done = false;
 			break;
 		}
-		tc->tx_off += n;
-		tc->tx_len -= n;
+		cr->tx_off += n;
+		cr->tx_len -= n;
 	}
 	if (done)
-		tc->tx_off = 0;
-	tc->tx_busy = false;
+		cr->tx_off = 0;
+	cr->tx_busy = false;
 	return done;
 }
 
 /* Stages what the core owes the peer (Init1/Init2, rekey answers). */
-static int tc_poll_output(struct sock *sk, struct tcpinc_tc *tc)
+static int tcpinc_crypt_poll_output(struct sock *sk, struct tcpinc_crypt *cr)
 {
 	size_t len = 0;
 	int st;
 
-	if (tc->tx_len || tc->tx_busy)
+	if (cr->tx_len || cr->tx_busy)
 		return 0;	/* ordered behind staged ciphertext */
-	st = tcpinc_core_tc_poll_output(tc->sess, tc->scratch, TCPINC_TC_SCRATCH, &len);
+	st = tcpinc_core_tc_poll_output(cr->sess, cr->scratch, TCPINC_CRYPT_SCRATCH, &len);
 	if (st != TCPINC_CORE_TC_OK)
 		return st;
-	tc->tx_off = 0;
-	tc->tx_len = len;
+	cr->tx_off = 0;
+	cr->tx_len = len;
 	return TCPINC_CORE_TC_OK;
 }
 
@@ -250,7 +250,7 @@ static int tc_poll_output(struct sock *sk, struct tcpinc_tc *tc)
  * constant time, by the core. Without the v bit a proposal was refused:
  * the attempt is wiped and the key exchange is fresh.
  */
-static int tc_resume_config(struct sock *sk, struct tcpinc_sock *ctx,
+static int tcpinc_crypt_resume_config(struct sock *sk, struct tcpinc_sock *ctx,
 			    const struct tcpinc_core_eno_result *res,
 			    struct tcpinc_core_tc_resume_attempt *attempt,
 			    struct tcpinc_core_tc_config *cfg)
@@ -314,7 +314,7 @@ static int tc_resume_config(struct sock *sk, struct tcpinc_sock *ctx,
 	return TCPINC_CORE_TC_OK;
 }
 
-static int tc_start(struct sock *sk, struct tcpinc_sock *ctx, struct tcpinc_tc *tc)
+static int tcpinc_crypt_start(struct sock *sk, struct tcpinc_sock *ctx, struct tcpinc_crypt *cr)
 {
 	const struct tcpinc_net *tn = tcpinc_pernet(sock_net(sk));
 	struct tcpinc_core_tc_resume_attempt attempt = {};
@@ -348,7 +348,7 @@ static int tc_start(struct sock *sk, struct tcpinc_sock *ctx, struct tcpinc_tc *
 	cfg.transcript_len = res.transcript_len;
 	cfg.aeads = aeads;
 	cfg.naeads = naeads;
-	st = tc_resume_config(sk, ctx, &res, &attempt, &cfg);
+	st = tcpinc_crypt_resume_config(sk, ctx, &res, &attempt, &cfg);
 	/* A fresh exchange takes the namespace's current key pair (tcpinc_eph.c). */
 	if (st == TCPINC_CORE_TC_OK && !cfg.resume &&
 	    !tcpinc_eph_get(sock_net(sk), cfg.kex, eph_priv, eph_pub)) {
@@ -356,25 +356,25 @@ static int tc_start(struct sock *sk, struct tcpinc_sock *ctx, struct tcpinc_tc *
 		cfg.ephemeral_pub = eph_pub;
 	}
 	if (st == TCPINC_CORE_TC_OK)
-		st = tcpinc_core_tc_session_start(tc->sess, tcpinc_crypto_ops(), &cfg);
+		st = tcpinc_core_tc_session_start(cr->sess, tcpinc_crypto_ops(), &cfg);
 	tcpinc_core_tc_resume_wipe_attempt(&attempt);
 	memzero_explicit(eph_priv, sizeof(eph_priv));
 	memzero_explicit(&res, sizeof(res));
 	if (st != TCPINC_CORE_TC_OK)
 		return st;
-	tc->started = true;
+	cr->started = true;
 	if (cfg.resume) {
 		/* No Init messages: the keys exist now (RFC 8548 3.5). */
-		tc->resumed = true;
-		tc->established = true;
+		cr->resumed = true;
+		cr->established = true;
 		TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_RESUMED);
 	}
 	return st;
 }
 
-static void tc_ka_timer_fn(struct timer_list *t);
-static void tc_kick(struct sock *sk, struct tcpinc_sock *ctx);
-static struct tcpinc_tc *tc_get_started(struct sock *sk, struct tcpinc_sock *ctx);
+static void tcpinc_crypt_ka_timer_fn(struct timer_list *t);
+static void tcpinc_crypt_kick(struct sock *sk, struct tcpinc_sock *ctx);
+static struct tcpinc_crypt *tcpinc_crypt_get_started(struct sock *sk, struct tcpinc_sock *ctx);
 
 /*
  * Session memory is recycled. A block is the core session, then the
@@ -382,118 +382,118 @@ static struct tcpinc_tc *tc_get_started(struct sock *sk, struct tcpinc_sock *ctx
  * 128 KiB. Allocating, zeroing and freeing it per connection was the
  * largest memory cost of a resumed connection's setup. A block comes back
  * with its session part all zero (the core's destroy wipes what the session
- * wrote; see tcpinc_tc_free), so it is handed out again as it is, like
- * zeroed memory. At most TC_POOL_MAX blocks (2 MiB) wait; the rest are
+ * wrote; see tcpinc_crypt_free), so it is handed out again as it is, like
+ * zeroed memory. At most TCPINC_CRYPT_POOL_MAX blocks (2 MiB) wait; the rest are
  * freed, and the module's exit frees the pool.
  */
-#define TC_POOL_MAX	16
-static DEFINE_SPINLOCK(tc_pool_lock);
-static void *tc_pool[TC_POOL_MAX];	/* under tc_pool_lock */
-static unsigned int tc_pool_n;		/* under tc_pool_lock */
+#define TCPINC_CRYPT_POOL_MAX	16
+static DEFINE_SPINLOCK(tcpinc_crypt_pool_lock);
+static void *tcpinc_crypt_pool[TCPINC_CRYPT_POOL_MAX];	/* under tcpinc_crypt_pool_lock */
+static unsigned int tcpinc_crypt_pool_n;		/* under tcpinc_crypt_pool_lock */
 
-static size_t tc_sess_size(void)
+static size_t tcpinc_crypt_sess_size(void)
 {
 	return ALIGN(tcpinc_core_tc_session_size(), SMP_CACHE_BYTES);
 }
 
-static size_t tc_mem_size(void)
+static size_t tcpinc_crypt_mem_size(void)
 {
-	return tc_sess_size() + TCPINC_TC_SCRATCH + TCPINC_TC_RX_CHUNK;
+	return tcpinc_crypt_sess_size() + TCPINC_CRYPT_SCRATCH + TCPINC_CRYPT_RX_CHUNK;
 }
 
-static void *tc_mem_get(void)
+static void *tcpinc_crypt_mem_get(void)
 {
 	void *mem = NULL;
 
-	spin_lock_bh(&tc_pool_lock);
-	if (tc_pool_n)
-		mem = tc_pool[--tc_pool_n];
-	spin_unlock_bh(&tc_pool_lock);
+	spin_lock_bh(&tcpinc_crypt_pool_lock);
+	if (tcpinc_crypt_pool_n)
+		mem = tcpinc_crypt_pool[--tcpinc_crypt_pool_n];
+	spin_unlock_bh(&tcpinc_crypt_pool_lock);
 	if (mem)
 		return mem;
 	/* Zero only the session: the buffers are written before they are read. */
-	mem = kvmalloc(tc_mem_size(), GFP_KERNEL);
+	mem = kvmalloc(tcpinc_crypt_mem_size(), GFP_KERNEL);
 	if (mem)
-		memset(mem, 0, tc_sess_size());
+		memset(mem, 0, tcpinc_crypt_sess_size());
 	return mem;
 }
 
 /* mem's session part is all zero. */
-static void tc_mem_put(void *mem)
+static void tcpinc_crypt_mem_put(void *mem)
 {
-	if (IS_ENABLED(CONFIG_DEBUG_VM) && WARN_ON_ONCE(memchr_inv(mem, 0, tc_sess_size())))
-		memzero_explicit(mem, tc_sess_size());
-	spin_lock_bh(&tc_pool_lock);
-	if (tc_pool_n < TC_POOL_MAX) {
-		tc_pool[tc_pool_n++] = mem;
+	if (IS_ENABLED(CONFIG_DEBUG_VM) && WARN_ON_ONCE(memchr_inv(mem, 0, tcpinc_crypt_sess_size())))
+		memzero_explicit(mem, tcpinc_crypt_sess_size());
+	spin_lock_bh(&tcpinc_crypt_pool_lock);
+	if (tcpinc_crypt_pool_n < TCPINC_CRYPT_POOL_MAX) {
+		tcpinc_crypt_pool[tcpinc_crypt_pool_n++] = mem;
 		mem = NULL;
 	}
-	spin_unlock_bh(&tc_pool_lock);
+	spin_unlock_bh(&tcpinc_crypt_pool_lock);
 	kvfree(mem);
 }
 
 /* Module exit: no session is left, so neither is a user of the pool. */
-void tcpinc_tc_pool_drain(void)
+void tcpinc_crypt_pool_drain(void)
 {
-	while (tc_pool_n)
-		kvfree(tc_pool[--tc_pool_n]);
+	while (tcpinc_crypt_pool_n)
+		kvfree(tcpinc_crypt_pool[--tcpinc_crypt_pool_n]);
 }
 
 /* Creates the data path state; process context, socket lock held. */
-static struct tcpinc_tc *tc_create(struct sock *sk, struct tcpinc_sock *ctx)
+static struct tcpinc_crypt *tcpinc_crypt_create(struct sock *sk, struct tcpinc_sock *ctx)
 {
-	struct tcpinc_tc *tc = kzalloc(sizeof(*tc), GFP_KERNEL);
+	struct tcpinc_crypt *cr = kzalloc(sizeof(*cr), GFP_KERNEL);
 
-	if (!tc)
+	if (!cr)
 		return NULL;
-	tc->sess = tc_mem_get();
-	if (!tc->sess) {
-		kfree(tc);
+	cr->sess = tcpinc_crypt_mem_get();
+	if (!cr->sess) {
+		kfree(cr);
 		return NULL;
 	}
-	tc->scratch = (u8 *)tc->sess + tc_sess_size();
-	tc->rx_chunk = tc->scratch + TCPINC_TC_SCRATCH;
+	cr->scratch = (u8 *)cr->sess + tcpinc_crypt_sess_size();
+	cr->rx_chunk = cr->scratch + TCPINC_CRYPT_SCRATCH;
 	/*
 	 * A resumption attempt's secret left the cache in generation
-	 * ctx->resume_vmgen: tc_pump refuses to key a session from it if
+	 * ctx->resume_vmgen: tcpinc_crypt_pump refuses to key a session from it if
 	 * this VM was restored or cloned since, however late the session is
 	 * created.
 	 */
 	spin_lock_bh(&ctx->lock);
 	if (ctx->resume_state == TCPINC_RESUME_PROPOSED || ctx->resume_state == TCPINC_RESUME_ACCEPTED)
-		tc->vmgen = ctx->resume_vmgen;
+		cr->vmgen = ctx->resume_vmgen;
 	else
-		tc->vmgen = atomic_read(&tcpinc_vm_generation);
+		cr->vmgen = atomic_read(&tcpinc_vm_generation);
 	spin_unlock_bh(&ctx->lock);
-	tcpinc_tc_register(sock_net(sk), ctx);
-	tc->sk = sk;
-	timer_setup(&tc->ka_timer, tc_ka_timer_fn, 0);
-	return tc;
+	tcpinc_crypt_register(sock_net(sk), ctx);
+	cr->sk = sk;
+	timer_setup(&cr->ka_timer, tcpinc_crypt_ka_timer_fn, 0);
+	return cr;
 }
 
-void tcpinc_tc_free(struct tcpinc_sock *ctx)
+void tcpinc_crypt_free(struct tcpinc_sock *ctx)
 {
-	struct tcpinc_tc *tc = ctx->tc;
+	struct tcpinc_crypt *cr = ctx->crypt;
 
-	if (!tc)
+	if (!cr)
 		return;
-	tcpinc_tc_unregister(sock_net(ctx->sk), ctx);
-	ctx->tc = NULL;
+	tcpinc_crypt_unregister(sock_net(ctx->sk), ctx);
+	ctx->crypt = NULL;
 	/*
-	 * close stopped the keep-alive timer (tcpinc_tc_close) and nothing
+	 * close stopped the keep-alive timer (tcpinc_crypt_close) and nothing
 	 * re-arms it on a SOCK_DEAD socket, so it should not be pending. But
 	 * ULP release means destroyed, not freed (other references exist),
 	 * so if it ever were, drop the pending timer's socket reference
 	 * rather than leak the socket; the caller holds another.
 	 */
-	sk_stop_timer_sync(ctx->sk, &tc->ka_timer);
+	sk_stop_timer_sync(ctx->sk, &cr->ka_timer);
 	/* Every secret goes, and the session part is all zero again. */
-	if (tc->started)
-		tcpinc_core_tc_session_destroy(tc->sess);
+	if (cr->started)
+		tcpinc_core_tc_session_destroy(cr->sess);
 	else
-		memzero_explicit(tc->sess, tcpinc_core_tc_session_size());
-	tc_mem_put(tc->sess);
-	kfree(tc);
+		memzero_explicit(cr->sess, tcpinc_core_tc_session_size());
+	tcpinc_crypt_mem_put(cr->sess);
+	kfree(cr);
 }
 
 /*
@@ -501,13 +501,13 @@ void tcpinc_tc_free(struct tcpinc_sock *ctx)
  * cache (unless this connection said do-not-cache, in which case the core
  * has nothing to export).
  */
-static void tc_cache_export(struct sock *sk, struct tcpinc_sock *ctx, struct tcpinc_tc *tc)
+static void tcpinc_crypt_cache_export(struct sock *sk, struct tcpinc_sock *ctx, struct tcpinc_crypt *cr)
 {
 	struct tcpinc_core_tc_resume_secret s;
 	struct in6_addr peer;
 	u64 chain;
 
-	if (!ctx || tcpinc_core_tc_export_resumption(tc->sess, &s) != TCPINC_CORE_TC_OK)
+	if (!ctx || tcpinc_core_tc_export_resumption(cr->sess, &s) != TCPINC_CORE_TC_OK)
 		return;
 	tcpinc_sk_peer(sk, &peer);
 	chain = tcpinc_cache_insert(sock_net(sk), &peer, ctx->resume_tep, &s);	/* wipes s */
@@ -516,21 +516,21 @@ static void tc_cache_export(struct sock *sk, struct tcpinc_sock *ctx, struct tcp
 	spin_unlock_bh(&ctx->lock);
 }
 
-struct tc_rx_state {
-	struct tcpinc_tc *tc;
+struct tcpinc_crypt_rx_state {
+	struct tcpinc_crypt *cr;
 	struct sock *sk;
 	int status;
 };
 
 /*
- * tc_skb_piece - the contiguous bytes of skb from off on (at most len) that
+ * tcpinc_crypt_skb_piece - the contiguous bytes of skb from off on (at most len) that
  * the core may read in place, their count in *n; NULL if they must be
  * copied. The linear part and the skb's own page fragments qualify. Shared
  * fragments (sendfile/splice pages that a local sender may still change)
  * do not: the core authenticates, then decrypts, the same bytes, and they
  * must not change in between. Neither do highmem pages or a frag_list.
  */
-static const u8 *tc_skb_piece(const struct sk_buff *skb, unsigned int off, size_t len,
+static const u8 *tcpinc_crypt_skb_piece(const struct sk_buff *skb, unsigned int off, size_t len,
 			      size_t *n)
 {
 	unsigned int start = skb_headlen(skb);
@@ -564,11 +564,11 @@ static const u8 *tc_skb_piece(const struct sk_buff *skb, unsigned int off, size_
  * the core; stops (by consuming less) as soon as a frame with plaintext is
  * open, so that TCP keeps the rest and its window throttles the peer.
  */
-static int tc_rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
+static int tcpinc_crypt_rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
 		       unsigned int offset, size_t len)
 {
-	struct tc_rx_state *rs = desc->arg.data;
-	struct tcpinc_tc *tc = rs->tc;
+	struct tcpinc_crypt_rx_state *rs = desc->arg.data;
+	struct tcpinc_crypt *cr = rs->cr;
 	size_t done = 0;
 
 	/*
@@ -581,44 +581,44 @@ static int tc_rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
 	 */
 	if (!desc->count || rs->status)
 		return 0;
-	while (done < len && !tc->rx_len && !tc->eof && !tc->err) {
+	while (done < len && !cr->rx_len && !cr->eof && !cr->err) {
 		struct tcpinc_core_tc_event ev = {};
 		size_t n = 0, used = 0;
-		const u8 *in = tc_skb_piece(skb, offset + done, len - done, &n);
+		const u8 *in = tcpinc_crypt_skb_piece(skb, offset + done, len - done, &n);
 		int st;
 
 		if (!in) {
-			n = min_t(size_t, len - done, TCPINC_TC_RX_CHUNK);
-			if (skb_copy_bits(skb, offset + done, tc->rx_chunk, n))
+			n = min_t(size_t, len - done, TCPINC_CRYPT_RX_CHUNK);
+			if (skb_copy_bits(skb, offset + done, cr->rx_chunk, n))
 				break;
-			in = tc->rx_chunk;
+			in = cr->rx_chunk;
 		}
-		st = tcpinc_core_tc_receive(tc->sess, in, n, &used, &ev);
+		st = tcpinc_core_tc_receive(cr->sess, in, n, &used, &ev);
 		done += used;
 		if (st != TCPINC_CORE_TC_OK && st != TCPINC_CORE_TC_NEED_MORE) {
 			rs->status = st;
 			break;
 		}
 		if (ev.established) {
-			tc->established = true;
+			cr->established = true;
 			TCPINC_INC_STATS(sock_net(rs->sk), TCPINC_MIB_TC_HANDSHAKES);
-			tc_cache_export(rs->sk, tcpinc_ctx(rs->sk), tc);
+			tcpinc_crypt_cache_export(rs->sk, tcpinc_ctx(rs->sk), cr);
 		}
 		if (ev.rekeyed)
 			TCPINC_INC_STATS(sock_net(rs->sk), TCPINC_MIB_TC_REKEYS);
 		if (ev.frame && ev.data_len) {
-			tc->rx_data = ev.data;
-			tc->rx_off = 0;
-			tc->rx_len = ev.data_len;
+			cr->rx_data = ev.data;
+			cr->rx_off = 0;
+			cr->rx_len = ev.data_len;
 		}
 		if (ev.eof)
-			tc->eof = true;
+			cr->eof = true;
 		if (st == TCPINC_CORE_TC_NEED_MORE && used == n)
 			continue;
 		if (!used && st == TCPINC_CORE_TC_OK && !ev.frame && !ev.established)
 			break;	/* no progress: never spin */
 	}
-	desc->count = (tc->rx_len || tc->eof || tc->err || rs->status) ? 0 : 1;
+	desc->count = (cr->rx_len || cr->eof || cr->err || rs->status) ? 0 : 1;
 	return done;
 }
 
@@ -626,38 +626,38 @@ static int tc_rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
  * Stages and queues an empty frame that starts a rekey (RFC 8548 3.8);
  * TCP_CRYPT_REKEY and keep-alives. Socket lock held.
  */
-static int tc_send_rekey(struct sock *sk, struct tcpinc_tc *tc)
+static int tcpinc_crypt_send_rekey(struct sock *sk, struct tcpinc_crypt *cr)
 {
 	size_t end, len = 0;
 	int st;
 
-	if (!tc->established)
+	if (!cr->established)
 		return -ENOTCONN;
-	if (tc->err || !tc_vm_ok(sk, tc))
-		return -tc->err;
-	if (tc->fin_sent)
+	if (cr->err || !tcpinc_crypt_vm_ok(sk, cr))
+		return -cr->err;
+	if (cr->fin_sent)
 		return -EPIPE;
 	/*
 	 * Ciphertext TCP could not take yet (a non-blocking sender left it
 	 * staged, or a flusher is asleep in tcp_sendmsg_locked()) goes first;
 	 * the rekey frame is sealed right behind it, in the scratch buffer's
-	 * slack, and the flusher sends both in order. tc_flush() re-reads
+	 * slack, and the flusher sends both in order. tcpinc_crypt_flush() re-reads
 	 * tx_len, so a sleeping flusher picks the frame up too.
 	 */
-	tc_flush(sk, tc, MSG_DONTWAIT);
-	end = tc->tx_len ? tc->tx_off + tc->tx_len : 0;
-	if (end + TCPINC_CORE_TC_FRAME_OVERHEAD > TCPINC_TC_SCRATCH)
+	tcpinc_crypt_flush(sk, cr, MSG_DONTWAIT);
+	end = cr->tx_len ? cr->tx_off + cr->tx_len : 0;
+	if (end + TCPINC_CORE_TC_FRAME_OVERHEAD > TCPINC_CRYPT_SCRATCH)
 		return -EAGAIN;	/* no room behind the staged bytes (not seen in practice) */
-	st = tcpinc_core_tc_keepalive(tc->sess, tc->scratch + end, TCPINC_TC_SCRATCH - end, &len);
+	st = tcpinc_core_tc_keepalive(cr->sess, cr->scratch + end, TCPINC_CRYPT_SCRATCH - end, &len);
 	if (st == TCPINC_CORE_TC_REKEY_PENDING)
 		return -EBUSY;
 	if (st != TCPINC_CORE_TC_OK)
 		return -EPROTO;
 	if (!end)
-		tc->tx_off = 0;
-	tc->tx_len += len;
-	tc->tx_since_rekey = 0;
-	tc_flush(sk, tc, MSG_DONTWAIT);
+		cr->tx_off = 0;
+	cr->tx_len += len;
+	cr->tx_since_rekey = 0;
+	tcpinc_crypt_flush(sk, cr, MSG_DONTWAIT);
 	TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_TC_REKEYS_SENT);
 	return 0;
 }
@@ -668,16 +668,16 @@ static int tc_send_rekey(struct sock *sk, struct tcpinc_tc *tc)
  * bit. While the peer has not answered our last rekey the core refuses
  * (no rekey storms); we try again at the next frame. Socket lock held.
  */
-static void tc_rekey_if_due(struct sock *sk, struct tcpinc_sock *ctx, struct tcpinc_tc *tc)
+static void tcpinc_crypt_rekey_if_due(struct sock *sk, struct tcpinc_sock *ctx, struct tcpinc_crypt *cr)
 {
 	u64 limit = ctx->cfg.rekey_bytes_set ? ctx->cfg.rekey_bytes :
 		    READ_ONCE(tcpinc_pernet(sock_net(sk))->tcpcrypt_rekey_bytes);
 
-	if (!limit || tc->tx_since_rekey < limit)
+	if (!limit || cr->tx_since_rekey < limit)
 		return;
-	if (tcpinc_core_tc_initiate_rekey(tc->sess) != TCPINC_CORE_TC_OK)
+	if (tcpinc_core_tc_initiate_rekey(cr->sess) != TCPINC_CORE_TC_OK)
 		return;
-	tc->tx_since_rekey = 0;
+	cr->tx_since_rekey = 0;
 	TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_TC_REKEYS_SENT);
 	TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_TC_REKEYS_AUTO);
 }
@@ -694,34 +694,34 @@ static void tc_rekey_if_due(struct sock *sk, struct tcpinc_sock *ctx, struct tcp
  * retransmission timeout (tcp_retries2, TCP_USER_TIMEOUT); TCP's own
  * probes still run while nothing is in flight.
  */
-static void tc_ka_arm(struct sock *sk, struct tcpinc_tc *tc, unsigned long delay)
+static void tcpinc_crypt_ka_arm(struct sock *sk, struct tcpinc_crypt *cr, unsigned long delay)
 {
-	sk_reset_timer(sk, &tc->ka_timer, jiffies + max_t(unsigned long, delay, 1));
+	sk_reset_timer(sk, &cr->ka_timer, jiffies + max_t(unsigned long, delay, 1));
 }
 
-static void tc_ka_timer_fn(struct timer_list *t)
+static void tcpinc_crypt_ka_timer_fn(struct timer_list *t)
 {
-	struct tcpinc_tc *tc = from_timer(tc, t, ka_timer);
-	struct sock *sk = tc->sk;
+	struct tcpinc_crypt *cr = from_timer(cr, t, ka_timer);
+	struct sock *sk = cr->sk;
 	struct tcpinc_sock *ctx;
 
-	set_bit(TC_KA_DUE, &tc->ka_flags);
+	set_bit(TCPINC_CRYPT_KA_DUE, &cr->ka_flags);
 	rcu_read_lock();
 	ctx = tcpinc_ctx(sk);
 	if (ctx)
-		tc_kick(sk, ctx);
+		tcpinc_crypt_kick(sk, ctx);
 	rcu_read_unlock();
 	sock_put(sk);	/* the pending timer's reference */
 }
 
 /* The timer fired: probe if idle long enough, then re-arm. Socket lock held. */
-static void tc_ka_due(struct sock *sk, struct tcpinc_tc *tc)
+static void tcpinc_crypt_ka_due(struct sock *sk, struct tcpinc_crypt *cr)
 {
 	const struct tcp_sock *tp = tcp_sk(sk);
 	u32 when = keepalive_time_when(tp), idle;
 
-	if (!sock_flag(sk, SOCK_KEEPOPEN) || sock_flag(sk, SOCK_DEAD) || tc->fin_sent ||
-	    tc->err || !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
+	if (!sock_flag(sk, SOCK_KEEPOPEN) || sock_flag(sk, SOCK_DEAD) || cr->fin_sent ||
+	    cr->err || !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
 		return;	/* not re-armed: SO_KEEPALIVE on re-arms */
 	/*
 	 * Idle since the last data segment, not the last ACK: an ACK, like
@@ -729,37 +729,37 @@ static void tc_ka_due(struct sock *sk, struct tcpinc_tc *tc)
 	 */
 	idle = tcp_jiffies32 - READ_ONCE(inet_csk(sk)->icsk_ack.lrcvtime);
 	if (idle < when) {
-		tc_ka_arm(sk, tc, when - idle);
+		tcpinc_crypt_ka_arm(sk, cr, when - idle);
 		return;
 	}
 	/*
 	 * EBUSY: our last rekey is still unanswered, i.e. TCP is delivering
 	 * (or retransmitting) it; nothing to add until it is answered.
 	 */
-	if (!tc_send_rekey(sk, tc))
+	if (!tcpinc_crypt_send_rekey(sk, cr))
 		TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_TC_KEEPALIVES);
-	tc_ka_arm(sk, tc, when);
+	tcpinc_crypt_ka_arm(sk, cr, when);
 }
 
 /*
- * tcpinc_tc_keepalive_update - SO_KEEPALIVE or TCP_KEEPIDLE changed (socket
+ * tcpinc_crypt_keepalive_update - SO_KEEPALIVE or TCP_KEEPIDLE changed (socket
  * lock held): (re)start or stop the keep-alive timer of an established
  * session. Sessions not established yet look at SO_KEEPALIVE when they are.
  */
-void tcpinc_tc_keepalive_update(struct sock *sk, bool on)
+void tcpinc_crypt_keepalive_update(struct sock *sk, bool on)
 {
 	struct tcpinc_sock *ctx = tcpinc_ctx(sk);
-	struct tcpinc_tc *tc;
+	struct tcpinc_crypt *cr;
 
 	sock_owned_by_me(sk);
 	/* A resumed session nobody used yet: arm on the session, now. */
-	tc = ctx ? (on ? tc_get_started(sk, ctx) : ctx->tc) : NULL;
-	if (!tc || !tc->ka_armed)
+	cr = ctx ? (on ? tcpinc_crypt_get_started(sk, ctx) : ctx->crypt) : NULL;
+	if (!cr || !cr->ka_armed)
 		return;
-	if (on && !tc->fin_sent && !tc->err)
-		tc_ka_arm(sk, tc, keepalive_time_when(tcp_sk(sk)));
+	if (on && !cr->fin_sent && !cr->err)
+		tcpinc_crypt_ka_arm(sk, cr, keepalive_time_when(tcp_sk(sk)));
 	else
-		sk_stop_timer(sk, &tc->ka_timer);
+		sk_stop_timer(sk, &cr->ka_timer);
 }
 
 /*
@@ -777,7 +777,7 @@ void tcpinc_tc_keepalive_update(struct sock *sk, bool on)
  * mark is forgotten and the byte read in line with the ciphertext around
  * it, as it was sent. Socket lock held, so no segment changes it meanwhile.
  */
-static void tc_drop_urgent(struct sock *sk)
+static void tcpinc_crypt_drop_urgent(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 
@@ -788,43 +788,43 @@ static void tc_drop_urgent(struct sock *sk)
 	tcp_fast_path_check(sk);
 }
 
-static bool tc_pump(struct sock *sk, struct tcpinc_sock *ctx, int flags)
+static bool tcpinc_crypt_pump(struct sock *sk, struct tcpinc_sock *ctx, int flags)
 {
-	struct tcpinc_tc *tc = ctx->tc;
-	struct tc_rx_state rs = { .tc = tc, .sk = sk };
+	struct tcpinc_crypt *cr = ctx->crypt;
+	struct tcpinc_crypt_rx_state rs = { .cr = cr, .sk = sk };
 	read_descriptor_t desc;
 	int st;
 
 	sock_owned_by_me(sk);
-	if (tc->err)
+	if (cr->err)
 		return false;
-	if (!tc_vm_ok(sk, tc))
+	if (!tcpinc_crypt_vm_ok(sk, cr))
 		return false;
-	if (!tc->started) {
-		st = tc_start(sk, ctx, tc);
+	if (!cr->started) {
+		st = tcpinc_crypt_start(sk, ctx, cr);
 		if (st != TCPINC_CORE_TC_OK) {
-			tc_abort_locked(sk, tc, TCPINC_ERR_PROTO, "cannot start the key exchange");
+			tcpinc_crypt_abort_locked(sk, cr, TCPINC_ERR_PROTO, "cannot start the key exchange");
 			return false;
 		}
 	}
 	for (;;) {
-		if (!tc_flush(sk, tc, flags | MSG_DONTWAIT))
+		if (!tcpinc_crypt_flush(sk, cr, flags | MSG_DONTWAIT))
 			break;
-		st = tc_poll_output(sk, tc);
+		st = tcpinc_crypt_poll_output(sk, cr);
 		if (st >= TCPINC_CORE_TC_FIRST_ABORT) {
-			tc_abort_locked(sk, tc, tc_status_errno(st), "key exchange failed");
+			tcpinc_crypt_abort_locked(sk, cr, tcpinc_crypt_status_errno(st), "key exchange failed");
 			return false;
 		}
-		if (!tc->tx_len)
+		if (!cr->tx_len)
 			break;
 	}
-	if (!tc->rx_len && !tc->eof && sk->sk_state != TCP_LISTEN) {
-		tc_drop_urgent(sk);
+	if (!cr->rx_len && !cr->eof && sk->sk_state != TCP_LISTEN) {
+		tcpinc_crypt_drop_urgent(sk);
 		desc.arg.data = &rs;
 		desc.count = 1;
-		tcp_read_sock(sk, &desc, tc_rx_actor);
+		tcp_read_sock(sk, &desc, tcpinc_crypt_rx_actor);
 		if (rs.status) {
-			tc_abort_locked(sk, tc, tc_status_errno(rs.status),
+			tcpinc_crypt_abort_locked(sk, cr, tcpinc_crypt_status_errno(rs.status),
 					rs.status == TCPINC_CORE_TC_AUTH_FAILURE ?
 					"a frame failed authentication" : "malformed tcpcrypt input");
 			if (rs.status == TCPINC_CORE_TC_AUTH_FAILURE)
@@ -832,24 +832,24 @@ static bool tc_pump(struct sock *sk, struct tcpinc_sock *ctx, int flags)
 			return false;
 		}
 		/* Receiving may owe the peer an answer (Init2, rekey). */
-		if (!tc_poll_output(sk, tc))
-			tc_flush(sk, tc, flags | MSG_DONTWAIT);
+		if (!tcpinc_crypt_poll_output(sk, cr))
+			tcpinc_crypt_flush(sk, cr, flags | MSG_DONTWAIT);
 	}
-	if (tc->established && !tc->ka_armed) {
-		tc->ka_armed = true;
+	if (cr->established && !cr->ka_armed) {
+		cr->ka_armed = true;
 		if (sock_flag(sk, SOCK_KEEPOPEN) && !sock_flag(sk, SOCK_DEAD))
-			tc_ka_arm(sk, tc, keepalive_time_when(tcp_sk(sk)));
+			tcpinc_crypt_ka_arm(sk, cr, keepalive_time_when(tcp_sk(sk)));
 	}
-	if (test_and_clear_bit(TC_KA_DUE, &tc->ka_flags))
-		tc_ka_due(sk, tc);
+	if (test_and_clear_bit(TCPINC_CRYPT_KA_DUE, &cr->ka_flags))
+		tcpinc_crypt_ka_due(sk, cr);
 	/*
 	 * The peer's FIN (SOCK_DONE; not our own SHUT_RD, not a reset, which
 	 * sets sk_err) with the stream exhausted and no FINp: truncation.
 	 */
-	if (!tc->eof && !tc->rx_len && sock_flag(sk, SOCK_DONE) && !READ_ONCE(sk->sk_err) &&
+	if (!cr->eof && !cr->rx_len && sock_flag(sk, SOCK_DONE) && !READ_ONCE(sk->sk_err) &&
 	    skb_queue_empty(&sk->sk_receive_queue)) {
-		tcpinc_core_tc_on_peer_fin(tc->sess);
-		tc_abort_locked(sk, tc, TCPINC_ERR_FIN, "TCP FIN without a FINp frame");
+		tcpinc_core_tc_on_peer_fin(cr->sess);
+		tcpinc_crypt_abort_locked(sk, cr, TCPINC_ERR_FIN, "TCP FIN without a FINp frame");
 		return false;
 	}
 	return true;
@@ -861,32 +861,32 @@ static bool tc_pump(struct sock *sk, struct tcpinc_sock *ctx, int flags)
  * NULL if ENO did not enable tcpcrypt, the socket is orphaned, or there is
  * no memory (logged).
  */
-static struct tcpinc_tc *tc_get(struct sock *sk, struct tcpinc_sock *ctx)
+static struct tcpinc_crypt *tcpinc_crypt_get(struct sock *sk, struct tcpinc_sock *ctx)
 {
 	sock_owned_by_me(sk);
-	if (!ctx->tc && READ_ONCE(ctx->phase) == TCPINC_ENO_ENABLED && !sock_flag(sk, SOCK_DEAD)) {
-		ctx->tc = tc_create(sk, ctx);
-		if (!ctx->tc)
+	if (!ctx->crypt && READ_ONCE(ctx->phase) == TCPINC_ENO_ENABLED && !sock_flag(sk, SOCK_DEAD)) {
+		ctx->crypt = tcpinc_crypt_create(sk, ctx);
+		if (!ctx->crypt)
 			net_warn_ratelimited("tcpinc: no memory for a tcpcrypt session\n");
 	}
-	return ctx->tc;
+	return ctx->crypt;
 }
 
-/* tc_get, and the session started (keyed, if resumed); for the getters. */
-static struct tcpinc_tc *tc_get_started(struct sock *sk, struct tcpinc_sock *ctx)
+/* tcpinc_crypt_get, and the session started (keyed, if resumed); for the getters. */
+static struct tcpinc_crypt *tcpinc_crypt_get_started(struct sock *sk, struct tcpinc_sock *ctx)
 {
-	struct tcpinc_tc *tc = tc_get(sk, ctx);
+	struct tcpinc_crypt *cr = tcpinc_crypt_get(sk, ctx);
 
-	if (tc && !tc->started)
-		tc_pump(sk, ctx, 0);
-	return tc;
+	if (cr && !cr->started)
+		tcpinc_crypt_pump(sk, ctx, 0);
+	return cr;
 }
 
 /* --- work item: progress without the application ------------------------- */
 
-static void tc_work_fn(struct work_struct *work)
+static void tcpinc_crypt_work_fn(struct work_struct *work)
 {
-	struct tcpinc_tc_work *w = container_of(work, struct tcpinc_tc_work, work);
+	struct tcpinc_crypt_work *w = container_of(work, struct tcpinc_crypt_work, work);
 	struct sock *sk = w->sk;
 	struct tcpinc_sock *ctx;
 	/*
@@ -902,14 +902,14 @@ static void tc_work_fn(struct work_struct *work)
 	lock_sock(sk);
 	ctx = tcpinc_ctx(sk);
 	if (ctx) {
-		clear_bit(TCPINC_TC_WORK_QUEUED, &ctx->tc_flags);
-		if (tc_get(sk, ctx)) {
-			bool was = ctx->tc->established;
+		clear_bit(TCPINC_CRYPT_WORK_QUEUED, &ctx->crypt_flags);
+		if (tcpinc_crypt_get(sk, ctx)) {
+			bool was = ctx->crypt->established;
 
-			tc_pump(sk, ctx, 0);
-			if (ctx->tc->rx_len || ctx->tc->eof || ctx->tc->err)
+			tcpinc_crypt_pump(sk, ctx, 0);
+			if (ctx->crypt->rx_len || ctx->crypt->eof || ctx->crypt->err)
 				wake_read = ctx->saved_data_ready;
-			if (ctx->tc->established != was || ctx->tc->err)
+			if (ctx->crypt->established != was || ctx->crypt->err)
 				wake_write = ctx->saved_write_space;
 		}
 	}
@@ -923,31 +923,31 @@ static void tc_work_fn(struct work_struct *work)
 }
 
 /* Schedules the work; any context. Duplicates are coalesced. */
-static void tc_kick(struct sock *sk, struct tcpinc_sock *ctx)
+static void tcpinc_crypt_kick(struct sock *sk, struct tcpinc_sock *ctx)
 {
-	struct tcpinc_tc_work *w;
+	struct tcpinc_crypt_work *w;
 
-	if (test_and_set_bit(TCPINC_TC_WORK_QUEUED, &ctx->tc_flags))
+	if (test_and_set_bit(TCPINC_CRYPT_WORK_QUEUED, &ctx->crypt_flags))
 		return;
 	w = kzalloc(sizeof(*w), GFP_ATOMIC);
 	if (!w) {
-		clear_bit(TCPINC_TC_WORK_QUEUED, &ctx->tc_flags);
+		clear_bit(TCPINC_CRYPT_WORK_QUEUED, &ctx->crypt_flags);
 		return;	/* the next syscall or data_ready pumps instead */
 	}
-	INIT_WORK(&w->work, tc_work_fn);
+	INIT_WORK(&w->work, tcpinc_crypt_work_fn);
 	sock_hold(sk);
 	w->sk = sk;
 	queue_work(tcpinc_wq, &w->work);
 }
 
-static void tcpinc_tc_data_ready(struct sock *sk)
+static void tcpinc_crypt_data_ready(struct sock *sk)
 {
 	struct tcpinc_sock *ctx;
 
 	rcu_read_lock();
 	ctx = tcpinc_ctx(sk);
 	if (ctx) {
-		struct tcpinc_tc *tc = READ_ONCE(ctx->tc);
+		struct tcpinc_crypt *cr = READ_ONCE(ctx->crypt);
 
 		/*
 		 * Only the key exchange needs a work item (B's Init2 to send,
@@ -956,45 +956,45 @@ static void tcpinc_tc_data_ready(struct sock *sk)
 		 * recvmsg and poll open what arrived when the application
 		 * looks.
 		 */
-		if (tc ? !READ_ONCE(tc->waiters) && !READ_ONCE(tc->established) :
-			 !READ_ONCE(ctx->tc_lazy))
-			tc_kick(sk, ctx);
+		if (cr ? !READ_ONCE(cr->waiters) && !READ_ONCE(cr->established) :
+			 !READ_ONCE(ctx->crypt_lazy))
+			tcpinc_crypt_kick(sk, ctx);
 		ctx->saved_data_ready(sk);
 	}
 	rcu_read_unlock();
 }
 
-static void tcpinc_tc_write_space(struct sock *sk)
+static void tcpinc_crypt_write_space(struct sock *sk)
 {
 	struct tcpinc_sock *ctx;
 
 	rcu_read_lock();
 	ctx = tcpinc_ctx(sk);
 	if (ctx) {
-		struct tcpinc_tc *tc = READ_ONCE(ctx->tc);
+		struct tcpinc_crypt *cr = READ_ONCE(ctx->crypt);
 
 		/*
 		 * Likewise, and a flusher at work (tx_busy) carries on itself;
 		 * otherwise only staged ciphertext (a non-blocking send TCP
 		 * could not take whole) or the key exchange needs us.
 		 */
-		if (tc ? !(READ_ONCE(tc->waiters) || READ_ONCE(tc->tx_busy)) &&
-			 (READ_ONCE(tc->tx_len) || !READ_ONCE(tc->established)) :
-			 !READ_ONCE(ctx->tc_lazy))
-			tc_kick(sk, ctx);
+		if (cr ? !(READ_ONCE(cr->waiters) || READ_ONCE(cr->tx_busy)) &&
+			 (READ_ONCE(cr->tx_len) || !READ_ONCE(cr->established)) :
+			 !READ_ONCE(ctx->crypt_lazy))
+			tcpinc_crypt_kick(sk, ctx);
 		ctx->saved_write_space(sk);
 	}
 	rcu_read_unlock();
 }
 
 /*
- * tcpinc_tc_enable - ENO enabled a tcpcrypt TEP on sk: take over its
+ * tcpinc_crypt_enable - ENO enabled a tcpcrypt TEP on sk: take over its
  * callbacks; if we are A of a fresh key exchange, send Init1 from the work
- * item (or from tcpinc_tc_connect()). B waits for Init1 (sk_data_ready
+ * item (or from tcpinc_crypt_connect()). B waits for Init1 (sk_data_ready
  * schedules the work), and a resumed session sends nothing unasked: its
- * first user creates it (tc_get). Any context; ctx->lock may be held.
+ * first user creates it (tcpinc_crypt_get). Any context; ctx->lock may be held.
  */
-void tcpinc_tc_enable(struct sock *sk, struct tcpinc_sock *ctx)
+void tcpinc_crypt_enable(struct sock *sk, struct tcpinc_sock *ctx)
 {
 	struct tcpinc_core_eno_result res;
 	bool work = true;
@@ -1002,7 +1002,7 @@ void tcpinc_tc_enable(struct sock *sk, struct tcpinc_sock *ctx)
 	if (!tcpinc_core_eno_get_result(ctx->eno, &res)) {
 		bool resumed = res.tep_byte & 0x80;
 
-		WRITE_ONCE(ctx->tc_lazy, resumed);
+		WRITE_ONCE(ctx->crypt_lazy, resumed);
 		/*
 		 * A's Init1 (unless connect() sends it), or keep-alive by
 		 * rekey, which must run even if the application never
@@ -1012,29 +1012,29 @@ void tcpinc_tc_enable(struct sock *sk, struct tcpinc_sock *ctx)
 		       sock_flag(sk, SOCK_KEEPOPEN);
 	}
 	write_lock_bh(&sk->sk_callback_lock);
-	if (sk->sk_data_ready != tcpinc_tc_data_ready) {
+	if (sk->sk_data_ready != tcpinc_crypt_data_ready) {
 		ctx->saved_data_ready = sk->sk_data_ready;
 		ctx->saved_write_space = sk->sk_write_space;
-		sk->sk_data_ready = tcpinc_tc_data_ready;
-		sk->sk_write_space = tcpinc_tc_write_space;
+		sk->sk_data_ready = tcpinc_crypt_data_ready;
+		sk->sk_write_space = tcpinc_crypt_write_space;
 	}
 	write_unlock_bh(&sk->sk_callback_lock);
 	if (work)
-		tc_kick(sk, ctx);
+		tcpinc_crypt_kick(sk, ctx);
 }
 
 /*
- * tcpinc_tc_restore_callbacks - ULP release: give sk_data_ready and
+ * tcpinc_crypt_restore_callbacks - ULP release: give sk_data_ready and
  * sk_write_space back to their owners, so that the destroyed socket, which
  * may outlive the module, points at no code of ours. Only where they are
  * still ours (something stacked later keeps its own).
  */
-void tcpinc_tc_restore_callbacks(struct sock *sk, struct tcpinc_sock *ctx)
+void tcpinc_crypt_restore_callbacks(struct sock *sk, struct tcpinc_sock *ctx)
 {
 	write_lock_bh(&sk->sk_callback_lock);
-	if (sk->sk_data_ready == tcpinc_tc_data_ready)
+	if (sk->sk_data_ready == tcpinc_crypt_data_ready)
 		sk->sk_data_ready = ctx->saved_data_ready;
-	if (sk->sk_write_space == tcpinc_tc_write_space)
+	if (sk->sk_write_space == tcpinc_crypt_write_space)
 		sk->sk_write_space = ctx->saved_write_space;
 	write_unlock_bh(&sk->sk_callback_lock);
 }
@@ -1044,12 +1044,12 @@ void tcpinc_tc_restore_callbacks(struct sock *sk, struct tcpinc_sock *ctx)
 /*
  * proto_ops.connect: A's Init1 goes out from the connecting process when
  * connect returns (or returns EINPROGRESS) rather than from a work item
- * (see tcpinc_tc_enable): that work item cost a wakeup and two context
+ * (see tcpinc_crypt_enable): that work item cost a wakeup and two context
  * switches per connection. Whatever enabled ENO before the flag is
  * cleared is seen below, under the socket lock; anything later schedules
  * the work item as usual.
  */
-int tcpinc_tc_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len, int flags)
+int tcpinc_crypt_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len, int flags)
 {
 	struct sock *sk = sock->sk;
 	struct tcpinc_sock *ctx;
@@ -1078,14 +1078,14 @@ int tcpinc_tc_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len,
 	ctx = tcpinc_ctx(sk);
 	if (ctx) {
 		WRITE_ONCE(ctx->connecting, 0);
-		if (READ_ONCE(ctx->phase) == TCPINC_ENO_ENABLED && !READ_ONCE(ctx->tc_lazy)) {
-			struct tcpinc_tc *tc = tc_get(sk, ctx);
+		if (READ_ONCE(ctx->phase) == TCPINC_ENO_ENABLED && !READ_ONCE(ctx->crypt_lazy)) {
+			struct tcpinc_crypt *cr = tcpinc_crypt_get(sk, ctx);
 
-			if (tc && !tc->started) {
-				bool was = tc->established;
+			if (cr && !cr->started) {
+				bool was = cr->established;
 
-				tc_pump(sk, ctx, 0);
-				if (tc->established != was)
+				tcpinc_crypt_pump(sk, ctx, 0);
+				if (cr->established != was)
 					ctx->saved_write_space(sk);
 			}
 		}
@@ -1095,7 +1095,7 @@ int tcpinc_tc_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len,
 }
 
 /* Waits (bounded by the socket timeout) until cond, an error or a signal. */
-#define tc_wait(sk, timeo, cond)						\
+#define tcpinc_crypt_wait(sk, timeo, cond)						\
 	({									\
 		DEFINE_WAIT_FUNC(__wait, woken_wake_function);			\
 		int __rc;							\
@@ -1105,10 +1105,10 @@ int tcpinc_tc_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len,
 		__rc;								\
 	})
 
-int tcpinc_tc_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
+int tcpinc_crypt_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 {
 	struct tcpinc_sock *ctx;
-	struct tcpinc_tc *tc;
+	struct tcpinc_crypt *cr;
 	size_t sent = 0;
 	long timeo;
 	int err = 0;
@@ -1171,7 +1171,7 @@ int tcpinc_tc_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 			release_sock(sk);
 			return sock_intr_errno(timeo);
 		}
-		tc_wait(sk, &t, READ_ONCE(ctx->phase) != TCPINC_ENO_NEGOTIATING);
+		tcpinc_crypt_wait(sk, &t, READ_ONCE(ctx->phase) != TCPINC_ENO_NEGOTIATING);
 		timeo = timeo == MAX_SCHEDULE_TIMEOUT ? timeo : max_t(long, 0, timeo - HZ / 20);
 	}
 	if (!ctx || (READ_ONCE(ctx->phase) != TCPINC_ENO_ENABLED)) {
@@ -1193,21 +1193,21 @@ int tcpinc_tc_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 		err = -EOPNOTSUPP;
 		goto out;
 	}
-	tc = tc_get(sk, ctx);
-	if (!tc) {
+	cr = tcpinc_crypt_get(sk, ctx);
+	if (!cr) {
 		err = -ENOMEM;
 		goto out;
 	}
 	for (;;) {
-		if (!tc_pump(sk, ctx, msg->msg_flags) || tc->err) {
-			err = -tc->err;
+		if (!tcpinc_crypt_pump(sk, ctx, msg->msg_flags) || cr->err) {
+			err = -cr->err;
 			goto out;
 		}
-		if (tc->fin_sent || (sk->sk_shutdown & SEND_SHUTDOWN)) {
+		if (cr->fin_sent || (sk->sk_shutdown & SEND_SHUTDOWN)) {
 			err = -EPIPE;
 			goto out;
 		}
-		if (tc->established && !tc->tx_len && !tc->tx_busy)
+		if (cr->established && !cr->tx_len && !cr->tx_busy)
 			break;
 		if (!timeo) {
 			err = -EAGAIN;
@@ -1217,45 +1217,45 @@ int tcpinc_tc_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 			err = sock_intr_errno(timeo);
 			goto out;
 		}
-		WRITE_ONCE(tc->waiters, tc->waiters + 1);	/* the loop pumps once woken */
-		tc_wait(sk, &timeo, tc->err || (tc->established && !tc->tx_len && !tc->tx_busy) ||
+		WRITE_ONCE(cr->waiters, cr->waiters + 1);	/* the loop pumps once woken */
+		tcpinc_crypt_wait(sk, &timeo, cr->err || (cr->established && !cr->tx_len && !cr->tx_busy) ||
 			!skb_queue_empty(&sk->sk_receive_queue) ||
 			sk_stream_memory_free(sk));
-		WRITE_ONCE(tc->waiters, tc->waiters - 1);
+		WRITE_ONCE(cr->waiters, cr->waiters - 1);
 	}
 	while (sent < size) {
-		size_t n = min_t(size_t, size - sent, TCPINC_TC_FRAME_DATA), len = 0;
+		size_t n = min_t(size_t, size - sent, TCPINC_CRYPT_FRAME_DATA), len = 0;
 		int st;
 
-		tc_rekey_if_due(sk, ctx, tc);
+		tcpinc_crypt_rekey_if_due(sk, ctx, cr);
 		/*
 		 * In place: the data goes where the frame carries it (after
 		 * header and flags byte) and is sealed there; the provider
 		 * does not copy a segment that is already in place. Nothing
 		 * is staged now (the loop only continues once flushed).
 		 */
-		if (copy_from_iter(tc->scratch + TCPINC_TC_DATA_OFF, n, &msg->msg_iter) != n) {
-			memzero_explicit(tc->scratch + TCPINC_TC_DATA_OFF, n);
+		if (copy_from_iter(cr->scratch + TCPINC_CRYPT_DATA_OFF, n, &msg->msg_iter) != n) {
+			memzero_explicit(cr->scratch + TCPINC_CRYPT_DATA_OFF, n);
 			err = -EFAULT;
 			break;
 		}
-		st = tcpinc_core_tc_seal(tc->sess, tc->scratch + TCPINC_TC_DATA_OFF, n, 0, 0,
-					 tc->scratch, TCPINC_TC_SCRATCH, &len);
+		st = tcpinc_core_tc_seal(cr->sess, cr->scratch + TCPINC_CRYPT_DATA_OFF, n, 0, 0,
+					 cr->scratch, TCPINC_CRYPT_SCRATCH, &len);
 		if (st != TCPINC_CORE_TC_OK) {
-			memzero_explicit(tc->scratch, TCPINC_TC_SCRATCH);
-			tc_abort_locked(sk, tc, TCPINC_ERR_PROTO, "cannot seal a frame");
-			err = -tc->err;
+			memzero_explicit(cr->scratch, TCPINC_CRYPT_SCRATCH);
+			tcpinc_crypt_abort_locked(sk, cr, TCPINC_ERR_PROTO, "cannot seal a frame");
+			err = -cr->err;
 			break;
 		}
-		tc->tx_off = 0;
-		tc->tx_len = len;
+		cr->tx_off = 0;
+		cr->tx_len = len;
 		sent += n;
-		tc->tx_since_rekey += n;
+		cr->tx_since_rekey += n;
 		TCPINC_ADD_STATS(sock_net(sk), TCPINC_MIB_TC_TX_BYTES, n);
 		/* Blocking sockets wait here for TCP memory, like tcp_sendmsg. */
-		if (!tc_flush(sk, tc, msg->msg_flags))
+		if (!tcpinc_crypt_flush(sk, cr, msg->msg_flags))
 			break;
-		if (!tc_poll_output(sk, tc) && !tc_flush(sk, tc, msg->msg_flags))
+		if (!tcpinc_crypt_poll_output(sk, cr) && !tcpinc_crypt_flush(sk, cr, msg->msg_flags))
 			break;
 	}
 out:
@@ -1263,11 +1263,11 @@ out:
 	return sent ? sent : err;
 }
 
-int tcpinc_tc_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
+int tcpinc_crypt_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 		      int *addr_len)
 {
 	struct tcpinc_sock *ctx;
-	struct tcpinc_tc *tc;
+	struct tcpinc_crypt *cr;
 	size_t copied = 0, target;
 	long timeo;
 	int err = 0;
@@ -1282,29 +1282,29 @@ int tcpinc_tc_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags
 		err = -EINVAL;
 		goto out;
 	}
-	tc = tc_get(sk, ctx);
-	if (!tc) {
+	cr = tcpinc_crypt_get(sk, ctx);
+	if (!cr) {
 		err = -ENOMEM;
 		goto out;
 	}
 	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
 	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
 	while (copied < len) {
-		if (tc->rx_len) {
-			size_t n = min(len - copied, tc->rx_len - tc->rx_off), c;
+		if (cr->rx_len) {
+			size_t n = min(len - copied, cr->rx_len - cr->rx_off), c;
 
 			/*
 			 * A short copy (a fault, or no page for a pipe when
 			 * splicing) still consumes what was copied: those
 			 * bytes are gone to the caller and must not come again.
 			 */
-			c = copy_to_iter(tc->rx_data + tc->rx_off, n, &msg->msg_iter);
+			c = copy_to_iter(cr->rx_data + cr->rx_off, n, &msg->msg_iter);
 			copied += c;
 			if (!(flags & MSG_PEEK)) {
-				tc->rx_off += c;
+				cr->rx_off += c;
 				TCPINC_ADD_STATS(sock_net(sk), TCPINC_MIB_TC_RX_BYTES, c);
-				if (tc->rx_off == tc->rx_len)
-					tc->rx_len = tc->rx_off = 0;
+				if (cr->rx_off == cr->rx_len)
+					cr->rx_len = cr->rx_off = 0;
 			}
 			if (c != n) {
 				err = -EFAULT;
@@ -1314,13 +1314,13 @@ int tcpinc_tc_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags
 				break;	/* peek at the open frame only */
 			continue;
 		}
-		if (tc->eof)
+		if (cr->eof)
 			break;
-		if (!tc_pump(sk, ctx, 0)) {
-			err = -tc->err;
+		if (!tcpinc_crypt_pump(sk, ctx, 0)) {
+			err = -cr->err;
 			break;
 		}
-		if (tc->rx_len || tc->eof)
+		if (cr->rx_len || cr->eof)
 			continue;
 		if (copied >= target)
 			break;
@@ -1339,9 +1339,9 @@ int tcpinc_tc_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags
 			break;
 		}
 		/* Wait for a new skb: the ones queued were all fed to the core. */
-		WRITE_ONCE(tc->waiters, tc->waiters + 1);	/* the loop pumps once woken */
+		WRITE_ONCE(cr->waiters, cr->waiters + 1);	/* the loop pumps once woken */
 		sk_wait_data(sk, &timeo, skb_peek_tail(&sk->sk_receive_queue));
-		WRITE_ONCE(tc->waiters, tc->waiters - 1);
+		WRITE_ONCE(cr->waiters, cr->waiters - 1);
 	}
 out:
 	release_sock(sk);
@@ -1355,7 +1355,7 @@ out:
  * pipe iterator: same blocking, EOF and errno rules as recv(). Otherwise
  * (plain TCP) TCP's zero-copy splice.
  */
-ssize_t tcpinc_tc_splice_read(struct socket *sock, loff_t *ppos, struct pipe_inode_info *pipe,
+ssize_t tcpinc_crypt_splice_read(struct socket *sock, loff_t *ppos, struct pipe_inode_info *pipe,
 			      size_t len, unsigned int flags)
 {
 	struct sock *sk = sock->sk;
@@ -1373,16 +1373,16 @@ ssize_t tcpinc_tc_splice_read(struct socket *sock, loff_t *ppos, struct pipe_ino
 	if ((flags & SPLICE_F_NONBLOCK) || (sock->file && (sock->file->f_flags & O_NONBLOCK)))
 		mflags |= MSG_DONTWAIT;
 	iov_iter_pipe(&msg.msg_iter, ITER_DEST, pipe, len);
-	return tcpinc_tc_recvmsg(sk, &msg, len, mflags, &addr_len);
+	return tcpinc_crypt_recvmsg(sk, &msg, len, mflags, &addr_len);
 }
 
 /*
- * tcpinc_tc_raw_read_ok - whether in-kernel readers of TCP's queue
+ * tcpinc_crypt_raw_read_ok - whether in-kernel readers of TCP's queue
  * (proto_ops.read_sock/read_skb: strparser, NVMe/TCP, sockmap...) may have
  * it: only once the connection is known to be plain TCP (or before any
  * SYN). Anywhere else they would get ciphertext, so they get EOPNOTSUPP.
  */
-bool tcpinc_tc_raw_read_ok(struct sock *sk)
+bool tcpinc_crypt_raw_read_ok(struct sock *sk)
 {
 	struct tcpinc_sock *ctx;
 	u8 phase = TCPINC_ENO_DISABLED;
@@ -1399,7 +1399,7 @@ bool tcpinc_tc_raw_read_ok(struct sock *sk)
 }
 
 /* proto_ops.peek_len: the plaintext waiting in the open frame, not TCP's ciphertext count. */
-int tcpinc_tc_peek_len(struct socket *sock)
+int tcpinc_crypt_peek_len(struct socket *sock)
 {
 	struct sock *sk = sock->sk;
 	struct tcpinc_sock *ctx;
@@ -1408,9 +1408,9 @@ int tcpinc_tc_peek_len(struct socket *sock)
 	rcu_read_lock();
 	ctx = tcpinc_ctx(sk);
 	if (ctx && READ_ONCE(ctx->phase) == TCPINC_ENO_ENABLED) {
-		struct tcpinc_tc *tc = READ_ONCE(ctx->tc);
+		struct tcpinc_crypt *cr = READ_ONCE(ctx->crypt);
 
-		n = tc ? READ_ONCE(tc->rx_len) - READ_ONCE(tc->rx_off) : 0;
+		n = cr ? READ_ONCE(cr->rx_len) - READ_ONCE(cr->rx_off) : 0;
 	}
 	rcu_read_unlock();
 	return n >= 0 ? n : tcp_peek_len(sock);
@@ -1425,10 +1425,10 @@ int tcpinc_tc_peek_len(struct socket *sock)
  * an abort (recv reports the error). -ENOIOCTLCMD: not encrypted, TCP's
  * answer stands.
  */
-int tcpinc_tc_inq(struct sock *sk, int *out)
+int tcpinc_crypt_inq(struct sock *sk, int *out)
 {
 	struct tcpinc_sock *ctx;
-	struct tcpinc_tc *tc;
+	struct tcpinc_crypt *cr;
 
 	lock_sock(sk);
 	ctx = tcpinc_ctx(sk);
@@ -1436,40 +1436,40 @@ int tcpinc_tc_inq(struct sock *sk, int *out)
 		release_sock(sk);
 		return -ENOIOCTLCMD;
 	}
-	tc = tc_get(sk, ctx);
-	if (tc && !tc->err && !tc->rx_len && !tc->eof)
-		tc_pump(sk, ctx, 0);
-	*out = tc && !tc->err ? tc->rx_len - tc->rx_off : 0;
+	cr = tcpinc_crypt_get(sk, ctx);
+	if (cr && !cr->err && !cr->rx_len && !cr->eof)
+		tcpinc_crypt_pump(sk, ctx, 0);
+	*out = cr && !cr->err ? cr->rx_len - cr->rx_off : 0;
 	release_sock(sk);
 	return 0;
 }
 
 /* Stages and queues the FINp frame; socket lock held. */
-static void tc_send_finp(struct sock *sk, struct tcpinc_sock *ctx)
+static void tcpinc_crypt_send_finp(struct sock *sk, struct tcpinc_sock *ctx)
 {
-	struct tcpinc_tc *tc = ctx->tc;
+	struct tcpinc_crypt *cr = ctx->crypt;
 	size_t len = 0;
 	u8 shutdown;
 	int tries;
 
 	sock_owned_by_me(sk);
-	if (!tc || tc->fin_sent || tc->err || !tc->established || !tc_vm_ok(sk, tc))
+	if (!cr || cr->fin_sent || cr->err || !cr->established || !tcpinc_crypt_vm_ok(sk, cr))
 		return;
-	/* A sender asleep in tc_flush: let it finish (bounded, 5 s). */
-	for (tries = 0; tc->tx_busy && tries < 50; tries++) {
+	/* A sender asleep in tcpinc_crypt_flush: let it finish (bounded, 5 s). */
+	for (tries = 0; cr->tx_busy && tries < 50; tries++) {
 		long t = HZ / 10;
 
-		tc_wait(sk, &t, !tc->tx_busy);
+		tcpinc_crypt_wait(sk, &t, !cr->tx_busy);
 	}
 	/* Staged ciphertext first: FINp must be on the last frame. */
-	if (!tc_flush(sk, tc, 0))
+	if (!tcpinc_crypt_flush(sk, cr, 0))
 		return;
-	if (tcpinc_core_tc_seal(tc->sess, NULL, 0, TCPINC_CORE_TC_SEAL_FIN, 0, tc->scratch,
-				TCPINC_TC_SCRATCH, &len) != TCPINC_CORE_TC_OK)
+	if (tcpinc_core_tc_seal(cr->sess, NULL, 0, TCPINC_CORE_TC_SEAL_FIN, 0, cr->scratch,
+				TCPINC_CRYPT_SCRATCH, &len) != TCPINC_CORE_TC_OK)
 		return;
-	tc->fin_sent = true;
-	tc->tx_off = 0;
-	tc->tx_len = len;
+	cr->fin_sent = true;
+	cr->tx_off = 0;
+	cr->tx_len = len;
 	/*
 	 * inet_shutdown() sets SEND_SHUTDOWN before it calls us, and
 	 * tcp_sendmsg_locked() refuses to queue after it: lift it for the
@@ -1481,7 +1481,7 @@ static void tc_send_finp(struct sock *sk, struct tcpinc_sock *ctx)
 	 */
 	shutdown = sk->sk_shutdown;
 	WRITE_ONCE(sk->sk_shutdown, shutdown & ~SEND_SHUTDOWN);
-	tc_flush(sk, tc, MSG_MORE);
+	tcpinc_crypt_flush(sk, cr, MSG_MORE);
 	WRITE_ONCE(sk->sk_shutdown, shutdown);
 }
 
@@ -1489,28 +1489,28 @@ static void tc_send_finp(struct sock *sk, struct tcpinc_sock *ctx)
  * The session that owes the FINp frame: a resumed one nobody used yet is
  * created for it, unless the connection cannot send any more anyway.
  */
-static struct tcpinc_tc *tc_for_finp(struct sock *sk, struct tcpinc_sock *ctx)
+static struct tcpinc_crypt *tcpinc_crypt_for_finp(struct sock *sk, struct tcpinc_sock *ctx)
 {
-	if (ctx->tc || !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
-		return ctx->tc;
-	return tc_get_started(sk, ctx);
+	if (ctx->crypt || !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
+		return ctx->crypt;
+	return tcpinc_crypt_get_started(sk, ctx);
 }
 
 /* inet_shutdown() calls this with the socket lock held. */
-void tcpinc_tc_shutdown(struct sock *sk, int how)
+void tcpinc_crypt_shutdown(struct sock *sk, int how)
 {
 	struct tcpinc_sock *ctx;
 
 	sock_owned_by_me(sk);
 	if (how & SEND_SHUTDOWN) {
 		ctx = tcpinc_ctx(sk);
-		if (ctx && tc_for_finp(sk, ctx))
-			tc_send_finp(sk, ctx);
+		if (ctx && tcpinc_crypt_for_finp(sk, ctx))
+			tcpinc_crypt_send_finp(sk, ctx);
 	}
 	tcpinc_sk_proto(sk)->shutdown(sk, how);
 }
 
-void tcpinc_tc_close(struct sock *sk, long timeout)
+void tcpinc_crypt_close(struct sock *sk, long timeout)
 {
 	/* Read first: base->close destroys the socket and with it the context. */
 	struct proto *base = tcpinc_sk_proto(sk);
@@ -1518,10 +1518,10 @@ void tcpinc_tc_close(struct sock *sk, long timeout)
 
 	lock_sock(sk);
 	ctx = tcpinc_ctx(sk);
-	if (ctx && tc_for_finp(sk, ctx)) {
+	if (ctx && tcpinc_crypt_for_finp(sk, ctx)) {
 		/* The FINp frame ends what we may send: no more keep-alives. */
-		sk_stop_timer(sk, &ctx->tc->ka_timer);
-		tc_send_finp(sk, ctx);
+		sk_stop_timer(sk, &ctx->crypt->ka_timer);
+		tcpinc_crypt_send_finp(sk, ctx);
 	}
 	release_sock(sk);
 	base->close(sk, timeout);
@@ -1529,13 +1529,13 @@ void tcpinc_tc_close(struct sock *sk, long timeout)
 
 /*
  * proto_ops.poll. Once keyed, no work item opens what arrives (see
- * tcpinc_tc_data_ready): poll does, before TCP reports readiness, and
+ * tcpinc_crypt_data_ready): poll does, before TCP reports readiness, and
  * creates a resumed session nobody used yet. So readable means recvmsg has
  * plaintext, EOF or an error (not a partial frame's ciphertext), and
  * writable means keyed. Process context; sleeps on the socket lock only
  * when there is something to do, like recvmsg.
  */
-__poll_t tcpinc_tc_poll(struct file *file, struct socket *sock, poll_table *wait)
+__poll_t tcpinc_crypt_poll(struct file *file, struct socket *sock, poll_table *wait)
 {
 	struct sock *sk = sock->sk;
 	struct tcpinc_sock *ctx;
@@ -1544,9 +1544,9 @@ __poll_t tcpinc_tc_poll(struct file *file, struct socket *sock, poll_table *wait
 	rcu_read_lock();
 	ctx = tcpinc_ctx(sk);
 	if (ctx && READ_ONCE(ctx->phase) == TCPINC_ENO_ENABLED) {
-		struct tcpinc_tc *tc = READ_ONCE(ctx->tc);
+		struct tcpinc_crypt *cr = READ_ONCE(ctx->crypt);
 
-		pump = !tc || (!READ_ONCE(tc->err) && !READ_ONCE(tc->rx_len) && !READ_ONCE(tc->eof) &&
+		pump = !cr || (!READ_ONCE(cr->err) && !READ_ONCE(cr->rx_len) && !READ_ONCE(cr->eof) &&
 			       (!skb_queue_empty_lockless(&sk->sk_receive_queue) ||
 				sock_flag(sk, SOCK_DONE)));
 	}
@@ -1554,31 +1554,31 @@ __poll_t tcpinc_tc_poll(struct file *file, struct socket *sock, poll_table *wait
 	if (pump) {
 		lock_sock(sk);
 		ctx = tcpinc_ctx(sk);
-		if (ctx && tc_get(sk, ctx))
-			tc_pump(sk, ctx, 0);
+		if (ctx && tcpinc_crypt_get(sk, ctx))
+			tcpinc_crypt_pump(sk, ctx, 0);
 		release_sock(sk);
 	}
 	return tcp_poll(file, sock, wait);
 }
 
 /* Poll: readable when recvmsg has something to say, writable once keyed. */
-bool tcpinc_tc_is_readable(struct sock *sk)
+bool tcpinc_crypt_is_readable(struct sock *sk)
 {
 	struct tcpinc_sock *ctx;
 	bool r = false;
 
 	rcu_read_lock();
 	ctx = tcpinc_ctx(sk);
-	if (tc_active(ctx)) {
-		struct tcpinc_tc *tc = READ_ONCE(ctx->tc);
+	if (tcpinc_crypt_active(ctx)) {
+		struct tcpinc_crypt *cr = READ_ONCE(ctx->crypt);
 
-		r = READ_ONCE(tc->rx_len) || READ_ONCE(tc->eof) || READ_ONCE(tc->err);
+		r = READ_ONCE(cr->rx_len) || READ_ONCE(cr->eof) || READ_ONCE(cr->err);
 	}
 	rcu_read_unlock();
 	return r;
 }
 
-bool tcpinc_tc_write_blocked(struct sock *sk)
+bool tcpinc_crypt_write_blocked(struct sock *sk)
 {
 	struct tcpinc_sock *ctx;
 	bool blocked = false;
@@ -1586,43 +1586,43 @@ bool tcpinc_tc_write_blocked(struct sock *sk)
 	rcu_read_lock();
 	ctx = tcpinc_ctx(sk);
 	if (ctx && READ_ONCE(ctx->phase) == TCPINC_ENO_ENABLED) {
-		struct tcpinc_tc *tc = READ_ONCE(ctx->tc);
+		struct tcpinc_crypt *cr = READ_ONCE(ctx->crypt);
 
-		blocked = (!tc || !READ_ONCE(tc->established)) && !(tc && READ_ONCE(tc->internal_tx));
+		blocked = (!cr || !READ_ONCE(cr->established)) && !(cr && READ_ONCE(cr->internal_tx));
 	}
 	rcu_read_unlock();
 	return blocked;
 }
 
 /*
- * tcpinc_tc_prepare - for the getters below, which run under ctx->lock:
+ * tcpinc_crypt_prepare - for the getters below, which run under ctx->lock:
  * create and start a session nobody used yet first. Takes the socket lock.
  */
-void tcpinc_tc_prepare(struct sock *sk)
+void tcpinc_crypt_prepare(struct sock *sk)
 {
 	struct tcpinc_sock *ctx;
 
 	lock_sock(sk);
 	ctx = tcpinc_ctx(sk);
 	if (ctx)
-		tc_get_started(sk, ctx);
+		tcpinc_crypt_get_started(sk, ctx);
 	release_sock(sk);
 }
 
-/* Socket lock and ctx->lock held; tcpinc_tc_prepare() first. */
-int tcpinc_tc_session_id(struct sock *sk, struct tcpinc_sock *ctx, u8 *out, size_t cap,
+/* Socket lock and ctx->lock held; tcpinc_crypt_prepare() first. */
+int tcpinc_crypt_session_id(struct sock *sk, struct tcpinc_sock *ctx, u8 *out, size_t cap,
 			 size_t *out_len)
 {
 	sock_owned_by_me(sk);
-	if (!ctx->tc || !ctx->tc->established)
+	if (!ctx->crypt || !ctx->crypt->established)
 		return -ENOTCONN;
-	if (tcpinc_core_tc_session_id(ctx->tc->sess, out, cap, out_len) != TCPINC_CORE_TC_OK)
+	if (tcpinc_core_tc_session_id(ctx->crypt->sess, out, cap, out_len) != TCPINC_CORE_TC_OK)
 		return -ENOTCONN;
 	return 0;
 }
 
 /* sendfile/splice into the socket: the pages are sealed like sendmsg data. */
-int tcpinc_tc_sendpage(struct sock *sk, struct page *page, int offset, size_t size, int flags)
+int tcpinc_crypt_sendpage(struct sock *sk, struct page *page, int offset, size_t size, int flags)
 {
 	struct tcpinc_sock *ctx;
 	struct msghdr msg = { .msg_flags = flags };
@@ -1637,31 +1637,31 @@ int tcpinc_tc_sendpage(struct sock *sk, struct page *page, int offset, size_t si
 	if (!encrypt)
 		return tcpinc_sk_proto(sk)->sendpage(sk, page, offset, size, flags);
 	iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, &bv, 1, size);
-	return tcpinc_tc_sendmsg(sk, &msg, size);
+	return tcpinc_crypt_sendmsg(sk, &msg, size);
 }
 
 /*
- * tcpinc_tc_rekey - TCP_CRYPT_REKEY: an empty frame opens our next key
+ * tcpinc_crypt_rekey - TCP_CRYPT_REKEY: an empty frame opens our next key
  * generation (RFC 8548 3.8). Socket lock held.
  */
-int tcpinc_tc_rekey(struct sock *sk, struct tcpinc_sock *ctx)
+int tcpinc_crypt_rekey(struct sock *sk, struct tcpinc_sock *ctx)
 {
 	sock_owned_by_me(sk);
-	if (!tc_get_started(sk, ctx))
+	if (!tcpinc_crypt_get_started(sk, ctx))
 		return -ENOTCONN;
-	return tc_send_rekey(sk, ctx->tc);
+	return tcpinc_crypt_send_rekey(sk, ctx->crypt);
 }
 
 /*
- * tcpinc_tc_aead - TCP_CRYPT_CONF: the AEAD in use. Socket lock and
- * ctx->lock held; tcpinc_tc_prepare() first.
+ * tcpinc_crypt_aead - TCP_CRYPT_CONF: the AEAD in use. Socket lock and
+ * ctx->lock held; tcpinc_crypt_prepare() first.
  */
-int tcpinc_tc_aead(struct sock *sk, struct tcpinc_sock *ctx)
+int tcpinc_crypt_aead(struct sock *sk, struct tcpinc_sock *ctx)
 {
 	sock_owned_by_me(sk);
-	if (!ctx->tc || !ctx->tc->established)
+	if (!ctx->crypt || !ctx->crypt->established)
 		return -ENOTCONN;
-	return tcpinc_core_tc_aead(ctx->tc->sess);
+	return tcpinc_core_tc_aead(ctx->crypt->sess);
 }
 
 /*
@@ -1670,13 +1670,13 @@ int tcpinc_tc_aead(struct sock *sk, struct tcpinc_sock *ctx)
  * session's not yet exported ss[i+1] and the cached chain it came from or
  * went to. Socket lock held.
  */
-void tcpinc_tc_cache_flush(struct sock *sk, struct tcpinc_sock *ctx)
+void tcpinc_crypt_cache_flush(struct sock *sk, struct tcpinc_sock *ctx)
 {
 	u64 chain;
 
 	sock_owned_by_me(sk);
-	if (ctx->tc && ctx->tc->started)
-		tcpinc_core_tc_flush_resumption(ctx->tc->sess);
+	if (ctx->crypt && ctx->crypt->started)
+		tcpinc_core_tc_flush_resumption(ctx->crypt->sess);
 	spin_lock_bh(&ctx->lock);
 	chain = ctx->chain;
 	ctx->chain = 0;
@@ -1686,10 +1686,10 @@ void tcpinc_tc_cache_flush(struct sock *sk, struct tcpinc_sock *ctx)
 }
 
 /* TCP_CRYPT_RESUMED: 1 if keyed from a cached secret, 0 if by Init1/Init2. */
-int tcpinc_tc_resumed(struct sock *sk, struct tcpinc_sock *ctx)
+int tcpinc_crypt_resumed(struct sock *sk, struct tcpinc_sock *ctx)
 {
 	sock_owned_by_me(sk);
-	if (!tc_get_started(sk, ctx) || !ctx->tc->established)
+	if (!tcpinc_crypt_get_started(sk, ctx) || !ctx->crypt->established)
 		return -ENOTCONN;
-	return ctx->tc->resumed;
+	return ctx->crypt->resumed;
 }
