@@ -370,33 +370,6 @@ void tcpinc_abort_exit(void);
 extern struct workqueue_struct *tcpinc_wq;
 size_t tcpinc_eno_ctx_extra(void);
 bool tcpinc_eno_will_encrypt(struct tcpinc_sock *ctx);
-void tcpinc_crypt_enable(struct sock *sk, struct tcpinc_sock *ctx);
-int tcpinc_crypt_inq(struct sock *sk, int *out);
-__poll_t tcpinc_crypt_poll(struct file *file, struct socket *sock, poll_table *wait);
-int tcpinc_crypt_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len, int flags);
-void tcpinc_crypt_free(struct tcpinc_sock *ctx);
-void tcpinc_crypt_restore_callbacks(struct sock *sk, struct tcpinc_sock *ctx);
-void tcpinc_crypt_pool_drain(void);
-void tcpinc_crypt_prepare(struct sock *sk);
-int tcpinc_crypt_sendmsg(struct sock *sk, struct msghdr *msg, size_t size);
-int tcpinc_crypt_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
-			 int *addr_len);
-int tcpinc_crypt_sendpage(struct sock *sk, struct page *page, int offset, size_t size, int flags);
-void tcpinc_crypt_shutdown(struct sock *sk, int how);
-void tcpinc_crypt_close(struct sock *sk, long timeout);
-bool tcpinc_crypt_is_readable(struct sock *sk);
-int tcpinc_crypt_rekey(struct sock *sk, struct tcpinc_sock *ctx);
-int tcpinc_crypt_aead(struct sock *sk, struct tcpinc_sock *ctx);
-void tcpinc_crypt_keepalive_update(struct sock *sk, bool on);
-ssize_t tcpinc_crypt_splice_read(struct socket *sock, loff_t *ppos, struct pipe_inode_info *pipe,
-				 size_t len, unsigned int flags);
-bool tcpinc_crypt_raw_read_ok(struct sock *sk);
-int tcpinc_crypt_peek_len(struct socket *sock);
-bool tcpinc_crypt_write_blocked(struct sock *sk);
-void tcpinc_crypt_cache_flush(struct sock *sk, struct tcpinc_sock *ctx);
-int tcpinc_crypt_resumed(struct sock *sk, struct tcpinc_sock *ctx);
-int tcpinc_crypt_session_id(struct sock *sk, struct tcpinc_sock *ctx, u8 *out, size_t cap,
-			    size_t *out_len);
 int tcpinc_eno_init(void);
 void tcpinc_eno_exit(void);
 void tcpinc_pernet_unregister(void);

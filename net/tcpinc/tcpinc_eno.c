@@ -31,6 +31,7 @@
 #include <net/tcp.h>
 
 #include "tcpinc_cache.h"
+#include "tcpinc_crypt.h"
 #include "tcpinc_eno.h"
 #include "tcpinc/core_api.h"
 

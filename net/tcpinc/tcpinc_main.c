@@ -10,6 +10,7 @@
 #include <net/tcp.h>
 
 #include "tcpinc.h"
+#include "tcpinc_crypt.h"
 #include "tcpinc_proto.h"
 #include "tcpinc/core_api.h"
 #include "../../crypto-glue/tcpinc_crypto.h"

@@ -16,6 +16,7 @@
 #include <net/transp_v6.h>
 
 #include "tcpinc.h"
+#include "tcpinc_crypt.h"
 #include "tcpinc_proto.h"
 #include "tcpinc_sockopt.h"
 

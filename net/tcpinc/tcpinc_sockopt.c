@@ -11,6 +11,7 @@
 #include <uapi/linux/tcpinc.h>
 
 #include "tcpinc.h"
+#include "tcpinc_crypt.h"
 #include "tcpinc_sockopt.h"
 #include "tcpinc/core_api.h"
 

@@ -16,6 +16,7 @@
 #include <net/tcp.h>
 
 #include "tcpinc.h"
+#include "tcpinc_crypt.h"
 #include "tcpinc_proto.h"
 
 /* The core's negotiation object lives right behind the context. */
