@@ -93,181 +93,228 @@ static int set_teps(struct tcpinc_sock *ctx, const u8 *optval, unsigned int optl
 	return 0;
 }
 
-int tcpinc_setsockopt(struct sock *sk, int level, int optname,
-		      sockptr_t optval, unsigned int optlen)
+/* TCP_REPAIR: a repaired copy would send again under the same keys and nonces. */
+static int do_tcp_repair(struct sock *sk, int level, int optname, sockptr_t optval,
+			 unsigned int optlen)
+{
+	struct tcpinc_sock *c;
+	bool encrypted;
+
+	rcu_read_lock();
+	c = tcpinc_ctx(sk);
+	encrypted = c && READ_ONCE(c->phase) == TCPINC_ENO_ENABLED;
+	rcu_read_unlock();
+	if (encrypted) {
+		net_info_ratelimited("tcpinc: TCP_REPAIR refused (EPERM) on a tcpcrypt connection: a restored copy would reuse (key, nonce) pairs\n");
+		return -EPERM;
+	}
+	return tcpinc_sk_proto(sk)->setsockopt(sk, level, optname, optval, optlen);
+}
+
+/* TCP_CRYPT_REKEY sends a frame: socket lock only, no context spinlock. */
+static int do_tcpcrypt_rekey(struct sock *sk)
 {
 	struct tcpinc_sock *ctx;
-	bool abort_now = false;
-	u8 list[16];	/* TEPS (<= 8 bytes) or AEADS (<= 8 u16) */
-	int val = 0, err = 0;
-	u64 val64 = 0;
+	int err;
 
-	if (level == SOL_TCP && optname == TCP_REPAIR) {
-		struct tcpinc_sock *c;
-		bool encrypted;
+	lock_sock(sk);
+	ctx = tcpinc_ctx(sk);
+	err = ctx ? tcpinc_crypt_rekey(sk, ctx) : -ENOPROTOOPT;
+	release_sock(sk);
+	return err;
+}
 
-		rcu_read_lock();
-		c = tcpinc_ctx(sk);
-		encrypted = c && READ_ONCE(c->phase) == TCPINC_ENO_ENABLED;
-		rcu_read_unlock();
-		/* A repaired copy would send again under the same keys and nonces. */
-		if (encrypted) {
-			net_info_ratelimited("tcpinc: TCP_REPAIR refused (EPERM) on a tcpcrypt connection: a restored copy would reuse (key, nonce) pairs\n");
-			return -EPERM;
-		}
+/*
+ * TCP_CRYPT_CACHE_FLUSH: before the SYN, no resumption for this connection;
+ * after it, forget every secret it used or produced.
+ */
+static int do_tcpcrypt_cache_flush(struct sock *sk, sockptr_t optval, unsigned int optlen)
+{
+	struct tcpinc_sock *ctx;
+	int val, err = 0;
+
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+	if (val != 1)
+		return -EINVAL;
+	lock_sock(sk);
+	ctx = tcpinc_ctx(sk);
+	if (!ctx) {
+		err = -ENOPROTOOPT;
+	} else if (!eno_started(sk, ctx)) {
+		spin_lock_bh(&ctx->lock);
+		ctx->cfg.no_resume = 1;
+		spin_unlock_bh(&ctx->lock);
+	} else {
+		tcpinc_crypt_cache_flush(sk, ctx);
 	}
-	if (level == SOL_TCP && optname == TCP_CRYPT_REKEY) {
-		/* Sends a frame: socket lock only, no context spinlock. */
-		lock_sock(sk);
-		ctx = tcpinc_ctx(sk);
-		err = ctx ? tcpinc_crypt_rekey(sk, ctx) : -ENOPROTOOPT;
-		release_sock(sk);
+	release_sock(sk);
+	return err;
+}
+
+/* TCP's own options whose effect ours must follow. */
+static int do_tcp_follow(struct sock *sk, int level, int optname, sockptr_t optval,
+			 unsigned int optlen)
+{
+	int err = tcpinc_sk_proto(sk)->setsockopt(sk, level, optname, optval, optlen);
+
+	if (err)
 		return err;
-	}
-	if (level == SOL_TCP && optname == TCP_CRYPT_CACHE_FLUSH) {
-		if (optlen < sizeof(int))
-			return -EINVAL;
-		if (copy_from_sockptr(&val, optval, sizeof(val)))
-			return -EFAULT;
-		if (val != 1)
-			return -EINVAL;
-		lock_sock(sk);
-		ctx = tcpinc_ctx(sk);
-		if (!ctx) {
-			err = -ENOPROTOOPT;
-		} else if (!eno_started(sk, ctx)) {
-			spin_lock_bh(&ctx->lock);
-			ctx->cfg.no_resume = 1;
-			spin_unlock_bh(&ctx->lock);
-		} else {
-			tcpinc_crypt_cache_flush(sk, ctx);
-		}
-		release_sock(sk);
-		return err;
-	}
-	if (level == SOL_TCP && optname == TCP_KEEPIDLE) {
+	if (optname == TCP_KEEPIDLE) {
 		/* TCP re-arms its keep-alive timer; ours follows (keep-alive by rekey). */
-		err = tcpinc_sk_proto(sk)->setsockopt(sk, level, optname, optval, optlen);
-		if (!err) {
-			lock_sock(sk);
-			tcpinc_crypt_keepalive_update(sk, sock_flag(sk, SOCK_KEEPOPEN));
-			release_sock(sk);
-		}
-		return err;
+		lock_sock(sk);
+		tcpinc_crypt_keepalive_update(sk, sock_flag(sk, SOCK_KEEPOPEN));
+		release_sock(sk);
+	} else {
+		/* TCP_FASTOPEN: accepted, then undone: a ULP listener does no Fast Open. */
+		tcpinc_no_fastopen(sk);
 	}
-	if (level == SOL_TCP && optname == TCP_FASTOPEN) {
-		/* Accepted, then undone: a ULP listener does no Fast Open. */
-		err = tcpinc_sk_proto(sk)->setsockopt(sk, level, optname, optval, optlen);
-		if (!err)
-			tcpinc_no_fastopen(sk);
-		return err;
-	}
-	if (!tcpinc_is_our_opt(level, optname))
-		return tcpinc_sk_proto(sk)->setsockopt(sk, level, optname, optval, optlen);
+	return 0;
+}
 
-	/*
-	 * Copy from the user before taking the context spinlock: a fault may
-	 * sleep (found by DEBUG_ATOMIC_SLEEP on the debug kernel).
-	 */
+/* A setting as copied from the user, before any spinlock is taken. */
+struct tcpinc_optin {
+	int val;
+	u64 val64;
+	u8 list[16];		/* TEPS (<= 8 bytes) or AEADS (<= 8 u16) */
+	unsigned int len;
+};
+
+/*
+ * Copy from the user before taking the context spinlock: a fault may
+ * sleep (found by DEBUG_ATOMIC_SLEEP on the debug kernel).
+ */
+static int do_copy_setting(int optname, sockptr_t optval, unsigned int optlen,
+			   struct tcpinc_optin *in)
+{
+	in->len = optlen;
 	if (optname == TCP_ENO_TEPS || optname == TCP_CRYPT_AEADS) {
-		if (optlen > sizeof(list))
+		if (optlen > sizeof(in->list))
 			return -EINVAL;
-		if (copy_from_sockptr(list, optval, optlen))
+		if (copy_from_sockptr(in->list, optval, optlen))
 			return -EFAULT;
 	} else if (optname == TCP_CRYPT_REKEY_BYTES) {
 		u32 v32;
 
 		/* u64, or an unsigned int for callers that pass int options. */
-		if (optlen >= sizeof(val64)) {
-			if (copy_from_sockptr(&val64, optval, sizeof(val64)))
+		if (optlen >= sizeof(in->val64)) {
+			if (copy_from_sockptr(&in->val64, optval, sizeof(in->val64)))
 				return -EFAULT;
 		} else if (optlen >= sizeof(v32)) {
 			if (copy_from_sockptr(&v32, optval, sizeof(v32)))
 				return -EFAULT;
-			val64 = v32;
+			in->val64 = v32;
 		} else {
 			return -EINVAL;
 		}
 	} else {
 		if (optlen < sizeof(int))
 			return -EINVAL;
-		if (copy_from_sockptr(&val, optval, sizeof(val)))
+		if (copy_from_sockptr(&in->val, optval, sizeof(in->val)))
 			return -EFAULT;
 	}
+	return 0;
+}
 
+/*
+ * The ENO settings (socket lock and ctx->lock held). *abort_now: the draft's
+ * TCP_ENO_TEP_MANDATORY on a connection that is already plain TCP.
+ */
+static int do_set_eno(struct sock *sk, struct tcpinc_sock *ctx, int optname,
+		      const struct tcpinc_optin *in, bool *abort_now)
+{
+	int val = in->val;
+
+	if (optname == TCP_ENO_TEP_MANDATORY) {
+		if (val < 0 || val > 1)
+			return -EINVAL;
+		ctx->cfg.tep_mandatory = val;
+		*abort_now = val && sk->sk_state == TCP_ESTABLISHED &&
+			     ctx->phase != TCPINC_ENO_ENABLED;
+		return 0;
+	}
+	if (optname == TCP_ENO_TEPS)
+		return eno_started(sk, ctx) ? -EISCONN : set_teps(ctx, in->list, in->len);
+	if (val < (optname == TCP_ENO_ENABLED ? -1 : 0) ||
+	    val > (optname == TCP_ENO_SELF_GOPT ? 31 : 1))
+		return -EINVAL;
+	if (eno_started(sk, ctx))
+		return -EISCONN;
+	if (optname == TCP_ENO_ENABLED)
+		ctx->cfg.enabled = val;
+	else if (optname == TCP_ENO_SELF_GOPT)
+		ctx->cfg.gopt = val;
+	else
+		ctx->cfg.aa_mandatory = val;
+	return 0;
+}
+
+/* The tcpcrypt settings (socket lock and ctx->lock held). */
+static int do_set_tcpcrypt(struct sock *sk, struct tcpinc_sock *ctx, int optname,
+			   const struct tcpinc_optin *in)
+{
+	int val = in->val;
+
+	if (optname == TCP_CRYPT_REKEY_BYTES) {
+		/* Read by the data path under the socket lock, which we hold. */
+		ctx->cfg.rekey_bytes = in->val64;
+		ctx->cfg.rekey_bytes_set = 1;
+		return 0;
+	}
+	if (optname == TCP_CRYPT_AEADS)
+		return eno_started(sk, ctx) ? -EISCONN : set_aeads(ctx, in->list, in->len);
+	if (val < 0 || val > (optname == TCP_CRYPT_RESUME_NONCE ?
+			      TCPINC_CORE_TC_MAX_RESUME_SUBOPT_LEN - 1 -
+			      TCPINC_CORE_TC_RESUME_HALF_LEN : 1))
+		return -EINVAL;
+	if (eno_started(sk, ctx))
+		return -EISCONN;
+	if (optname == TCP_CRYPT_NO_RESUME)
+		ctx->cfg.no_resume = val;
+	else if (optname == TCP_CRYPT_NO_CACHE)
+		ctx->cfg.no_cache = val;
+	else	/* the core's encoding: 0 = the default 8, 0xff = none */
+		ctx->cfg.nonce_len = val == 8 ? TCPINC_CORE_TC_RESUME_NONCE_DEFAULT :
+				     val == 0 ? TCPINC_CORE_TC_RESUME_NONCE_NONE : val;
+	return 0;
+}
+
+static bool is_eno_setting(int optname)
+{
+	return optname == TCP_ENO_ENABLED || optname == TCP_ENO_TEPS ||
+	       optname == TCP_ENO_SELF_GOPT || optname == TCP_ENO_AA_MANDATORY ||
+	       optname == TCP_ENO_TEP_MANDATORY;
+}
+
+static bool is_tcpcrypt_setting(int optname)
+{
+	return optname == TCP_CRYPT_AEADS || optname == TCP_CRYPT_NO_RESUME ||
+	       optname == TCP_CRYPT_NO_CACHE || optname == TCP_CRYPT_RESUME_NONCE ||
+	       optname == TCP_CRYPT_REKEY_BYTES;
+}
+
+/* Our settable options; the read-only results answer ENOPROTOOPT. */
+static int do_set_setting(struct sock *sk, int optname, sockptr_t optval, unsigned int optlen)
+{
+	struct tcpinc_optin in = {};
+	struct tcpinc_sock *ctx;
+	bool abort_now = false;
+	int err;
+
+	err = do_copy_setting(optname, optval, optlen, &in);
+	if (err)
+		return err;
 	ctx = tcpinc_lock_ctx(sk);
 	if (!ctx)
 		return -ENOPROTOOPT;
-	switch (optname) {
-	case TCP_ENO_ENABLED:
-		if (val < -1 || val > 1)
-			err = -EINVAL;
-		else if (eno_started(sk, ctx))
-			err = -EISCONN;
-		else
-			ctx->cfg.enabled = val;
-		break;
-	case TCP_ENO_TEPS:
-		err = eno_started(sk, ctx) ? -EISCONN : set_teps(ctx, list, optlen);
-		break;
-	case TCP_CRYPT_AEADS:
-		err = eno_started(sk, ctx) ? -EISCONN : set_aeads(ctx, list, optlen);
-		break;
-	case TCP_ENO_SELF_GOPT:
-		if (val < 0 || val > 31)
-			err = -EINVAL;
-		else if (eno_started(sk, ctx))
-			err = -EISCONN;
-		else
-			ctx->cfg.gopt = val;
-		break;
-	case TCP_ENO_AA_MANDATORY:
-		if (val < 0 || val > 1)
-			err = -EINVAL;
-		else if (eno_started(sk, ctx))
-			err = -EISCONN;
-		else
-			ctx->cfg.aa_mandatory = val;
-		break;
-	case TCP_CRYPT_NO_RESUME:
-	case TCP_CRYPT_NO_CACHE:
-		if (val < 0 || val > 1)
-			err = -EINVAL;
-		else if (eno_started(sk, ctx))
-			err = -EISCONN;
-		else if (optname == TCP_CRYPT_NO_RESUME)
-			ctx->cfg.no_resume = val;
-		else
-			ctx->cfg.no_cache = val;
-		break;
-	case TCP_CRYPT_RESUME_NONCE:
-		if (val < 0 || val > TCPINC_CORE_TC_MAX_RESUME_SUBOPT_LEN - 1 - TCPINC_CORE_TC_RESUME_HALF_LEN)
-			err = -EINVAL;
-		else if (eno_started(sk, ctx))
-			err = -EISCONN;
-		else	/* the core's encoding: 0 = the default 8, 0xff = none */
-			ctx->cfg.nonce_len = val == 8 ? TCPINC_CORE_TC_RESUME_NONCE_DEFAULT :
-					     val == 0 ? TCPINC_CORE_TC_RESUME_NONCE_NONE : val;
-		break;
-	case TCP_CRYPT_REKEY_BYTES:
-		/* Read by the data path under the socket lock, which we hold. */
-		ctx->cfg.rekey_bytes = val64;
-		ctx->cfg.rekey_bytes_set = 1;
-		break;
-	case TCP_ENO_TEP_MANDATORY:
-		if (val < 0 || val > 1) {
-			err = -EINVAL;
-			break;
-		}
-		ctx->cfg.tep_mandatory = val;
-		/* The draft: on a connection that is already plain TCP, abort now. */
-		abort_now = val && sk->sk_state == TCP_ESTABLISHED &&
-			    ctx->phase != TCPINC_ENO_ENABLED;
-		break;
-	default:
+	if (is_eno_setting(optname))
+		err = do_set_eno(sk, ctx, optname, &in, &abort_now);
+	else if (is_tcpcrypt_setting(optname))
+		err = do_set_tcpcrypt(sk, ctx, optname, &in);
+	else
 		err = -ENOPROTOOPT;	/* read-only */
-		break;
-	}
 	tcpinc_unlock_ctx(sk, ctx);
 	if (abort_now) {
 		net_info_ratelimited("tcpinc: TCP_ENO_TEP_MANDATORY set on an unencrypted connection: aborting it (ECONNABORTED)\n");
@@ -275,6 +322,27 @@ int tcpinc_setsockopt(struct sock *sk, int level, int optname,
 		tcp_abort(sk, ECONNABORTED);
 	}
 	return err;
+}
+
+int tcpinc_setsockopt(struct sock *sk, int level, int optname,
+		      sockptr_t optval, unsigned int optlen)
+{
+	if (level == SOL_TCP) {
+		switch (optname) {
+		case TCP_REPAIR:
+			return do_tcp_repair(sk, level, optname, optval, optlen);
+		case TCP_CRYPT_REKEY:
+			return do_tcpcrypt_rekey(sk);
+		case TCP_CRYPT_CACHE_FLUSH:
+			return do_tcpcrypt_cache_flush(sk, optval, optlen);
+		case TCP_KEEPIDLE:
+		case TCP_FASTOPEN:
+			return do_tcp_follow(sk, level, optname, optval, optlen);
+		}
+	}
+	if (!tcpinc_is_our_opt(level, optname))
+		return tcpinc_sk_proto(sk)->setsockopt(sk, level, optname, optval, optlen);
+	return do_set_setting(sk, optname, optval, optlen);
 }
 
 /* For the read-only options: the draft's ENOTCONN / EINVAL split. */
@@ -291,15 +359,207 @@ static int need_enabled(const struct tcpinc_sock *ctx)
 	}
 }
 
+/* An answer, built under the locks and copied out after. */
+struct tcpinc_optout {
+	int val;
+	u64 val64;
+	int n;			/* bytes of buf for the variable-length options */
+	u8 buf[TCPINC_CORE_ENO_MAX_TRANSCRIPT];
+};
+
+/* TCP_CRYPT_RESUMED (socket lock only: it may start the session). */
+static int do_get_resumed(struct sock *sk, char __user *optval, int __user *optlen)
+{
+	struct tcpinc_sock *ctx;
+	int len, val;
+
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < (int)sizeof(int))
+		return -EINVAL;
+	lock_sock(sk);
+	ctx = tcpinc_ctx(sk);
+	val = ctx ? tcpinc_crypt_resumed(sk, ctx) : -ENOPROTOOPT;
+	release_sock(sk);
+	if (val < 0)
+		return val;
+	if (put_user(sizeof(int), optlen) || copy_to_user(optval, &val, sizeof(int)))
+		return -EFAULT;
+	return 0;
+}
+
+/* The ENO settings (socket lock and ctx->lock held). */
+static void do_get_eno(struct sock *sk, struct tcpinc_sock *ctx, int optname,
+		       struct tcpinc_optout *out)
+{
+	struct tcpinc_core_eno_result res;
+
+	switch (optname) {
+	case TCP_ENO_ENABLED:
+		out->val = ctx->cfg.enabled;
+		break;
+	case TCP_ENO_TEPS:
+		if (ctx->cfg.tep_count != 0xff) {
+			out->n = ctx->cfg.tep_count;
+			memcpy(out->buf, ctx->cfg.teps, out->n);
+		} else {
+			const struct tcpinc_net *tn = tcpinc_pernet(sock_net(sk));
+
+			out->n = tn->eno_tep_count;
+			memcpy(out->buf, tn->eno_teps, out->n);
+		}
+		break;
+	case TCP_ENO_SELF_GOPT:
+		out->val = ctx->cfg.gopt | (sk->sk_state == TCP_LISTEN ? 0x01 : 0);
+		if (ctx->phase == TCPINC_ENO_ENABLED &&
+		    tcpinc_core_eno_get_result(ctx->eno, &res) == 0)
+			out->val = res.local_gopt;
+		break;
+	case TCP_ENO_AA_MANDATORY:
+		out->val = ctx->cfg.aa_mandatory;
+		break;
+	case TCP_ENO_TEP_MANDATORY:
+		out->val = ctx->cfg.tep_mandatory;
+		break;
+	}
+}
+
+/* The tcpcrypt settings (socket lock and ctx->lock held). */
+static void do_get_tcpcrypt(struct sock *sk, struct tcpinc_sock *ctx, int optname,
+			    struct tcpinc_optout *out)
+{
+	const struct tcpinc_net *tn = tcpinc_pernet(sock_net(sk));
+
+	switch (optname) {
+	case TCP_CRYPT_NO_RESUME:
+		out->val = ctx->cfg.no_resume;
+		break;
+	case TCP_CRYPT_NO_CACHE:
+		out->val = ctx->cfg.no_cache;
+		break;
+	case TCP_CRYPT_RESUME_NONCE:
+		out->val = ctx->cfg.nonce_len == TCPINC_CORE_TC_RESUME_NONCE_DEFAULT ? 8 :
+			   ctx->cfg.nonce_len == TCPINC_CORE_TC_RESUME_NONCE_NONE ? 0 :
+			   ctx->cfg.nonce_len;
+		break;
+	case TCP_CRYPT_AEADS:
+		if (ctx->cfg.aead_count) {
+			out->n = ctx->cfg.aead_count * sizeof(u16);
+			memcpy(out->buf, ctx->cfg.aeads, out->n);
+		} else {
+			out->n = tn->tcpcrypt_aead_count * sizeof(u16);
+			memcpy(out->buf, tn->tcpcrypt_aeads, out->n);
+		}
+		break;
+	case TCP_CRYPT_REKEY_BYTES:
+		out->val64 = ctx->cfg.rekey_bytes_set ? ctx->cfg.rekey_bytes :
+			     READ_ONCE(tn->tcpcrypt_rekey_bytes);
+		break;
+	}
+}
+
+/*
+ * TCP_ENO_SESSID, TCP_ENO_SELF_NAME, TCP_ENO_PEER_NAME. The session ID is
+ * the TEP's (tcpcrypt's key schedule); until its key exchange completed
+ * there is none, and the API must say so rather than return an empty ID.
+ */
+static int do_get_session_id(struct sock *sk, struct tcpinc_sock *ctx, int optname,
+			     struct tcpinc_optout *out)
+{
+	struct tcpinc_core_eno_result r;
+	size_t idlen = 0;
+	u8 *id = optname == TCP_ENO_SESSID ? out->buf : out->buf + 1;
+	int err;
+
+	err = tcpinc_crypt_session_id(sk, ctx, id, TCPINC_CORE_TC_SESSION_ID_LEN, &idlen);
+	if (err)
+		return err;
+	out->n = idlen;
+	if (optname == TCP_ENO_SESSID)
+		return 0;
+	if (tcpinc_core_eno_get_result(ctx->eno, &r))
+		return -EINVAL;
+	/* SELF: our role byte; PEER: the peer's, i.e. negated. */
+	out->buf[0] = optname == TCP_ENO_SELF_NAME ? r.role : !r.role;
+	out->n = idlen + 1;
+	return 0;
+}
+
+/* The read-only results of the negotiation (socket lock and ctx->lock held). */
+static int do_get_result(struct sock *sk, struct tcpinc_sock *ctx, int optname,
+			 struct tcpinc_optout *out)
+{
+	struct tcpinc_core_eno_result res;
+	int err = need_enabled(ctx);
+
+	if (err)
+		return err;
+	if (optname == TCP_CRYPT_CONF) {
+		out->val = tcpinc_crypt_aead(sk, ctx);
+		return out->val < 0 ? out->val : 0;
+	}
+	if (optname == TCP_ENO_SESSID || optname == TCP_ENO_SELF_NAME ||
+	    optname == TCP_ENO_PEER_NAME)
+		return do_get_session_id(sk, ctx, optname, out);
+	if (tcpinc_core_eno_get_result(ctx->eno, &res))
+		return -EINVAL;
+	if (optname == TCP_ENO_NEGTEP) {
+		out->val = res.tep_byte;
+	} else if (optname == TCP_ENO_PEER_GOPT) {
+		out->val = res.peer_gopt;
+	} else if (optname == TCP_ENO_ROLE) {
+		out->val = res.role;
+	} else {
+		out->n = res.transcript_len;
+		memcpy(out->buf, res.transcript, out->n);
+	}
+	return 0;
+}
+
+/* Copies the answer out: a u64, a byte string, or an int. */
+static int do_put_answer(int optname, const struct tcpinc_optout *out, int len,
+			 char __user *optval, int __user *optlen)
+{
+	const void *src = out->buf;
+
+	if (optname == TCP_CRYPT_REKEY_BYTES) {
+		u32 v32 = min_t(u64, out->val64, U32_MAX);
+
+		/* u64; a 4-byte buffer gets the value saturated to an unsigned int. */
+		if (len >= (int)sizeof(out->val64)) {
+			len = sizeof(out->val64);
+			src = &out->val64;
+		} else if (len >= (int)sizeof(v32)) {
+			len = sizeof(v32);
+			src = &v32;
+		} else {
+			return -EINVAL;
+		}
+		if (put_user(len, optlen) || copy_to_user(optval, src, len))
+			return -EFAULT;
+		return 0;
+	}
+	if (optname == TCP_ENO_TEPS || optname == TCP_ENO_TRANSCRIPT || optname == TCP_ENO_SESSID ||
+	    optname == TCP_ENO_SELF_NAME || optname == TCP_ENO_PEER_NAME ||
+	    optname == TCP_CRYPT_AEADS) {
+		len = min(len, out->n);
+	} else {
+		if (len < (int)sizeof(int))
+			return -EINVAL;
+		len = sizeof(int);
+		src = &out->val;
+	}
+	if (put_user(len, optlen) || copy_to_user(optval, src, len))
+		return -EFAULT;
+	return 0;
+}
+
 int tcpinc_getsockopt(struct sock *sk, int level, int optname,
 		      char __user *optval, int __user *optlen)
 {
-	struct tcpinc_core_eno_result res;
+	struct tcpinc_optout out = { .n = sizeof(int) };
 	struct tcpinc_sock *ctx;
-	u8 buf[TCPINC_CORE_ENO_MAX_TRANSCRIPT];
-	const void *src = buf;
-	int len, n = sizeof(int), val = 0, err = 0;
-	u64 val64 = 0;
+	int len, err;
 
 	if (level == SOL_TCP && optname == TCP_ZEROCOPY_RECEIVE) {
 		struct tcpinc_sock *c;
@@ -312,21 +572,8 @@ int tcpinc_getsockopt(struct sock *sk, int level, int optname,
 		if (encrypted)
 			return -EOPNOTSUPP;	/* it would map ciphertext */
 	}
-	if (level == SOL_TCP && optname == TCP_CRYPT_RESUMED) {
-		if (get_user(len, optlen))
-			return -EFAULT;
-		if (len < (int)sizeof(int))
-			return -EINVAL;
-		lock_sock(sk);
-		ctx = tcpinc_ctx(sk);
-		val = ctx ? tcpinc_crypt_resumed(sk, ctx) : -ENOPROTOOPT;
-		release_sock(sk);
-		if (val < 0)
-			return val;
-		if (put_user(sizeof(int), optlen) || copy_to_user(optval, &val, sizeof(int)))
-			return -EFAULT;
-		return 0;
-	}
+	if (level == SOL_TCP && optname == TCP_CRYPT_RESUMED)
+		return do_get_resumed(sk, optval, optlen);
 	if (!tcpinc_is_our_opt(level, optname))
 		return tcpinc_sk_proto(sk)->getsockopt(sk, level, optname, optval, optlen);
 	if (get_user(len, optlen))
@@ -341,153 +588,17 @@ int tcpinc_getsockopt(struct sock *sk, int level, int optname,
 	ctx = tcpinc_lock_ctx(sk);
 	if (!ctx)
 		return -ENOPROTOOPT;
-	switch (optname) {
-	case TCP_ENO_ENABLED:
-		val = ctx->cfg.enabled;
-		break;
-	case TCP_ENO_TEPS:
-		if (ctx->cfg.tep_count != 0xff) {
-			n = ctx->cfg.tep_count;
-			memcpy(buf, ctx->cfg.teps, n);
-		} else {
-			const struct tcpinc_net *tn = tcpinc_pernet(sock_net(sk));
-
-			n = tn->eno_tep_count;
-			memcpy(buf, tn->eno_teps, n);
-		}
-		break;
-	case TCP_ENO_SELF_GOPT:
-		val = ctx->cfg.gopt | (sk->sk_state == TCP_LISTEN ? 0x01 : 0);
-		if (ctx->phase == TCPINC_ENO_ENABLED &&
-		    tcpinc_core_eno_get_result(ctx->eno, &res) == 0)
-			val = res.local_gopt;
-		break;
-	case TCP_ENO_AA_MANDATORY:
-		val = ctx->cfg.aa_mandatory;
-		break;
-	case TCP_ENO_TEP_MANDATORY:
-		val = ctx->cfg.tep_mandatory;
-		break;
-	case TCP_CRYPT_NO_RESUME:
-		val = ctx->cfg.no_resume;
-		break;
-	case TCP_CRYPT_NO_CACHE:
-		val = ctx->cfg.no_cache;
-		break;
-	case TCP_CRYPT_RESUME_NONCE:
-		val = ctx->cfg.nonce_len == TCPINC_CORE_TC_RESUME_NONCE_DEFAULT ? 8 :
-		      ctx->cfg.nonce_len == TCPINC_CORE_TC_RESUME_NONCE_NONE ? 0 : ctx->cfg.nonce_len;
-		break;
-	case TCP_CRYPT_AEADS:
-		if (ctx->cfg.aead_count) {
-			n = ctx->cfg.aead_count * sizeof(u16);
-			memcpy(buf, ctx->cfg.aeads, n);
-		} else {
-			const struct tcpinc_net *tn = tcpinc_pernet(sock_net(sk));
-
-			n = tn->tcpcrypt_aead_count * sizeof(u16);
-			memcpy(buf, tn->tcpcrypt_aeads, n);
-		}
-		break;
-	case TCP_CRYPT_REKEY_BYTES:
-		val64 = ctx->cfg.rekey_bytes_set ? ctx->cfg.rekey_bytes :
-			READ_ONCE(tcpinc_pernet(sock_net(sk))->tcpcrypt_rekey_bytes);
-		break;
-	case TCP_CRYPT_CONF:
-		err = need_enabled(ctx);
-		if (!err) {
-			val = tcpinc_crypt_aead(sk, ctx);
-			if (val < 0)
-				err = val;
-		}
-		break;
-	case TCP_ENO_NEGTEP:
-	case TCP_ENO_PEER_GOPT:
-	case TCP_ENO_ROLE:
-	case TCP_ENO_TRANSCRIPT:
-		err = need_enabled(ctx);
-		if (err)
-			break;
-		if (tcpinc_core_eno_get_result(ctx->eno, &res)) {
-			err = -EINVAL;
-			break;
-		}
-		if (optname == TCP_ENO_NEGTEP) {
-			val = res.tep_byte;
-		} else if (optname == TCP_ENO_PEER_GOPT) {
-			val = res.peer_gopt;
-		} else if (optname == TCP_ENO_ROLE) {
-			val = res.role;
-		} else {
-			n = res.transcript_len;
-			memcpy(buf, res.transcript, n);
-		}
-		break;
-	case TCP_ENO_SESSID:
-	case TCP_ENO_SELF_NAME:
-	case TCP_ENO_PEER_NAME: {
-		/*
-		 * The session ID is the TEP's (tcpcrypt's key schedule); until
-		 * its key exchange completed there is none, and the API must
-		 * say so rather than return an empty ID.
-		 */
-		size_t idlen = 0;
-		u8 *id = optname == TCP_ENO_SESSID ? buf : buf + 1;
-
-		err = need_enabled(ctx);
-		if (!err)
-			err = tcpinc_crypt_session_id(sk, ctx, id, TCPINC_CORE_TC_SESSION_ID_LEN, &idlen);
-		if (err)
-			break;
-		n = idlen;
-		if (optname != TCP_ENO_SESSID) {
-			struct tcpinc_core_eno_result r;
-
-			if (tcpinc_core_eno_get_result(ctx->eno, &r)) {
-				err = -EINVAL;
-				break;
-			}
-			/* SELF: our role byte; PEER: the peer's, i.e. negated. */
-			buf[0] = optname == TCP_ENO_SELF_NAME ? r.role : !r.role;
-			n = idlen + 1;
-		}
-		break;
-	}
-	}
+	err = 0;
+	if (is_eno_setting(optname))
+		do_get_eno(sk, ctx, optname, &out);
+	else if (is_tcpcrypt_setting(optname))
+		do_get_tcpcrypt(sk, ctx, optname, &out);
+	else
+		err = do_get_result(sk, ctx, optname, &out);
 	tcpinc_unlock_ctx(sk, ctx);
 	if (err)
 		return err;
-
-	if (optname == TCP_CRYPT_REKEY_BYTES) {
-		u32 v32 = min_t(u64, val64, U32_MAX);
-
-		/* u64; a 4-byte buffer gets the value saturated to an unsigned int. */
-		if (len >= (int)sizeof(val64)) {
-			len = sizeof(val64);
-			src = &val64;
-		} else if (len >= (int)sizeof(v32)) {
-			len = sizeof(v32);
-			src = &v32;
-		} else {
-			return -EINVAL;
-		}
-		if (put_user(len, optlen) || copy_to_user(optval, src, len))
-			return -EFAULT;
-		return 0;
-	}
-	if (optname == TCP_ENO_TEPS || optname == TCP_ENO_TRANSCRIPT || optname == TCP_ENO_SESSID ||
-	    optname == TCP_ENO_SELF_NAME || optname == TCP_ENO_PEER_NAME ||
-	    optname == TCP_CRYPT_AEADS) {
-		len = min(len, n);
-	} else {
-		if (len < (int)sizeof(int))
-			return -EINVAL;
-		len = sizeof(int);
-		src = &val;
-	}
-	if (put_user(len, optlen) || copy_to_user(optval, src, len))
-		return -EFAULT;
-	return 0;
+	return do_put_answer(optname, &out, len, optval, optlen);
 }
 
 /*
