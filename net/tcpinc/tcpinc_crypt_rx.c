@@ -16,6 +16,26 @@
 #include "tcpinc_crypt.h"
 #include "tcpinc_crypt_int.h"
 
+/*
+ * Copies up to n bytes of the open frame's plaintext to msg; returns how
+ * many. A short copy (a fault, or no page for a pipe when splicing) still
+ * consumes what was copied: those bytes are gone to the caller and must
+ * not come again. Socket lock held.
+ */
+static size_t tcpinc_crypt_copy_open(struct sock *sk, struct tcpinc_crypt *cr,
+				     struct msghdr *msg, size_t n, int flags)
+{
+	size_t c = copy_to_iter(cr->rx_data + cr->rx_off, n, &msg->msg_iter);
+
+	if (!(flags & MSG_PEEK)) {
+		cr->rx_off += c;
+		TCPINC_ADD_STATS(sock_net(sk), TCPINC_MIB_TC_RX_BYTES, c);
+		if (cr->rx_off == cr->rx_len)
+			cr->rx_len = cr->rx_off = 0;
+	}
+	return c;
+}
+
 int tcpinc_crypt_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 		      int *addr_len)
 {
@@ -44,22 +64,11 @@ int tcpinc_crypt_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int fl
 	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
 	while (copied < len) {
 		if (cr->rx_len) {
-			size_t n = min(len - copied, cr->rx_len - cr->rx_off), c;
+			size_t want = min(len - copied, cr->rx_len - cr->rx_off);
+			size_t c = tcpinc_crypt_copy_open(sk, cr, msg, want, flags);
 
-			/*
-			 * A short copy (a fault, or no page for a pipe when
-			 * splicing) still consumes what was copied: those
-			 * bytes are gone to the caller and must not come again.
-			 */
-			c = copy_to_iter(cr->rx_data + cr->rx_off, n, &msg->msg_iter);
 			copied += c;
-			if (!(flags & MSG_PEEK)) {
-				cr->rx_off += c;
-				TCPINC_ADD_STATS(sock_net(sk), TCPINC_MIB_TC_RX_BYTES, c);
-				if (cr->rx_off == cr->rx_len)
-					cr->rx_len = cr->rx_off = 0;
-			}
-			if (c != n) {
+			if (c != want) {
 				err = -EFAULT;
 				break;
 			}

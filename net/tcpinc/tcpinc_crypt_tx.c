@@ -13,36 +13,39 @@
 #include "tcpinc_crypt_int.h"
 #include "tcpinc/core_api.h"
 
-int tcpinc_crypt_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
+/*
+ * sendto(MSG_FASTOPEN) connects and queues the data in one call, in the
+ * clear, in a SYN that (with a cookie cached) carries no ENO: the
+ * connection would fall back and the bytes leave in the clear. tcpcrypt
+ * defines no SYN data (RFC 8547 4.7), so this is an ordinary connect() (no
+ * cookie, no SYN data) through our connect(), and the data follows once
+ * the negotiation decided. Non-blocking, that is EINPROGRESS with nothing
+ * queued, as TCP answers when it could not use Fast Open.
+ */
+static int tcpinc_crypt_fastopen_connect(struct sock *sk, struct msghdr *msg)
 {
-	struct tcpinc_sock *ctx;
-	struct tcpinc_crypt *cr;
-	size_t sent = 0;
-	long timeo;
-	int err = 0;
+	int rc;
 
-	/*
-	 * sendto(MSG_FASTOPEN) connects and queues the data in one call, in
-	 * the clear, in a SYN that (with a cookie cached) carries no ENO: the
-	 * connection would fall back and the bytes leave in the clear.
-	 * tcpcrypt defines no SYN data (RFC 8547 4.7), so this is an ordinary
-	 * connect() (no cookie, no SYN data) through our connect(), and the
-	 * data follows below once the negotiation decided. Non-blocking, that
-	 * is EINPROGRESS with nothing queued, as TCP answers when it could not
-	 * use Fast Open.
-	 */
-	if ((msg->msg_flags & MSG_FASTOPEN) && sk->sk_state == TCP_CLOSE && sk->sk_socket) {
-		int rc = sk->sk_socket->ops->connect(sk->sk_socket, msg->msg_name, msg->msg_namelen,
-						     (msg->msg_flags & MSG_DONTWAIT) ? O_NONBLOCK : 0);
+	if (!(msg->msg_flags & MSG_FASTOPEN) || sk->sk_state != TCP_CLOSE || !sk->sk_socket)
+		return 0;
+	rc = sk->sk_socket->ops->connect(sk->sk_socket, msg->msg_name, msg->msg_namelen,
+					 (msg->msg_flags & MSG_DONTWAIT) ? O_NONBLOCK : 0);
+	if (rc < 0)
+		return rc;
+	msg->msg_flags &= ~MSG_FASTOPEN;
+	return 0;
+}
 
-		if (rc < 0)
-			return rc;
-		msg->msg_flags &= ~MSG_FASTOPEN;
-	}
+/*
+ * Waits until the handshake decided whether this connection is encrypted,
+ * so that no byte goes out unframed meanwhile. Socket lock held; *ctxp is
+ * read again after a wait.
+ */
+static int tcpinc_crypt_wait_decided(struct sock *sk, struct tcpinc_sock **ctxp, long *timeo)
+{
+	struct tcpinc_sock *ctx = *ctxp;
+	int err;
 
-	lock_sock(sk);
-	ctx = tcpinc_ctx(sk);
-	timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
 	/*
 	 * A send() while our connect() is still in progress: TCP would wait
 	 * for the handshake inside the base sendmsg and then queue the bytes
@@ -53,35 +56,116 @@ int tcpinc_crypt_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 	 */
 	if (ctx && ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)) &&
 	    !tcp_passive_fastopen(sk) && !inet_sk(sk)->defer_connect) {
-		err = sk_stream_wait_connect(sk, &timeo);
-		if (err) {
-			release_sock(sk);
+		err = sk_stream_wait_connect(sk, timeo);
+		if (err)
 			return err;
-		}
 		ctx = tcpinc_ctx(sk);
+		*ctxp = ctx;
 	}
 	/*
 	 * A's ENO enables when its first ACK leaves; if that ACK was delayed,
 	 * no byte may go out in the clear meanwhile: wait for it.
 	 */
 	while (ctx && tcpinc_eno_will_encrypt(ctx) && READ_ONCE(ctx->phase) != TCPINC_ENO_ENABLED) {
-		long t = min_t(long, timeo, HZ / 20);
+		long t = min_t(long, *timeo, HZ / 20);
 
-		if (sk->sk_err || !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))) {
-			release_sock(sk);
+		if (sk->sk_err || !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
 			return sk->sk_err ? sock_error(sk) : -ENOTCONN;
-		}
-		if (!timeo) {
-			release_sock(sk);
+		if (!*timeo)
 			return -EAGAIN;
-		}
-		if (signal_pending(current)) {
-			release_sock(sk);
-			return sock_intr_errno(timeo);
-		}
+		if (signal_pending(current))
+			return sock_intr_errno(*timeo);
 		tcpinc_crypt_wait(sk, &t, READ_ONCE(ctx->phase) != TCPINC_ENO_NEGOTIATING);
-		timeo = timeo == MAX_SCHEDULE_TIMEOUT ? timeo : max_t(long, 0, timeo - HZ / 20);
+		*timeo = *timeo == MAX_SCHEDULE_TIMEOUT ? *timeo : max_t(long, 0, *timeo - HZ / 20);
 	}
+	return 0;
+}
+
+/* Waits for the keys and for staged ciphertext to be queued; socket lock held. */
+static int tcpinc_crypt_wait_keys(struct sock *sk, struct tcpinc_sock *ctx,
+				  struct tcpinc_crypt *cr, int flags, long *timeo)
+{
+	for (;;) {
+		if (!tcpinc_crypt_pump(sk, ctx, flags) || cr->err)
+			return -cr->err;
+		if (cr->fin_sent || (sk->sk_shutdown & SEND_SHUTDOWN))
+			return -EPIPE;
+		if (cr->established && !cr->tx_len && !cr->tx_busy)
+			return 0;
+		if (!*timeo)
+			return -EAGAIN;
+		if (signal_pending(current))
+			return sock_intr_errno(*timeo);
+		WRITE_ONCE(cr->waiters, cr->waiters + 1);	/* the loop pumps once woken */
+		tcpinc_crypt_wait(sk, timeo, cr->err ||
+				  (cr->established && !cr->tx_len && !cr->tx_busy) ||
+				  !skb_queue_empty(&sk->sk_receive_queue) ||
+				  sk_stream_memory_free(sk));
+		WRITE_ONCE(cr->waiters, cr->waiters - 1);
+	}
+}
+
+/*
+ * Seals msg's data frame by frame and queues it; *sent counts what was
+ * sealed. Socket lock held, keys established, nothing staged.
+ */
+static int tcpinc_crypt_seal_frames(struct sock *sk, struct tcpinc_sock *ctx,
+				    struct tcpinc_crypt *cr, struct msghdr *msg, size_t size,
+				    size_t *sent)
+{
+	while (*sent < size) {
+		size_t n = min_t(size_t, size - *sent, TCPINC_CRYPT_FRAME_DATA), len = 0;
+		int st;
+
+		tcpinc_crypt_rekey_if_due(sk, ctx, cr);
+		/*
+		 * In place: the data goes where the frame carries it (after
+		 * header and flags byte) and is sealed there; the provider
+		 * does not copy a segment that is already in place. Nothing
+		 * is staged now (the loop only continues once flushed).
+		 */
+		if (copy_from_iter(cr->scratch + TCPINC_CRYPT_DATA_OFF, n, &msg->msg_iter) != n) {
+			memzero_explicit(cr->scratch + TCPINC_CRYPT_DATA_OFF, n);
+			return -EFAULT;
+		}
+		st = tcpinc_core_tc_seal(cr->sess, cr->scratch + TCPINC_CRYPT_DATA_OFF, n, 0, 0,
+					 cr->scratch, TCPINC_CRYPT_SCRATCH, &len);
+		if (st != TCPINC_CORE_TC_OK) {
+			memzero_explicit(cr->scratch, TCPINC_CRYPT_SCRATCH);
+			tcpinc_crypt_abort_locked(sk, cr, TCPINC_ERR_PROTO, "cannot seal a frame");
+			return -cr->err;
+		}
+		cr->tx_off = 0;
+		cr->tx_len = len;
+		*sent += n;
+		cr->tx_since_rekey += n;
+		TCPINC_ADD_STATS(sock_net(sk), TCPINC_MIB_TC_TX_BYTES, n);
+		/* Blocking sockets wait here for TCP memory, like tcp_sendmsg. */
+		if (!tcpinc_crypt_flush(sk, cr, msg->msg_flags))
+			break;
+		if (!tcpinc_crypt_poll_output(sk, cr) && !tcpinc_crypt_flush(sk, cr, msg->msg_flags))
+			break;
+	}
+	return 0;
+}
+
+int tcpinc_crypt_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
+{
+	struct tcpinc_sock *ctx;
+	struct tcpinc_crypt *cr;
+	size_t sent = 0;
+	long timeo;
+	int err;
+
+	err = tcpinc_crypt_fastopen_connect(sk, msg);
+	if (err)
+		return err;
+	lock_sock(sk);
+	ctx = tcpinc_ctx(sk);
+	timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
+	err = tcpinc_crypt_wait_decided(sk, &ctx, &timeo);
+	if (err)
+		goto out;
 	if (!ctx || (READ_ONCE(ctx->phase) != TCPINC_ENO_ENABLED)) {
 		release_sock(sk);
 		return tcpinc_sk_proto(sk)->sendmsg(sk, msg, size);
@@ -106,66 +190,9 @@ int tcpinc_crypt_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 		err = -ENOMEM;
 		goto out;
 	}
-	for (;;) {
-		if (!tcpinc_crypt_pump(sk, ctx, msg->msg_flags) || cr->err) {
-			err = -cr->err;
-			goto out;
-		}
-		if (cr->fin_sent || (sk->sk_shutdown & SEND_SHUTDOWN)) {
-			err = -EPIPE;
-			goto out;
-		}
-		if (cr->established && !cr->tx_len && !cr->tx_busy)
-			break;
-		if (!timeo) {
-			err = -EAGAIN;
-			goto out;
-		}
-		if (signal_pending(current)) {
-			err = sock_intr_errno(timeo);
-			goto out;
-		}
-		WRITE_ONCE(cr->waiters, cr->waiters + 1);	/* the loop pumps once woken */
-		tcpinc_crypt_wait(sk, &timeo, cr->err || (cr->established && !cr->tx_len && !cr->tx_busy) ||
-			!skb_queue_empty(&sk->sk_receive_queue) ||
-			sk_stream_memory_free(sk));
-		WRITE_ONCE(cr->waiters, cr->waiters - 1);
-	}
-	while (sent < size) {
-		size_t n = min_t(size_t, size - sent, TCPINC_CRYPT_FRAME_DATA), len = 0;
-		int st;
-
-		tcpinc_crypt_rekey_if_due(sk, ctx, cr);
-		/*
-		 * In place: the data goes where the frame carries it (after
-		 * header and flags byte) and is sealed there; the provider
-		 * does not copy a segment that is already in place. Nothing
-		 * is staged now (the loop only continues once flushed).
-		 */
-		if (copy_from_iter(cr->scratch + TCPINC_CRYPT_DATA_OFF, n, &msg->msg_iter) != n) {
-			memzero_explicit(cr->scratch + TCPINC_CRYPT_DATA_OFF, n);
-			err = -EFAULT;
-			break;
-		}
-		st = tcpinc_core_tc_seal(cr->sess, cr->scratch + TCPINC_CRYPT_DATA_OFF, n, 0, 0,
-					 cr->scratch, TCPINC_CRYPT_SCRATCH, &len);
-		if (st != TCPINC_CORE_TC_OK) {
-			memzero_explicit(cr->scratch, TCPINC_CRYPT_SCRATCH);
-			tcpinc_crypt_abort_locked(sk, cr, TCPINC_ERR_PROTO, "cannot seal a frame");
-			err = -cr->err;
-			break;
-		}
-		cr->tx_off = 0;
-		cr->tx_len = len;
-		sent += n;
-		cr->tx_since_rekey += n;
-		TCPINC_ADD_STATS(sock_net(sk), TCPINC_MIB_TC_TX_BYTES, n);
-		/* Blocking sockets wait here for TCP memory, like tcp_sendmsg. */
-		if (!tcpinc_crypt_flush(sk, cr, msg->msg_flags))
-			break;
-		if (!tcpinc_crypt_poll_output(sk, cr) && !tcpinc_crypt_flush(sk, cr, msg->msg_flags))
-			break;
-	}
+	err = tcpinc_crypt_wait_keys(sk, ctx, cr, msg->msg_flags, &timeo);
+	if (!err)
+		err = tcpinc_crypt_seal_frames(sk, ctx, cr, msg, size, &sent);
 out:
 	release_sock(sk);
 	return sent ? sent : err;
