@@ -271,8 +271,11 @@ struct tcpinc_sock {
 	u8 reason;			/* enum tcpinc_core_eno_reason when DISABLED */
 	u32 syn_segs_in;		/* SYN segments the input hook saw for us */
 	/*
-	 * tcpcrypt data path (tcpinc_crypt_*.c). crypt: created and freed
-	 * under the socket lock (or at release, the last user); the saved
+	 * tcpcrypt data path (tcpinc_crypt_*.c). crypt: created under the
+	 * socket lock and published with smp_store_release (tcpinc_crypt_get)
+	 * for the socket callbacks and poll, which read it with READ_ONCE
+	 * under RCU; cleared (WRITE_ONCE) and freed by the ULP release, the
+	 * last user: no callback or poll runs on a destroyed socket. The saved
 	 * callbacks are set once under sk_callback_lock when ENO enables.
 	 */
 	struct tcpinc_crypt *crypt;
@@ -352,6 +355,29 @@ static inline struct proto *tcpinc_sk_proto(const struct sock *sk)
 	const struct tcpinc_sock *ctx = rcu_dereference_raw(inet_csk(sk)->icsk_ulp_data);
 
 	return ctx->sk_proto;
+}
+
+/*
+ * tcpinc_ctx_encrypted - whether ENO enabled encryption on ctx's socket (its
+ * tcpcrypt session runs, or is created by the first user). ctx may be NULL
+ * (callers hold RCU or own the socket, as for tcpinc_ctx). phase is read
+ * without ctx->lock, once (READ_ONCE): the hooks write the negotiation's
+ * outcome under ctx->lock, in softirq, with WRITE_ONCE.
+ */
+static inline bool tcpinc_ctx_encrypted(const struct tcpinc_sock *ctx)
+{
+	return ctx && READ_ONCE(ctx->phase) == TCPINC_ENO_ENABLED;
+}
+
+/* tcpinc_sk_encrypted - the same for a socket, from any context. */
+static inline bool tcpinc_sk_encrypted(const struct sock *sk)
+{
+	bool encrypted;
+
+	rcu_read_lock();
+	encrypted = tcpinc_ctx_encrypted(tcpinc_ctx(sk));
+	rcu_read_unlock();
+	return encrypted;
 }
 
 int tcpinc_pernet_register(void);

@@ -30,6 +30,16 @@
 #define TCPINC_ERR_FIN		EPIPE		/* TCP FIN without a FINp frame */
 #define TCPINC_ERR_PROTO	EPROTO		/* bad Init, unoffered AEAD, bad key... */
 
+/*
+ * struct tcpinc_crypt - a connection's tcpcrypt data path (ctx->crypt).
+ * Lock: every field is written under the socket lock (lock_sock). The
+ * socket callbacks (softirq) and poll read some without it, to decide
+ * whether to schedule work or report readiness: tx_len, tx_busy,
+ * internal_tx, established, eof, err, rx_len, rx_off, waiters. Those are
+ * written with WRITE_ONCE and read there with READ_ONCE, so no store or
+ * load is torn or repeated; such a read is a hint, acted on again under
+ * the lock. Lifetime: tcpinc_crypt_get() to tcpinc_crypt_free().
+ */
 struct tcpinc_crypt {
 	/*
 	 * sess, scratch and rx_chunk share one block from tcpinc_crypt_mem_get(). The

@@ -38,7 +38,7 @@ bool tcpinc_crypt_flush(struct sock *sk, struct tcpinc_crypt *cr, int flags)
 	 */
 	if (cr->tx_busy)
 		return !cr->tx_len;
-	cr->tx_busy = true;
+	WRITE_ONCE(cr->tx_busy, true);
 	while (cr->tx_len) {
 		iov.iov_base = cr->scratch + cr->tx_off;
 		iov.iov_len = cr->tx_len;
@@ -52,11 +52,11 @@ bool tcpinc_crypt_flush(struct sock *sk, struct tcpinc_crypt *cr, int flags)
 			break;
 		}
 		cr->tx_off += n;
-		cr->tx_len -= n;
+		WRITE_ONCE(cr->tx_len, cr->tx_len - n);
 	}
 	if (done)
 		cr->tx_off = 0;
-	cr->tx_busy = false;
+	WRITE_ONCE(cr->tx_busy, false);
 	return done;
 }
 
@@ -72,7 +72,7 @@ int tcpinc_crypt_poll_output(struct sock *sk, struct tcpinc_crypt *cr)
 	if (st != TCPINC_CORE_TC_OK)
 		return st;
 	cr->tx_off = 0;
-	cr->tx_len = len;
+	WRITE_ONCE(cr->tx_len, len);
 	return TCPINC_CORE_TC_OK;
 }
 
@@ -101,7 +101,7 @@ void tcpinc_crypt_send_finp(struct sock *sk, struct tcpinc_sock *ctx)
 		return;
 	cr->fin_sent = true;
 	cr->tx_off = 0;
-	cr->tx_len = len;
+	WRITE_ONCE(cr->tx_len, len);
 	/*
 	 * inet_shutdown() sets SEND_SHUTDOWN before it calls us, and
 	 * tcp_sendmsg_locked() refuses to queue after it: lift it for the
@@ -150,7 +150,7 @@ int tcpinc_crypt_send_rekey(struct sock *sk, struct tcpinc_crypt *cr)
 		return -EPROTO;
 	if (!end)
 		cr->tx_off = 0;
-	cr->tx_len += len;
+	WRITE_ONCE(cr->tx_len, cr->tx_len + len);
 	cr->tx_since_rekey = 0;
 	tcpinc_crypt_flush(sk, cr, MSG_DONTWAIT);
 	TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_TC_REKEYS_SENT);

@@ -98,7 +98,7 @@ static int tcpinc_crypt_rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
 			break;
 		}
 		if (ev.established) {
-			cr->established = true;
+			WRITE_ONCE(cr->established, true);
 			TCPINC_INC_STATS(sock_net(rs->sk), TCPINC_MIB_TC_HANDSHAKES);
 			tcpinc_crypt_cache_export(rs->sk, tcpinc_ctx(rs->sk), cr);
 		}
@@ -106,11 +106,11 @@ static int tcpinc_crypt_rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
 			TCPINC_INC_STATS(sock_net(rs->sk), TCPINC_MIB_TC_REKEYS);
 		if (ev.frame && ev.data_len) {
 			cr->rx_data = ev.data;
-			cr->rx_off = 0;
-			cr->rx_len = ev.data_len;
+			WRITE_ONCE(cr->rx_off, 0);
+			WRITE_ONCE(cr->rx_len, ev.data_len);
 		}
 		if (ev.eof)
-			cr->eof = true;
+			WRITE_ONCE(cr->eof, true);
 		if (st == TCPINC_CORE_TC_NEED_MORE && used == n)
 			continue;
 		if (!used && st == TCPINC_CORE_TC_OK && !ev.frame && !ev.established)

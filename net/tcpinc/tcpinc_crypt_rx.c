@@ -28,10 +28,12 @@ static size_t tcpinc_crypt_copy_open(struct sock *sk, struct tcpinc_crypt *cr,
 	size_t c = copy_to_iter(cr->rx_data + cr->rx_off, n, &msg->msg_iter);
 
 	if (!(flags & MSG_PEEK)) {
-		cr->rx_off += c;
+		WRITE_ONCE(cr->rx_off, cr->rx_off + c);
 		TCPINC_ADD_STATS(sock_net(sk), TCPINC_MIB_TC_RX_BYTES, c);
-		if (cr->rx_off == cr->rx_len)
-			cr->rx_len = cr->rx_off = 0;
+		if (cr->rx_off == cr->rx_len) {
+			WRITE_ONCE(cr->rx_len, 0);
+			WRITE_ONCE(cr->rx_off, 0);
+		}
 	}
 	return c;
 }
@@ -47,7 +49,7 @@ int tcpinc_crypt_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int fl
 
 	lock_sock(sk);
 	ctx = tcpinc_ctx(sk);
-	if (!ctx || READ_ONCE(ctx->phase) != TCPINC_ENO_ENABLED) {
+	if (!tcpinc_ctx_encrypted(ctx)) {
 		release_sock(sk);
 		return tcpinc_sk_proto(sk)->recvmsg(sk, msg, len, flags, addr_len);
 	}
@@ -121,16 +123,10 @@ ssize_t tcpinc_crypt_splice_read(struct socket *sock, loff_t *ppos, struct pipe_
 			      size_t len, unsigned int flags)
 {
 	struct sock *sk = sock->sk;
-	struct tcpinc_sock *ctx;
 	struct msghdr msg = {};
 	int mflags = 0, addr_len = 0;
-	bool encrypted;
 
-	rcu_read_lock();
-	ctx = tcpinc_ctx(sk);
-	encrypted = ctx && READ_ONCE(ctx->phase) == TCPINC_ENO_ENABLED;
-	rcu_read_unlock();
-	if (!encrypted)
+	if (!tcpinc_sk_encrypted(sk))
 		return tcp_splice_read(sock, ppos, pipe, len, flags);
 	if ((flags & SPLICE_F_NONBLOCK) || (sock->file && (sock->file->f_flags & O_NONBLOCK)))
 		mflags |= MSG_DONTWAIT;
@@ -169,7 +165,7 @@ int tcpinc_crypt_peek_len(struct socket *sock)
 
 	rcu_read_lock();
 	ctx = tcpinc_ctx(sk);
-	if (ctx && READ_ONCE(ctx->phase) == TCPINC_ENO_ENABLED) {
+	if (tcpinc_ctx_encrypted(ctx)) {
 		struct tcpinc_crypt *cr = READ_ONCE(ctx->crypt);
 
 		n = cr ? READ_ONCE(cr->rx_len) - READ_ONCE(cr->rx_off) : 0;
@@ -194,7 +190,7 @@ int tcpinc_crypt_inq(struct sock *sk, int *out)
 
 	lock_sock(sk);
 	ctx = tcpinc_ctx(sk);
-	if (!ctx || READ_ONCE(ctx->phase) != TCPINC_ENO_ENABLED) {
+	if (!tcpinc_ctx_encrypted(ctx)) {
 		release_sock(sk);
 		return -ENOIOCTLCMD;
 	}

@@ -37,7 +37,7 @@ void tcpinc_crypt_abort_locked(struct sock *sk, struct tcpinc_crypt *cr, int err
 	sock_owned_by_me(sk);
 	if (cr->err)
 		return;
-	cr->err = err;
+	WRITE_ONCE(cr->err, err);
 	TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_TC_ABORT);
 	net_info_ratelimited("tcpinc: tcpcrypt connection aborted (errno %d): %s\n", err, why);
 	WRITE_ONCE(sk->sk_err, err);
@@ -198,7 +198,7 @@ int tcpinc_crypt_start(struct sock *sk, struct tcpinc_sock *ctx, struct tcpinc_c
 	if (cfg.resume) {
 		/* No Init messages: the keys exist now (RFC 8548 3.5). */
 		cr->resumed = true;
-		cr->established = true;
+		WRITE_ONCE(cr->established, true);
 		TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_RESUMED);
 	}
 	return st;

@@ -159,7 +159,7 @@ void tcpinc_crypt_free(struct tcpinc_sock *ctx)
 	if (!cr)
 		return;
 	tcpinc_crypt_unregister(sock_net(ctx->sk), ctx);
-	ctx->crypt = NULL;
+	WRITE_ONCE(ctx->crypt, NULL);
 	/*
 	 * close stopped the keep-alive timer (tcpinc_crypt_close) and nothing
 	 * re-arms it on a SOCK_DEAD socket, so it should not be pending. But
@@ -185,11 +185,19 @@ void tcpinc_crypt_free(struct tcpinc_sock *ctx)
  */
 struct tcpinc_crypt *tcpinc_crypt_get(struct sock *sk, struct tcpinc_sock *ctx)
 {
+	struct tcpinc_crypt *cr;
+
 	sock_owned_by_me(sk);
-	if (!ctx->crypt && READ_ONCE(ctx->phase) == TCPINC_ENO_ENABLED && !sock_flag(sk, SOCK_DEAD)) {
-		ctx->crypt = tcpinc_crypt_create(sk, ctx);
-		if (!ctx->crypt)
+	if (!ctx->crypt && tcpinc_ctx_encrypted(ctx) && !sock_flag(sk, SOCK_DEAD)) {
+		cr = tcpinc_crypt_create(sk, ctx);
+		if (!cr)
 			net_warn_ratelimited("tcpinc: no memory for a tcpcrypt session\n");
+		/*
+		 * The socket callbacks and poll read ctx->crypt without the
+		 * socket lock: publish it only once it is initialized (their
+		 * READ_ONCE and dereference depend on this release).
+		 */
+		smp_store_release(&ctx->crypt, cr);
 	}
 	return ctx->crypt;
 }
@@ -419,7 +427,7 @@ int tcpinc_crypt_connect(struct socket *sock, struct sockaddr *uaddr, int addr_l
 	ctx = tcpinc_ctx(sk);
 	if (ctx) {
 		WRITE_ONCE(ctx->connecting, 0);
-		if (READ_ONCE(ctx->phase) == TCPINC_ENO_ENABLED && !READ_ONCE(ctx->crypt_lazy)) {
+		if (tcpinc_ctx_encrypted(ctx) && !READ_ONCE(ctx->crypt_lazy)) {
 			struct tcpinc_crypt *cr = tcpinc_crypt_get(sk, ctx);
 
 			if (cr && !cr->started) {
@@ -451,7 +459,7 @@ __poll_t tcpinc_crypt_poll(struct file *file, struct socket *sock, poll_table *w
 
 	rcu_read_lock();
 	ctx = tcpinc_ctx(sk);
-	if (ctx && READ_ONCE(ctx->phase) == TCPINC_ENO_ENABLED) {
+	if (tcpinc_ctx_encrypted(ctx)) {
 		struct tcpinc_crypt *cr = READ_ONCE(ctx->crypt);
 
 		pump = !cr || (!READ_ONCE(cr->err) && !READ_ONCE(cr->rx_len) && !READ_ONCE(cr->eof) &&
@@ -469,11 +477,6 @@ __poll_t tcpinc_crypt_poll(struct file *file, struct socket *sock, poll_table *w
 	return tcp_poll(file, sock, wait);
 }
 
-static bool tcpinc_crypt_active(const struct tcpinc_sock *ctx)
-{
-	return ctx && ctx->crypt;
-}
-
 /* Poll: readable when recvmsg has something to say, writable once keyed. */
 bool tcpinc_crypt_is_readable(struct sock *sk)
 {
@@ -482,10 +485,11 @@ bool tcpinc_crypt_is_readable(struct sock *sk)
 
 	rcu_read_lock();
 	ctx = tcpinc_ctx(sk);
-	if (tcpinc_crypt_active(ctx)) {
+	if (ctx) {
+		/* Read once: the test and the use must see the same pointer. */
 		struct tcpinc_crypt *cr = READ_ONCE(ctx->crypt);
 
-		r = READ_ONCE(cr->rx_len) || READ_ONCE(cr->eof) || READ_ONCE(cr->err);
+		r = cr && (READ_ONCE(cr->rx_len) || READ_ONCE(cr->eof) || READ_ONCE(cr->err));
 	}
 	rcu_read_unlock();
 	return r;
@@ -498,7 +502,7 @@ bool tcpinc_crypt_write_blocked(struct sock *sk)
 
 	rcu_read_lock();
 	ctx = tcpinc_ctx(sk);
-	if (ctx && READ_ONCE(ctx->phase) == TCPINC_ENO_ENABLED) {
+	if (tcpinc_ctx_encrypted(ctx)) {
 		struct tcpinc_crypt *cr = READ_ONCE(ctx->crypt);
 
 		blocked = (!cr || !READ_ONCE(cr->established)) && !(cr && READ_ONCE(cr->internal_tx));

@@ -66,7 +66,7 @@ static int tcpinc_crypt_wait_decided(struct sock *sk, struct tcpinc_sock **ctxp,
 	 * A's ENO enables when its first ACK leaves; if that ACK was delayed,
 	 * no byte may go out in the clear meanwhile: wait for it.
 	 */
-	while (ctx && tcpinc_eno_will_encrypt(ctx) && READ_ONCE(ctx->phase) != TCPINC_ENO_ENABLED) {
+	while (ctx && tcpinc_eno_will_encrypt(ctx) && !tcpinc_ctx_encrypted(ctx)) {
 		long t = min_t(long, *timeo, HZ / 20);
 
 		if (sk->sk_err || !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
@@ -136,7 +136,7 @@ static int tcpinc_crypt_seal_frames(struct sock *sk, struct tcpinc_sock *ctx,
 			return -cr->err;
 		}
 		cr->tx_off = 0;
-		cr->tx_len = len;
+		WRITE_ONCE(cr->tx_len, len);
 		*sent += n;
 		cr->tx_since_rekey += n;
 		TCPINC_ADD_STATS(sock_net(sk), TCPINC_MIB_TC_TX_BYTES, n);
@@ -166,7 +166,7 @@ int tcpinc_crypt_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 	err = tcpinc_crypt_wait_decided(sk, &ctx, &timeo);
 	if (err)
 		goto out;
-	if (!ctx || (READ_ONCE(ctx->phase) != TCPINC_ENO_ENABLED)) {
+	if (!tcpinc_ctx_encrypted(ctx)) {
 		release_sock(sk);
 		return tcpinc_sk_proto(sk)->sendmsg(sk, msg, size);
 	}
@@ -208,8 +208,7 @@ int tcpinc_crypt_sendpage(struct sock *sk, struct page *page, int offset, size_t
 
 	rcu_read_lock();
 	ctx = tcpinc_ctx(sk);
-	encrypt = ctx && (READ_ONCE(ctx->phase) == TCPINC_ENO_ENABLED ||
-			  tcpinc_eno_will_encrypt(ctx));
+	encrypt = tcpinc_ctx_encrypted(ctx) || (ctx && tcpinc_eno_will_encrypt(ctx));
 	rcu_read_unlock();
 	if (!encrypt)
 		return tcpinc_sk_proto(sk)->sendpage(sk, page, offset, size, flags);

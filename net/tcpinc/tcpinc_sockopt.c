@@ -97,14 +97,7 @@ static int set_teps(struct tcpinc_sock *ctx, const u8 *optval, unsigned int optl
 static int do_tcp_repair(struct sock *sk, int level, int optname, sockptr_t optval,
 			 unsigned int optlen)
 {
-	struct tcpinc_sock *c;
-	bool encrypted;
-
-	rcu_read_lock();
-	c = tcpinc_ctx(sk);
-	encrypted = c && READ_ONCE(c->phase) == TCPINC_ENO_ENABLED;
-	rcu_read_unlock();
-	if (encrypted) {
+	if (tcpinc_sk_encrypted(sk)) {
 		net_info_ratelimited("tcpinc: TCP_REPAIR refused (EPERM) on a tcpcrypt connection: a restored copy would reuse (key, nonce) pairs\n");
 		return -EPERM;
 	}
@@ -561,17 +554,9 @@ int tcpinc_getsockopt(struct sock *sk, int level, int optname,
 	struct tcpinc_sock *ctx;
 	int len, err;
 
-	if (level == SOL_TCP && optname == TCP_ZEROCOPY_RECEIVE) {
-		struct tcpinc_sock *c;
-		bool encrypted;
-
-		rcu_read_lock();
-		c = tcpinc_ctx(sk);
-		encrypted = c && READ_ONCE(c->phase) == TCPINC_ENO_ENABLED;
-		rcu_read_unlock();
-		if (encrypted)
-			return -EOPNOTSUPP;	/* it would map ciphertext */
-	}
+	/* TCP_ZEROCOPY_RECEIVE would map ciphertext. */
+	if (level == SOL_TCP && optname == TCP_ZEROCOPY_RECEIVE && tcpinc_sk_encrypted(sk))
+		return -EOPNOTSUPP;
 	if (level == SOL_TCP && optname == TCP_CRYPT_RESUMED)
 		return do_get_resumed(sk, optval, optlen);
 	if (!tcpinc_is_our_opt(level, optname))
