@@ -219,18 +219,29 @@ static void tcpinc_keepalive(struct sock *sk, int valbool)
 }
 
 /*
+ * tcpinc_proto_origin - the protocol our copy on sk was built from. Only for
+ * an accepted child whose listener's context is gone (the listener is being
+ * released while the child is cloned): every other socket finds its base
+ * protocol in its context (ctx->sk_proto).
+ */
+struct proto *tcpinc_proto_origin(const struct sock *sk)
+{
+	return sk->sk_prot == &tcpinc_prots[TCPINC_PROT_V6] ? &tcpv6_prot : &tcp_prot;
+}
+
+/*
  * tcpinc_proto_restore - put back the protocol ctx kept (ctx->sk_proto): at
  * ULP release (the socket is destroyed but struct sock may outlive the
  * module; see tcpinc_ulp_release), and on a child that could not get a
  * context of its own (ctx is then the listener's, whose protocol the child
- * copied). Only our copies are replaced: a protocol someone else installed
- * stays theirs.
+ * copied, or NULL, see tcpinc_proto_origin). Only our copies are replaced:
+ * a protocol someone else installed stays theirs.
  */
 void tcpinc_proto_restore(struct sock *sk, const struct tcpinc_sock *ctx)
 {
 	if (sk->sk_prot == &tcpinc_prots[TCPINC_PROT_V4] ||
 	    sk->sk_prot == &tcpinc_prots[TCPINC_PROT_V6])
-		WRITE_ONCE(sk->sk_prot, ctx->sk_proto);
+		WRITE_ONCE(sk->sk_prot, ctx ? ctx->sk_proto : tcpinc_proto_origin(sk));
 }
 
 int __init tcpinc_proto_init(void)

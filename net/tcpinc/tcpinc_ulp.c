@@ -101,7 +101,8 @@ static void tcpinc_ulp_clone(const struct request_sock *req, struct sock *newsk,
 		return;
 	}
 	__module_get(THIS_MODULE);
-	ctx->sk_proto = lctx->sk_proto;	/* the child runs the listener's proto copy */
+	/* The child runs the listener's proto copy, so it has its base. */
+	ctx->sk_proto = lctx ? lctx->sk_proto : tcpinc_proto_origin(newsk);
 	tcpinc_eno_sock_clone(ctx, lctx, req, newsk);
 	rcu_assign_pointer(icsk->icsk_ulp_data, ctx);
 }
