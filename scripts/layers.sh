@@ -26,7 +26,7 @@ main:   tcpinc_main
 ulp:    tcpinc_ulp tcpinc_sockopt tcpinc_proto
 pernet: tcpinc_pernet
 eno:    tcpinc_eno tcpinc_eno_pending tcpinc_eno_skb
-crypt:  tcpinc_tcpcrypt tcpinc_crypt_*
+crypt:  tcpinc_crypt tcpinc_crypt_*
 resume: tcpinc_resume*
 cache:  tcpinc_cache
 eph:    tcpinc_eph

@@ -22,7 +22,7 @@
  *      ENO enables, which may run under 5
  *   7. tcpinc_cache.lock (_bh): resumption lookups run under 4 or 5
  *
- * Leaves, under which nothing else of ours is taken: tcpinc_net.tc_lock
+ * Leaves, under which nothing else of ours is taken: tcpinc_net.crypt_lock
  * (the session registry; its abort only queues work), tcpinc_eph.lock
  * (a key pair is generated outside it: it may sleep). Each struct below
  * says which lock protects which field. Documentation/design.md points
@@ -157,8 +157,8 @@ struct tcpinc_net {
 	struct tcpinc_eph eph[3];		/* X25519, P-256, X448 (tcpinc_eph.c) */
 	struct tcpinc_cache *cache;		/* set at init, freed at exit */
 	/* Sockets with a tcpcrypt session (tcpinc_socks.c), for the VM generation abort. */
-	spinlock_t tc_lock;			/* _bh */
-	struct list_head tc_socks;		/* struct tcpinc_sock.tc_node */
+	spinlock_t crypt_lock;			/* _bh */
+	struct list_head crypt_socks;		/* struct tcpinc_sock.crypt_node */
 	/*
 	 * Listeners' tables of half-open negotiations (tcpinc_eno_pending.c),
 	 * for the wipes (an accepted resumption holds ss[i]) and for
@@ -223,11 +223,11 @@ static inline struct tcpinc_net *tcpinc_pernet(const struct net *net)
 struct tcpinc_core_eno;
 struct tcpinc_cache;
 struct tcpinc_pending;
-struct tcpinc_tc;
+struct tcpinc_crypt;
 
-#define TCPINC_TC_WORK_QUEUED	0
-/* Counted in TcpincVmforkAborts already (by tc_vm_ok or the notifier). */
-#define TCPINC_TC_VMFORK_COUNTED	1
+#define TCPINC_CRYPT_WORK_QUEUED	0
+/* Counted in TcpincVmforkAborts already (by tcpinc_crypt_vm_ok or the notifier). */
+#define TCPINC_CRYPT_VMFORK_COUNTED	1
 
 /* Per-socket ENO settings (socket options); fixed once the SYN left. */
 struct tcpinc_eno_cfg {
@@ -277,6 +277,15 @@ enum tcpinc_eno_phase {
 struct tcpinc_sock {
 	struct sock *sk;		/* owner, set at alloc; never outlives it */
 	/*
+	 * The protocol sk had before it took the ULP (tcp_prot or
+	 * tcpv6_prot), which our proto copy's entries pass on to, like
+	 * kTLS's ctx->sk_proto. Set before the context is published (ULP
+	 * init: tcpinc_proto_install; clone: the listener's), never changed
+	 * after; read without a lock through tcpinc_sk_proto(). The ULP
+	 * release puts it back in sk->sk_prot (tcpinc_proto_restore).
+	 */
+	struct proto *sk_proto;
+	/*
 	 * The netfilter hooks take lock in softirq, socket calls in process
 	 * context: always _bh (a listener's under its table's lock: plain).
 	 */
@@ -294,13 +303,16 @@ struct tcpinc_sock {
 	u8 reason;			/* enum tcpinc_core_eno_reason when DISABLED */
 	u32 syn_segs_in;		/* SYN segments the input hook saw for us */
 	/*
-	 * tcpcrypt data path (tcpinc_tcpcrypt.c). tc: created and freed
-	 * under the socket lock (or at release, the last user), not lock;
-	 * the saved callbacks are set once under sk_callback_lock when ENO
-	 * enables.
+	 * tcpcrypt data path (tcpinc_crypt_*.c). crypt: created under the
+	 * socket lock, not lock, and published with smp_store_release
+	 * (tcpinc_crypt_get) for the socket callbacks and poll, which read it
+	 * with READ_ONCE under RCU; cleared (WRITE_ONCE) and freed by the ULP
+	 * release, the last user: no callback or poll runs on a destroyed
+	 * socket. The saved callbacks are set once under sk_callback_lock
+	 * when ENO enables.
 	 */
-	struct tcpinc_tc *tc;
-	unsigned long tc_flags;		/* TCPINC_TC_*; atomic bitops, no lock */
+	struct tcpinc_crypt *crypt;
+	unsigned long crypt_flags;	/* TCPINC_CRYPT_*; atomic bitops, no lock */
 	void (*saved_data_ready)(struct sock *sk);
 	void (*saved_write_space)(struct sock *sk);
 	/*
@@ -336,9 +348,9 @@ struct tcpinc_sock {
 	 * data path is created by the first syscall or poll that needs it.
 	 * WRITE_ONCE under lock, READ_ONCE without.
 	 */
-	u8 tc_lazy;
+	u8 crypt_lazy;
 	/*
-	 * Set by tcpinc_tc_connect() around the connect call (READ_ONCE
+	 * Set by tcpinc_crypt_connect() around the connect call (READ_ONCE
 	 * elsewhere): it sends A's Init1 itself when that returns, so ENO's
 	 * enable schedules no work item for it.
 	 */
@@ -353,8 +365,8 @@ struct tcpinc_sock {
 	u8 connect_used;
 	u8 resume_tep;			/* negotiated TEP id, set when the session
 					 * starts, under lock */
-	/* In tcpinc_net.tc_socks while a tcpcrypt session exists: tc_lock, not lock. */
-	struct list_head tc_node;
+	/* In tcpinc_net.crypt_socks while a tcpcrypt session exists: crypt_lock, not lock. */
+	struct list_head crypt_node;
 	/* Set at init to the tcpinc_core_eno_size() bytes after the struct; the object is under lock. */
 	struct tcpinc_core_eno *eno;
 	struct rcu_head rcu;		/* the ULP release's kfree_rcu */
@@ -372,6 +384,43 @@ static inline struct tcpinc_sock *tcpinc_ctx(const struct sock *sk)
 		return NULL;
 	return rcu_dereference_check(inet_csk(sk)->icsk_ulp_data,
 				     lockdep_sock_is_held(sk));
+}
+
+/*
+ * tcpinc_sk_proto - the base protocol of a socket running our proto copy
+ * (the caller is one of the copy's entries, which the socket's owner keeps
+ * alive). Its icsk_ulp_data holds our context from before the copy is
+ * installed until after it is removed, also while icsk_ulp_ops does not
+ * name us yet (inside the ULP init), hence not tcpinc_ctx().
+ */
+static inline struct proto *tcpinc_sk_proto(const struct sock *sk)
+{
+	const struct tcpinc_sock *ctx = rcu_dereference_raw(inet_csk(sk)->icsk_ulp_data);
+
+	return ctx->sk_proto;
+}
+
+/*
+ * tcpinc_ctx_encrypted - whether ENO enabled encryption on ctx's socket (its
+ * tcpcrypt session runs, or is created by the first user). ctx may be NULL
+ * (callers hold RCU or own the socket, as for tcpinc_ctx). phase is read
+ * without ctx->lock, once (READ_ONCE): the hooks write the negotiation's
+ * outcome under ctx->lock, in softirq, with WRITE_ONCE.
+ */
+static inline bool tcpinc_ctx_encrypted(const struct tcpinc_sock *ctx)
+{
+	return ctx && READ_ONCE(ctx->phase) == TCPINC_ENO_ENABLED;
+}
+
+/* tcpinc_sk_encrypted - the same for a socket, from any context. */
+static inline bool tcpinc_sk_encrypted(const struct sock *sk)
+{
+	bool encrypted;
+
+	rcu_read_lock();
+	encrypted = tcpinc_ctx_encrypted(tcpinc_ctx(sk));
+	rcu_read_unlock();
+	return encrypted;
 }
 
 /*

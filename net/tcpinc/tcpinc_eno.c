@@ -519,7 +519,7 @@ static unsigned int out_full_sock(struct sock *sk, struct sk_buff *skb)
 	}
 	/*
 	 * Room for the option from the first non-SYN segment that carries it
-	 * (A's handshake ACK: no data goes before it, see tcpinc_tc_sendmsg)
+	 * (A's handshake ACK: no data goes before it, see tcpinc_crypt_sendmsg)
 	 * until the last; given back in the call that makes us quiet.
 	 */
 	eno_mss_reserve(sk, ctx, !(flags & TCPHDR_SYN) && len && !ctx->told_non_syn &&
@@ -967,7 +967,7 @@ void tcpinc_eno_hooks_remove(struct net *net)
 void tcpinc_eno_sock_init(struct tcpinc_sock *ctx, struct sock *sk)
 {
 	spin_lock_init(&ctx->lock);
-	INIT_LIST_HEAD(&ctx->tc_node);
+	INIT_LIST_HEAD(&ctx->crypt_node);
 	ctx->eno = (struct tcpinc_core_eno *)(ctx + 1);
 	ctx->cfg.enabled = -1;
 	ctx->cfg.tep_count = 0xff;

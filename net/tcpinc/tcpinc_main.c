@@ -16,9 +16,9 @@
 #include "tcpinc_eph.h"
 #include "tcpinc_notify.h"
 #include "tcpinc_pernet.h"
-#include "tcpinc_sockopt.h"
+#include "tcpinc_proto.h"
 #include "tcpinc_socks.h"
-#include "tcpinc_tcpcrypt.h"
+#include "tcpinc_crypt.h"
 #include "tcpinc_ulp.h"
 #include "tcpinc/core_api.h"
 #include "../../crypto-glue/tcpinc_crypto.h"
@@ -51,7 +51,7 @@ static int __init tcpinc_init(void)
 	err = tcpinc_eno_init();
 	if (err)
 		return err;
-	err = tcpinc_sockopt_init();
+	err = tcpinc_proto_init();
 	if (err)
 		goto err_eno;
 	/*
@@ -61,7 +61,7 @@ static int __init tcpinc_init(void)
 	 */
 	err = tcpinc_crypto_init();
 	if (err)
-		goto err_sockopt;
+		goto err_proto;
 	err = tcpinc_pernet_register();
 	if (err)
 		goto err_crypto;
@@ -82,8 +82,8 @@ err_pernet:
 	tcpinc_pernet_unregister();
 err_crypto:
 	tcpinc_crypto_exit();
-err_sockopt:
-	tcpinc_sockopt_exit();
+err_proto:
+	tcpinc_proto_exit();
 err_eno:
 	tcpinc_eno_exit();
 	return err;
@@ -95,8 +95,8 @@ static void __exit tcpinc_exit(void)
 	tcpinc_notifiers_unregister();
 	tcpinc_pernet_unregister();
 	tcpinc_crypto_exit();	/* after: reverse of init */
-	tcpinc_tc_pool_drain();
-	tcpinc_sockopt_exit();
+	tcpinc_crypt_pool_drain();
+	tcpinc_proto_exit();
 	tcpinc_eno_exit();
 	pr_info("tcpinc: unloaded\n");
 }

@@ -353,8 +353,8 @@ static int __net_init tcpinc_net_init(struct net *net)
 	/* One ephemeral key pair per group serves at most a second of handshakes. */
 	tn->tcpcrypt_key_lifetime_ms = 1000;
 	tcpinc_eph_init(tn);
-	spin_lock_init(&tn->tc_lock);
-	INIT_LIST_HEAD(&tn->tc_socks);
+	spin_lock_init(&tn->crypt_lock);
+	INIT_LIST_HEAD(&tn->crypt_socks);
 	tcpinc_pending_net_init(tn);
 
 	tn->mib = alloc_percpu(struct tcpinc_mib);

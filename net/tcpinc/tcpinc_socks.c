@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tcpinc_socks.c - the registry of sockets with a live tcpcrypt session,
- * per network namespace (tcpinc_net.tc_socks under tc_lock), so that a VM
+ * per network namespace (tcpinc_net.crypt_socks under crypt_lock), so that a VM
  * generation change can abort them all: the other copy of this VM holds
  * the same keys and stream offsets.
  */
@@ -17,19 +17,19 @@ void tcpinc_socks_add(struct net *net, struct tcpinc_sock *ctx)
 {
 	struct tcpinc_net *tn = tcpinc_pernet(net);
 
-	spin_lock_bh(&tn->tc_lock);
-	list_add(&ctx->tc_node, &tn->tc_socks);
-	spin_unlock_bh(&tn->tc_lock);
+	spin_lock_bh(&tn->crypt_lock);
+	list_add(&ctx->crypt_node, &tn->crypt_socks);
+	spin_unlock_bh(&tn->crypt_lock);
 }
 
 void tcpinc_socks_del(struct net *net, struct tcpinc_sock *ctx)
 {
 	struct tcpinc_net *tn = tcpinc_pernet(net);
 
-	spin_lock_bh(&tn->tc_lock);
-	if (!list_empty(&ctx->tc_node))
-		list_del_init(&ctx->tc_node);
-	spin_unlock_bh(&tn->tc_lock);
+	spin_lock_bh(&tn->crypt_lock);
+	if (!list_empty(&ctx->crypt_node))
+		list_del_init(&ctx->crypt_node);
+	spin_unlock_bh(&tn->crypt_lock);
 }
 
 unsigned int tcpinc_socks_abort_all(struct net *net, int err)
@@ -39,19 +39,19 @@ unsigned int tcpinc_socks_abort_all(struct net *net, int err)
 	unsigned int n = 0;
 
 	/*
-	 * A context is unlinked (under tc_lock) by the ULP release, which runs
+	 * A context is unlinked (under crypt_lock) by the ULP release, which runs
 	 * while its socket is still referenced: every socket on the list is
 	 * alive here, and tcpinc_abort_async() takes its own reference.
 	 */
-	spin_lock_bh(&tn->tc_lock);
-	list_for_each_entry(ctx, &tn->tc_socks, tc_node) {
+	spin_lock_bh(&tn->crypt_lock);
+	list_for_each_entry(ctx, &tn->crypt_socks, crypt_node) {
 		WRITE_ONCE(ctx->sk->sk_err, err);
 		tcpinc_abort_async(ctx->sk, err);
-		/* Once per connection: tc_vm_ok() may have got there first. */
-		if (!test_and_set_bit(TCPINC_TC_VMFORK_COUNTED, &ctx->tc_flags))
+		/* Once per connection: tcpinc_crypt_vm_ok() may have got there first. */
+		if (!test_and_set_bit(TCPINC_CRYPT_VMFORK_COUNTED, &ctx->crypt_flags))
 			n++;
 	}
-	spin_unlock_bh(&tn->tc_lock);
+	spin_unlock_bh(&tn->crypt_lock);
 	TCPINC_ADD_STATS(net, TCPINC_MIB_VMFORK_ABORTS, n);
 	return n;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * tcpinc_socks.h - the registry of sockets with a live tcpcrypt session
- * (tcpinc_socks.c), per network namespace (tcpinc_net.tc_socks).
+ * (tcpinc_socks.c), per network namespace (tcpinc_net.crypt_socks).
  */
 #ifndef TCPINC_SOCKS_H
 #define TCPINC_SOCKS_H

@@ -18,7 +18,8 @@
 #include "tcpinc.h"
 #include "tcpinc_eno.h"
 #include "tcpinc_sockopt.h"
-#include "tcpinc_tcpcrypt.h"
+#include "tcpinc_crypt.h"
+#include "tcpinc_proto.h"
 #include "tcpinc_ulp.h"
 
 /* The core's negotiation object lives right behind the context. */
@@ -41,7 +42,6 @@ static struct tcpinc_sock *tcpinc_ctx_alloc(struct sock *sk, gfp_t gfp)
  */
 static int tcpinc_ulp_init(struct sock *sk)
 {
-	struct inet_connection_sock *icsk = inet_csk(sk);
 	struct tcpinc_sock *ctx;
 	int err;
 
@@ -63,14 +63,13 @@ static int tcpinc_ulp_init(struct sock *sk)
 	if (!ctx)
 		goto refused;
 	tcpinc_eno_sock_init(ctx, sk);
-	err = tcpinc_sockopt_prepare(sk);
+	err = tcpinc_proto_install(sk, ctx);	/* publishes ctx on success */
 	if (err) {
 		net_info_ratelimited("tcpinc: TCP_ULP \"tcpcrypt\" refused (EOPNOTSUPP): the socket's protocol ops are already replaced (BPF sockmap?)\n");
 		TCPINC_DEC_STATS(sock_net(sk), TCPINC_MIB_CTX_LIVE);
 		kfree(ctx);
 		goto refused;
 	}
-	rcu_assign_pointer(icsk->icsk_ulp_data, ctx);
 	return 0;
 
 refused:
@@ -99,12 +98,14 @@ static void tcpinc_ulp_clone(const struct request_sock *req, struct sock *newsk,
 		RCU_INIT_POINTER(icsk->icsk_ulp_data, NULL);
 		icsk->icsk_ulp_ops = NULL;
 		/* Without a module reference it must not keep our proto copy. */
-		tcpinc_sockopt_restore(newsk);
+		tcpinc_proto_restore(newsk, lctx);
 		TCPINC_INC_STATS(sock_net(newsk), TCPINC_MIB_CLONE_FAILED);
 		net_warn_ratelimited("tcpinc: accepted socket left without tcpcrypt context: out of memory\n");
 		return;
 	}
 	__module_get(THIS_MODULE);
+	/* The child runs the listener's proto copy, so it has its base. */
+	ctx->sk_proto = lctx ? lctx->sk_proto : tcpinc_proto_origin(newsk);
 	tcpinc_eno_sock_clone(ctx, lctx, req, newsk);
 	rcu_assign_pointer(icsk->icsk_ulp_data, ctx);
 }
@@ -131,13 +132,14 @@ static void tcpinc_ulp_release(struct sock *sk)
 	struct tcpinc_sock *ctx;
 
 	ctx = rcu_dereference_protected(icsk->icsk_ulp_data, true);
-	tcpinc_sockopt_restore(sk);
+	/* Never NULL: init and clone publish ctx before icsk_ulp_ops names us. */
 	if (!ctx)
 		return;
-	tcpinc_tc_restore_callbacks(sk, ctx);
+	tcpinc_proto_restore(sk, ctx);
+	tcpinc_crypt_restore_callbacks(sk, ctx);
 	RCU_INIT_POINTER(icsk->icsk_ulp_data, NULL);
 	/* The session first: it may still hold ENO's negotiated result. */
-	tcpinc_tc_free(ctx);
+	tcpinc_crypt_free(ctx);
 	tcpinc_eno_sock_release(ctx);
 	TCPINC_DEC_STATS(sock_net(sk), TCPINC_MIB_CTX_LIVE);
 	kfree_rcu(ctx, rcu);
@@ -154,7 +156,7 @@ struct tcp_ulp_ops tcpinc_ulp_ops __read_mostly = {
 /* ENO enabled encryption: every TEP we negotiate is tcpcrypt, start it. */
 static void tcpinc_ulp_eno_enabled(struct sock *sk, struct tcpinc_sock *ctx)
 {
-	tcpinc_tc_enable(sk, ctx);
+	tcpinc_crypt_enable(sk, ctx);
 }
 
 static const struct tcpinc_eno_ops tcpinc_ulp_eno_ops = {

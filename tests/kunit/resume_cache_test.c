@@ -54,8 +54,8 @@ static int kt_net_init(struct net *net)
 	tn->resume_cache_timeout = 3600;
 	tn->vmfork_abort = 1;
 	tn->eno_pending_timeout = 75;
-	spin_lock_init(&tn->tc_lock);
-	INIT_LIST_HEAD(&tn->tc_socks);
+	spin_lock_init(&tn->crypt_lock);
+	INIT_LIST_HEAD(&tn->crypt_socks);
 	tcpinc_pending_net_init(tn);	/* the wipes also reach half-open entries */
 	tcpinc_eph_init(tn);	/* the wipes also forget ephemeral key pairs */
 	return tcpinc_cache_create(net);

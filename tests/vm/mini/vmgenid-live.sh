@@ -23,7 +23,7 @@
 # driver before the save, so the restored copy never gets the ACPI
 # notification: no crng reseed, no vmfork notifier. That holds open, for
 # good, the window the module closes by reading the generation ID itself
-# before it seals or opens (tc_vm_ok(), the cache's take and accept), which
+# before it seals or opens (tcpinc_crypt_vm_ok(), the cache's take and accept), which
 # the flow with the driver bound only hits by timing. Branch 2 must then
 # see the live connection aborted with EKEYREVOKED by that check alone
 # (TcpincVmforkEvents stays 0), and every later connection too: without

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpinc_crypt_output.c - what the tcpcrypt data path queues to TCP: staged
+ * ciphertext, what the core owes the peer (Init1/Init2, rekey answers), the
+ * FINp frame, rekey frames (TCP_CRYPT_REKEY, after a byte count) and
+ * keep-alive by rekey. Calls only tcpinc_crypt_session.c. Socket lock held.
+ */
+#include <linux/uio.h>
+#include <net/tcp.h>
+
+#include "tcpinc.h"
+#include "tcpinc_crypt.h"
+#include "tcpinc_crypt_int.h"
+#include "tcpinc/core_api.h"
+
+/*
+ * The caller's send flags that mean something for our own ciphertext. The
+ * rest must not reach TCP: MSG_ZEROCOPY would make TCP pin cr->scratch
+ * (reused for the next frame) or, on a kvec, fail with EFAULT after
+ * sendmsg already counted the frame as sent; MSG_OOB, MSG_FASTOPEN and
+ * MSG_SENDPAGE_* describe the caller's data, not ours.
+ */
+#define TCPINC_CRYPT_TX_FLAGS	(MSG_DONTWAIT | MSG_MORE | MSG_EOR | MSG_NOSIGNAL)
+
+/* Queues staged ciphertext to TCP; false while some of it is still staged. */
+bool tcpinc_crypt_flush(struct sock *sk, struct tcpinc_crypt *cr, int flags)
+{
+	struct msghdr msg = { .msg_flags = (flags & TCPINC_CRYPT_TX_FLAGS) | MSG_NOSIGNAL };
+	struct kvec iov;
+	bool done = true;
+	int n;
+
+	/*
+	 * tcp_sendmsg_locked() may sleep for memory and drop the socket lock
+	 * meanwhile; whoever else gets the lock then (the work item, a
+	 * receiver, a second sender) must neither send the staged bytes again
+	 * nor seal over them.
+	 */
+	if (cr->tx_busy)
+		return !cr->tx_len;
+	WRITE_ONCE(cr->tx_busy, true);
+	while (cr->tx_len) {
+		iov.iov_base = cr->scratch + cr->tx_off;
+		iov.iov_len = cr->tx_len;
+		iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &iov, 1, cr->tx_len);
+		/* Our own bytes may go out before the keys exist (Init1). */
+		WRITE_ONCE(cr->internal_tx, true);
+		n = tcp_sendmsg_locked(sk, &msg, cr->tx_len);
+		WRITE_ONCE(cr->internal_tx, false);
+		if (n <= 0) {
+			done = false;
+			break;
+		}
+		cr->tx_off += n;
+		WRITE_ONCE(cr->tx_len, cr->tx_len - n);
+	}
+	if (done)
+		cr->tx_off = 0;
+	WRITE_ONCE(cr->tx_busy, false);
+	return done;
+}
+
+/* Stages what the core owes the peer (Init1/Init2, rekey answers). */
+int tcpinc_crypt_poll_output(struct sock *sk, struct tcpinc_crypt *cr)
+{
+	size_t len = 0;
+	int st;
+
+	if (cr->tx_len || cr->tx_busy)
+		return 0;	/* ordered behind staged ciphertext */
+	st = tcpinc_core_tc_poll_output(cr->sess, cr->scratch, TCPINC_CRYPT_SCRATCH, &len);
+	if (st != TCPINC_CORE_TC_OK)
+		return st;
+	cr->tx_off = 0;
+	WRITE_ONCE(cr->tx_len, len);
+	return TCPINC_CORE_TC_OK;
+}
+
+/* Stages and queues the FINp frame; socket lock held. */
+void tcpinc_crypt_send_finp(struct sock *sk, struct tcpinc_sock *ctx)
+{
+	struct tcpinc_crypt *cr = ctx->crypt;
+	size_t len = 0;
+	u8 shutdown;
+	int tries;
+
+	sock_owned_by_me(sk);
+	if (!cr || cr->fin_sent || cr->err || !cr->established || !tcpinc_crypt_vm_ok(sk, cr))
+		return;
+	/* A sender asleep in tcpinc_crypt_flush: let it finish (bounded, 5 s). */
+	for (tries = 0; cr->tx_busy && tries < 50; tries++) {
+		long t = HZ / 10;
+
+		tcpinc_crypt_wait(sk, &t, !cr->tx_busy);
+	}
+	/* Staged ciphertext first: FINp must be on the last frame. */
+	if (!tcpinc_crypt_flush(sk, cr, 0))
+		return;
+	if (tcpinc_core_tc_seal(cr->sess, NULL, 0, TCPINC_CORE_TC_SEAL_FIN, 0, cr->scratch,
+				TCPINC_CRYPT_SCRATCH, &len) != TCPINC_CORE_TC_OK)
+		return;
+	cr->fin_sent = true;
+	cr->tx_off = 0;
+	WRITE_ONCE(cr->tx_len, len);
+	/*
+	 * inet_shutdown() sets SEND_SHUTDOWN before it calls us, and
+	 * tcp_sendmsg_locked() refuses to queue after it: lift it for the
+	 * FINp frame only (we hold the socket lock), so the frame goes out
+	 * ahead of the FIN that tcp_shutdown() or tcp_close() sends next.
+	 * Both callers always send that FIN (or a reset), so MSG_MORE may
+	 * hold the frame back: tcp_send_fin() then sets FIN on its segment
+	 * and pushes, one segment instead of two.
+	 */
+	shutdown = sk->sk_shutdown;
+	WRITE_ONCE(sk->sk_shutdown, shutdown & ~SEND_SHUTDOWN);
+	tcpinc_crypt_flush(sk, cr, MSG_MORE);
+	WRITE_ONCE(sk->sk_shutdown, shutdown);
+}
+
+/*
+ * Stages and queues an empty frame that starts a rekey (RFC 8548 3.8);
+ * TCP_CRYPT_REKEY and keep-alives. Socket lock held.
+ */
+int tcpinc_crypt_send_rekey(struct sock *sk, struct tcpinc_crypt *cr)
+{
+	size_t end, len = 0;
+	int st;
+
+	if (!cr->established)
+		return -ENOTCONN;
+	if (cr->err || !tcpinc_crypt_vm_ok(sk, cr))
+		return -cr->err;
+	if (cr->fin_sent)
+		return -EPIPE;
+	/*
+	 * Ciphertext TCP could not take yet (a non-blocking sender left it
+	 * staged, or a flusher is asleep in tcp_sendmsg_locked()) goes first;
+	 * the rekey frame is sealed right behind it, in the scratch buffer's
+	 * slack, and the flusher sends both in order. tcpinc_crypt_flush() re-reads
+	 * tx_len, so a sleeping flusher picks the frame up too.
+	 */
+	tcpinc_crypt_flush(sk, cr, MSG_DONTWAIT);
+	end = cr->tx_len ? cr->tx_off + cr->tx_len : 0;
+	if (end + TCPINC_CORE_TC_FRAME_OVERHEAD > TCPINC_CRYPT_SCRATCH)
+		return -EAGAIN;	/* no room behind the staged bytes (not seen in practice) */
+	st = tcpinc_core_tc_keepalive(cr->sess, cr->scratch + end, TCPINC_CRYPT_SCRATCH - end, &len);
+	if (st == TCPINC_CORE_TC_REKEY_PENDING)
+		return -EBUSY;
+	if (st != TCPINC_CORE_TC_OK)
+		return -EPROTO;
+	if (!end)
+		cr->tx_off = 0;
+	WRITE_ONCE(cr->tx_len, cr->tx_len + len);
+	cr->tx_since_rekey = 0;
+	tcpinc_crypt_flush(sk, cr, MSG_DONTWAIT);
+	TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_TC_REKEYS_SENT);
+	return 0;
+}
+
+/*
+ * Automatic rekey: after tcpcrypt_rekey_bytes (or TCP_CRYPT_REKEY_BYTES)
+ * application bytes under one key, the next data frame carries the rekey
+ * bit. While the peer has not answered our last rekey the core refuses
+ * (no rekey storms); we try again at the next frame. Socket lock held.
+ */
+void tcpinc_crypt_rekey_if_due(struct sock *sk, struct tcpinc_sock *ctx, struct tcpinc_crypt *cr)
+{
+	u64 limit = ctx->cfg.rekey_bytes_set ? ctx->cfg.rekey_bytes :
+		    READ_ONCE(tcpinc_pernet(sock_net(sk))->tcpcrypt_rekey_bytes);
+
+	if (!limit || cr->tx_since_rekey < limit)
+		return;
+	if (tcpinc_core_tc_initiate_rekey(cr->sess) != TCPINC_CORE_TC_OK)
+		return;
+	cr->tx_since_rekey = 0;
+	TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_TC_REKEYS_SENT);
+	TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_TC_REKEYS_AUTO);
+}
+
+/* --- keep-alive by rekey ---------------------------------------------------- */
+
+/*
+ * RFC 8548 section 3.8: TCP keep-alives cannot be authenticated, so a
+ * tcpcrypt host SHOULD probe liveness with a rekey, which the peer must
+ * answer with a frame of its own. With SO_KEEPALIVE on an encrypted
+ * connection, after TCP's keep-alive time (TCP_KEEPIDLE or
+ * net.ipv4.tcp_keepalive_time) without anything received, an empty rekey
+ * frame goes out. It is data, so a dead peer is found by TCP's
+ * retransmission timeout (tcp_retries2, TCP_USER_TIMEOUT); TCP's own
+ * probes still run while nothing is in flight.
+ */
+void tcpinc_crypt_ka_arm(struct sock *sk, struct tcpinc_crypt *cr, unsigned long delay)
+{
+	sk_reset_timer(sk, &cr->ka_timer, jiffies + max_t(unsigned long, delay, 1));
+}
+
+/* The timer fired: probe if idle long enough, then re-arm. Socket lock held. */
+void tcpinc_crypt_ka_due(struct sock *sk, struct tcpinc_crypt *cr)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u32 when = keepalive_time_when(tp), idle;
+
+	if (!sock_flag(sk, SOCK_KEEPOPEN) || sock_flag(sk, SOCK_DEAD) || cr->fin_sent ||
+	    cr->err || !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
+		return;	/* not re-armed: SO_KEEPALIVE on re-arms */
+	/*
+	 * Idle since the last data segment, not the last ACK: an ACK, like
+	 * TCP's own keep-alive answer, proves nothing about the peer.
+	 */
+	idle = tcp_jiffies32 - READ_ONCE(inet_csk(sk)->icsk_ack.lrcvtime);
+	if (idle < when) {
+		tcpinc_crypt_ka_arm(sk, cr, when - idle);
+		return;
+	}
+	/*
+	 * EBUSY: our last rekey is still unanswered, i.e. TCP is delivering
+	 * (or retransmitting) it; nothing to add until it is answered.
+	 */
+	if (!tcpinc_crypt_send_rekey(sk, cr))
+		TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_TC_KEEPALIVES);
+	tcpinc_crypt_ka_arm(sk, cr, when);
+}
