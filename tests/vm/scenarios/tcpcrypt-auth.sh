@@ -113,8 +113,19 @@ ulp(ls); ls.bind(("0.0.0.0", lport)); ls.listen(1); ls.settimeout(limit)
 print("listening=1", flush=True)
 down, _ = ls.accept()
 up = socket.socket(); ulp(up); up.settimeout(limit); up.connect((up_addr, up_port))
+def sessid(s):
+    # ENOTCONN until tcpcrypt's key exchange (one more round trip after
+    # TCP's handshake) is done; POLLOUT says it is.
+    for _ in range(3):
+        try:
+            return s.getsockopt(socket.SOL_TCP, SESSID, 64).hex()
+        except OSError as e:
+            if e.errno != 107:
+                raise
+            select.select([], [s], [], limit)
+    return "ENOTCONN"
 for name, s in (("down", down), ("up", up)):
-    print("%s_sessid=%s" % (name, s.getsockopt(socket.SOL_TCP, SESSID, 64).hex()), flush=True)
+    print("%s_sessid=%s" % (name, sessid(s)), flush=True)
 seen, end, peer = b"", time.time() + limit, {down: up, up: down}
 open_ = {down, up}
 while open_ and time.time() < end:
