@@ -31,6 +31,17 @@ t0=$(date +%s)
 note() { printf '[check %4ss] %s\n' $(( $(date +%s) - t0 )) "$*"; }
 pass() { passed=$((passed + 1)); echo "PASS $*"; }
 failt() { failed=$((failed + 1)); echo "FAIL $*"; }
+# tally PREFIX - count a tier's own "PASS name [detail]" / "FAIL name
+# [detail]" lines from stdin, one check each, name prefixed with PREFIX.
+tally() {
+	local verdict name rest
+	while read -r verdict name rest; do
+		case $verdict in
+		PASS) pass "$1$name${rest:+ $rest}";;
+		FAIL) failt "$1$name${rest:+ $rest}";;
+		esac
+	done
+}
 
 # add_summary NAME LOG - add the last "N passed, N failed[, N skipped]" line
 # of LOG to the totals; none (the tier crashed or was killed) is a failure.
@@ -81,12 +92,7 @@ else
 fi
 
 note "Makefile: KVER resolved after setup (tests/make/kver.sh)"
-while read -r verdict name rest; do
-	case $verdict in
-	PASS) pass "$name";;
-	FAIL) failt "$name $rest";;
-	esac
-done < <(bash tests/make/kver.sh 2>&1 | tee "$logs/make-kver.log")
+tally "" < <(bash tests/make/kver.sh 2>&1 | tee "$logs/make-kver.log")
 # The real build with an empty KVER in the environment (what every
 # sub-make of the first `make check` on a fresh machine used to get).
 if [ $module_ok = 1 ] && KVER= make -s module >"$logs/make-kver-real.log" 2>&1; then
@@ -98,29 +104,14 @@ fi
 
 note "make install (staged) and the manual pages (tests/make/install.sh, tests/man/check.sh)"
 if [ $module_ok = 1 ]; then
-	while read -r verdict name rest; do
-		case $verdict in
-		PASS) pass "install-$name";;
-		FAIL) failt "install-$name $rest";;
-		esac
-	done < <(bash tests/make/install.sh 2>&1 | tee "$logs/make-install.log")
+	tally install- < <(bash tests/make/install.sh 2>&1 | tee "$logs/make-install.log")
 else
 	failt "make-install (no module)"
 fi
-while read -r verdict name rest; do
-	case $verdict in
-	PASS) pass "$name $rest";;
-	FAIL) failt "$name $rest";;
-	esac
-done < <(bash tests/man/check.sh 2>&1 | tee "$logs/man.log")
+tally "" < <(bash tests/man/check.sh 2>&1 | tee "$logs/man.log")
 
 note "object gate self-test"
-while read -r verdict name rest; do
-	case $verdict in
-	PASS) pass "$name";;
-	FAIL) failt "$name $rest";;
-	esac
-done < <(bash tests/gate/run.sh 2>&1 | tee "$logs/gate-selftest.log")
+tally "" < <(bash tests/gate/run.sh 2>&1 | tee "$logs/gate-selftest.log")
 
 if [ $module_ok = 1 ]; then
 	kver=$(scripts/kver.sh)
