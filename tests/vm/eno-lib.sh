@@ -57,3 +57,11 @@ eno_of() { sed -n "$(( $2 + 1 ))p" "$1" | /usr/bin/python3 -c 'import json,sys; 
 flags_of() { sed -n "$(( $2 + 1 ))p" "$1" | /usr/bin/python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["flags"])'; }
 
 stat_of() { tcpinc_stat "$1" "$2"; }
+
+# kv_of FILE KEY - the value of the last KEY=VALUE word in FILE (the
+# key=value lines tcpinc-auth and tcpinc-run's log write); empty if none.
+kv_of() { grep -o "\(^\| \)$2=[^ ]*" "$1" 2>/dev/null | tail -1 | sed "s/^ \?$2=//"; }
+
+# count_in FILE PATTERN - how many lines of FILE (binary too: a capture)
+# hold PATTERN; 0 if none.
+count_in() { grep -ac "$2" "$1" || true; }

@@ -50,9 +50,8 @@ pair() {
 	echo "--- $tag server:"; cat "$TCPINC_OUT/$tag.server"
 	echo "--- $tag client:"; cat "$TCPINC_OUT/$tag.client"
 }
-# field FILE KEY - the value of the last KEY=VALUE word in the output
-field() { grep -o "\(^\| \)$2=[^ ]*" "$TCPINC_OUT/$1" | tail -1 | sed "s/^ \?$2=//"; }
-marker_in() { grep -ac "$2" "$1" || true; }
+# field NAME KEY - kv_of for an output file of this scenario
+field() { kv_of "$TCPINC_OUT/$1" "$2"; }
 
 # Control: ENO off on the server, no PSK: plain TCP, and the observer's
 # capture shows the marker (so "not seen" below means something).
@@ -63,7 +62,7 @@ capture_stop
 in_ns h2 sysctl -qw net.tcpinc.eno_enable_listen=1
 expect_eq "control: plain TCP" 0 "$(field control.client encrypted)"
 expect_eq "control: echo" MARKER-control-7800 "$(field control.client echo)"
-[ "$(marker_in "$TCPINC_OUT/control.pcap" MARKER-control-7800)" -ge 1 ] ||
+[ "$(count_in "$TCPINC_OUT/control.pcap" MARKER-control-7800)" -ge 1 ] ||
 	fail "control: the capture on mb does not show the plaintext marker: the observer sees nothing"
 echo "ok: control: the observer on mb sees plaintext of a plain connection"
 
@@ -88,7 +87,7 @@ ok_case() { # TAG ADDR PORT
 	local pk
 	pk=$(tcpdump -nn -r "$TCPINC_OUT/$tag.pcap" 2>/dev/null | grep -c 'length [1-9]' || true)
 	[ "$pk" -ge 2 ] || fail "$tag: the capture on mb holds $pk data segments: the observer saw nothing"
-	expect_eq "$tag: marker in the observer's capture" 0 "$(marker_in "$TCPINC_OUT/$tag.pcap" "$m")"
+	expect_eq "$tag: marker in the observer's capture" 0 "$(count_in "$TCPINC_OUT/$tag.pcap" "$m")"
 }
 ok_case auth-v4 198.51.100.2 7801
 ok_case auth-v6 2001:db8:2::2 7802

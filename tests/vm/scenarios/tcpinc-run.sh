@@ -50,8 +50,6 @@ fetch() {
 		curl -sS -g --max-time "$T" -o "$TCPINC_OUT/$tag.got" "$url" 2>"$TCPINC_OUT/$tag.client.err" || CRC=$?
 	echo "$tag: curl exit $CRC $(cat "$TCPINC_OUT/$tag.client.err")"
 }
-logfield() { grep -o " $2=[^ ]*" "$1" 2>/dev/null | tail -1 | sed "s/^ $2=//"; }
-marker_in() { grep -ac "$2" "$1" || true; }
 
 both() { # TAG ADDR URLHOST PORT
 	local tag=$1 addr=$2 host=$3 port=$4
@@ -64,14 +62,14 @@ both() { # TAG ADDR URLHOST PORT
 	echo "server log: $(cat "$TCPINC_OUT/$tag.server.log" 2>/dev/null)"
 	expect_eq "$tag: curl exit" 0 "$CRC"
 	expect_eq "$tag: file intact (sha256)" "$want" "$(sha256sum <"$TCPINC_OUT/$tag.got" | cut -d' ' -f1)"
-	expect_eq "$tag: client encrypted" 1 "$(logfield "$TCPINC_OUT/$tag.client.log" encrypted)"
-	expect_eq "$tag: server encrypted" 1 "$(logfield "$TCPINC_OUT/$tag.server.log" encrypted)"
+	expect_eq "$tag: client encrypted" 1 "$(kv_of "$TCPINC_OUT/$tag.client.log" encrypted)"
+	expect_eq "$tag: server encrypted" 1 "$(kv_of "$TCPINC_OUT/$tag.server.log" encrypted)"
 	local c s
-	c=$(logfield "$TCPINC_OUT/$tag.client.log" sessid) s=$(logfield "$TCPINC_OUT/$tag.server.log" sessid)
+	c=$(kv_of "$TCPINC_OUT/$tag.client.log" sessid) s=$(kv_of "$TCPINC_OUT/$tag.server.log" sessid)
 	[ ${#c} = 66 ] || fail "$tag: client session ID '$c' is not 33 bytes"
 	expect_eq "$tag: same session ID on both ends" "$c" "$s"
-	expect_eq "$tag: marker in the capture" 0 "$(marker_in "$TCPINC_OUT/$tag.pcap" MARKER-tcpinc-run)"
-	expect_eq "$tag: HTTP in the capture" 0 "$(marker_in "$TCPINC_OUT/$tag.pcap" 'HTTP/1')"
+	expect_eq "$tag: marker in the capture" 0 "$(count_in "$TCPINC_OUT/$tag.pcap" MARKER-tcpinc-run)"
+	expect_eq "$tag: HTTP in the capture" 0 "$(count_in "$TCPINC_OUT/$tag.pcap" 'HTTP/1')"
 }
 both both-v4 192.0.2.2 192.0.2.2 8001
 both both-v6 2001:db8::2 '[2001:db8::2]' 8002
@@ -84,8 +82,8 @@ stop_server
 capture_stop
 expect_eq "one side: curl exit" 0 "$CRC"
 expect_eq "one side: file intact" "$want" "$(sha256sum <"$TCPINC_OUT/one.got" | cut -d' ' -f1)"
-expect_eq "one side: client log says plain" 0 "$(logfield "$TCPINC_OUT/one.client.log" encrypted)"
-[ "$(marker_in "$TCPINC_OUT/one.pcap" MARKER-tcpinc-run)" -ge 1 ] ||
+expect_eq "one side: client log says plain" 0 "$(kv_of "$TCPINC_OUT/one.client.log" encrypted)"
+[ "$(count_in "$TCPINC_OUT/one.pcap" MARKER-tcpinc-run)" -ge 1 ] ||
 	fail "one side: the capture does not show the plaintext marker (so the checks above prove nothing)"
 echo "ok: one side: plain TCP, visible in the capture"
 
@@ -103,7 +101,7 @@ fetch ports http://192.0.2.2:8005/file.txt --ports 80,443
 stop_server
 expect_eq "ports: curl exit" 0 "$CRC"
 expect_eq "ports: client socket untouched (no log line)" "" "$(cat "$TCPINC_OUT/ports.client.log" 2>/dev/null)"
-expect_eq "ports: server saw plain TCP" 0 "$(logfield "$TCPINC_OUT/ports.server.log" encrypted)"
+expect_eq "ports: server saw plain TCP" 0 "$(kv_of "$TCPINC_OUT/ports.server.log" encrypted)"
 
 # Other sockets, and a program that chose the ULP itself (no EEXIST).
 serve own 192.0.2.2 8006
