@@ -835,20 +835,28 @@ static void tcpinc_p256_wipe_secret(void)
 		pr_warn_once("tcpinc: could not overwrite the P-256 KPP secret\n");
 }
 
-static int tcpinc_p256_lock(void)
+/*
+ * Takes a KPP transform's mutex. A KPP transform holds one secret at a time,
+ * so every use is under its mutex, and a mutex may sleep: refuse (never
+ * sleep) when called from atomic context. crypto/ecdh.c and crypto/ecc.c
+ * also allocate with GFP_KERNEL.
+ */
+static int tcpinc_kpp_lock(struct mutex *lock, const struct crypto_kpp *tfm, const char *what)
 {
-	/*
-	 * crypto/ecdh.c and crypto/ecc.c allocate with GFP_KERNEL: refuse
-	 * (never sleep) when called from atomic context.
-	 */
-	if (!tcpinc_p256.tfm)
+	if (!tfm)
 		return TCPINC_CORE_CRYPTO_EUNSUPP;
 	if (!preemptible() || !in_task()) {
-		pr_warn_ratelimited("tcpinc: P-256 key exchange called from atomic context, refused\n");
+		pr_warn_ratelimited("tcpinc: %s key exchange called from atomic context, refused\n",
+				    what);
 		return TCPINC_CORE_CRYPTO_ERR;
 	}
-	mutex_lock(&tcpinc_p256.lock);
+	mutex_lock(lock);
 	return TCPINC_CORE_CRYPTO_OK;
+}
+
+static int tcpinc_p256_lock(void)
+{
+	return tcpinc_kpp_lock(&tcpinc_p256.lock, tcpinc_p256.tfm, "P-256");
 }
 
 static int tcpinc_p256_keygen(u8 *out_priv, u8 *out_pub)
@@ -930,14 +938,7 @@ static int tcpinc_p256_shared(const u8 *priv, const u8 *pub, size_t len, u8 *out
 
 static int tcpinc_x448_lock(void)
 {
-	if (!tcpinc_x448_kex.tfm)
-		return TCPINC_CORE_CRYPTO_EUNSUPP;
-	if (!preemptible() || !in_task()) {
-		pr_warn_ratelimited("tcpinc: X448 key exchange called from atomic context, refused\n");
-		return TCPINC_CORE_CRYPTO_ERR;
-	}
-	mutex_lock(&tcpinc_x448_kex.lock);
-	return TCPINC_CORE_CRYPTO_OK;
+	return tcpinc_kpp_lock(&tcpinc_x448_kex.lock, tcpinc_x448_kex.tfm, "X448");
 }
 
 /*

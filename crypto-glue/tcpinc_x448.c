@@ -101,8 +101,8 @@ static inline void x448_carry_cols(struct x448_fe *r, x448_u128 *c)
 		r->l[i] = (u64)c[i];
 }
 
-/* Carry limbs < 2^63 back under 2^57 (same folding of the top carry). */
-static inline void x448_fe_carry(struct x448_fe *a)
+/* Strict carry (no folding): limbs < 2^56, returns the carry out of 2^448. */
+static inline u64 x448_carry_strict(struct x448_fe *a)
 {
 	u64 t;
 	int i;
@@ -114,6 +114,17 @@ static inline void x448_fe_carry(struct x448_fe *a)
 	}
 	t = a->l[7] >> 56;
 	a->l[7] &= X448_MASK56;
+	return t;
+}
+
+/*
+ * Carry limbs < 2^63 back under 2^57: the strict carry, then the carry out
+ * of 2^448 folded back in (same folding of the top carry).
+ */
+static inline void x448_fe_carry(struct x448_fe *a)
+{
+	u64 t = x448_carry_strict(a);
+
 	a->l[0] += t;
 	a->l[4] += t;
 }
@@ -298,22 +309,6 @@ static void x448_fe_frombytes(struct x448_fe *r, const u8 *b)
 			v |= (u64)b[7 * i + j] << (8 * j);
 		r->l[i] = v;
 	}
-}
-
-/* Strict carry (no folding): limbs < 2^56, returns the carry out of 2^448. */
-static inline u64 x448_carry_strict(struct x448_fe *a)
-{
-	u64 t;
-	int i;
-
-	X448_UNROLL
-	for (i = 0; i < 7; i++) {
-		a->l[i + 1] += a->l[i] >> 56;
-		a->l[i] &= X448_MASK56;
-	}
-	t = a->l[7] >> 56;
-	a->l[7] &= X448_MASK56;
-	return t;
 }
 
 /*
