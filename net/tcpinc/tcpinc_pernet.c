@@ -101,23 +101,38 @@ static int parse_u16_list(const char *s, u16 *out, int max, int *count, u16 lo, 
 	return err;
 }
 
+/*
+ * The part every list-valued sysctl shares: text holds the current value,
+ * formatted by the caller; a read returns it, a write parses the new text
+ * into ids. 1: ids and *n hold a new list for the caller to check and store;
+ * 0: nothing to store (a read); <0: errno.
+ */
+static int tcpinc_sysctl_list(char *text, size_t size, int write, void *buffer, size_t *lenp,
+			      loff_t *ppos, u16 *ids, int max, int *n, u16 lo, u16 hi)
+{
+	struct ctl_table tmp = { .data = text, .maxlen = size };
+	int err = proc_dostring(&tmp, write, buffer, lenp, ppos);
+
+	if (err || !write)
+		return err;
+	err = parse_u16_list(text, ids, max, n, lo, hi);
+	return err ? err : 1;
+}
+
 static int tcpinc_sysctl_teps(struct ctl_table *table, int write, void *buffer,
 			      size_t *lenp, loff_t *ppos)
 {
 	struct tcpinc_net *tn = table->data;
 	char text[64] = "";
-	struct ctl_table tmp = { .data = text, .maxlen = sizeof(text) };
 	u16 ids[8];
 	int i, n, err, len = 0;
 
 	for (i = 0; i < tn->eno_tep_count; i++)
 		len += scnprintf(text + len, sizeof(text) - len, "%s0x%02x", i ? " " : "",
 				 tn->eno_teps[i]);
-	err = proc_dostring(&tmp, write, buffer, lenp, ppos);
-	if (err || !write)
-		return err;
-	err = parse_u16_list(text, ids, 8, &n, 0x20, 0x7f);
-	if (err)
+	err = tcpinc_sysctl_list(text, sizeof(text), write, buffer, lenp, ppos, ids, 8, &n,
+				 0x20, 0x7f);
+	if (err <= 0)
 		return err;
 	if (!tcpinc_ids_ok(ids, n, tcpinc_tep_known))
 		return -EINVAL;
@@ -132,18 +147,15 @@ static int tcpinc_sysctl_ports(struct ctl_table *table, int write, void *buffer,
 {
 	struct tcpinc_net *tn = table->data;
 	char text[128] = "";
-	struct ctl_table tmp = { .data = text, .maxlen = sizeof(text) };
 	u16 ports[16];
 	int i, n, err, len = 0;
 
 	for (i = 0; i < tn->eno_bad_port_count; i++)
 		len += scnprintf(text + len, sizeof(text) - len, "%s%u", i ? "," : "",
 				 tn->eno_bad_ports[i]);
-	err = proc_dostring(&tmp, write, buffer, lenp, ppos);
-	if (err || !write)
-		return err;
-	err = parse_u16_list(text, ports, 16, &n, 1, 65535);
-	if (err)
+	err = tcpinc_sysctl_list(text, sizeof(text), write, buffer, lenp, ppos, ports, 16, &n,
+				 1, 65535);
+	if (err <= 0)
 		return err;
 	memcpy(tn->eno_bad_ports, ports, sizeof(ports[0]) * n);
 	WRITE_ONCE(tn->eno_bad_port_count, n);
@@ -156,18 +168,17 @@ static int tcpinc_sysctl_aeads(struct ctl_table *table, int write, void *buffer,
 {
 	struct tcpinc_net *tn = table->data;
 	char text[64] = "";
-	struct ctl_table tmp = { .data = text, .maxlen = sizeof(text) };
 	u16 ids[8];
 	int i, n, err, len = 0;
 
 	for (i = 0; i < tn->tcpcrypt_aead_count; i++)
 		len += scnprintf(text + len, sizeof(text) - len, "%s0x%04x", i ? " " : "",
 				 tn->tcpcrypt_aeads[i]);
-	err = proc_dostring(&tmp, write, buffer, lenp, ppos);
-	if (err || !write)
-		return err;
-	err = parse_u16_list(text, ids, 8, &n, 1, 0xffff);
-	if (err || !n || !tcpinc_ids_ok(ids, n, tcpinc_aead_known))
+	err = tcpinc_sysctl_list(text, sizeof(text), write, buffer, lenp, ppos, ids, 8, &n,
+				 1, 0xffff);
+	if (!err)
+		return 0;
+	if (err < 0 || !n || !tcpinc_ids_ok(ids, n, tcpinc_aead_known))
 		return -EINVAL;
 	memcpy(tn->tcpcrypt_aeads, ids, n * sizeof(ids[0]));
 	WRITE_ONCE(tn->tcpcrypt_aead_count, n);
