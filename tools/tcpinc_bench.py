@@ -14,12 +14,24 @@ bench scenarios. Prints one JSON object; never asserts on a speed.
         No context switch between client and server, so this is the CPU
         cost of a connection, split into phases (microseconds each).
 
+  hold  --addr A --port P --mode M --count N --server-ns S --client-ns C
+        [--bulk-conns K --size B]
+        both ends in this one process as in cost, but every connection stays
+        open: connect, accept, 1 byte each way, keep. Prints the kernel
+        memory per connection pair (Slab and MemFree deltas from
+        /proc/meminfo once all N are open) and the setup rate while the
+        earlier ones stay open. With --bulk-conns, K of the pairs then
+        queue up to B bytes each client->server without the server reading
+        (TCP's buffers fill: memory with data in flight), the memory is
+        sampled there, and the server drains and checks every byte.
+
 Modes: plain (TCP), tcpcrypt (the tcpinc ULP), ktls (Linux kTLS software
 AES-128-GCM, keys set directly with setsockopt(SOL_TLS), no handshake);
 rate and cost also take resume.
 """
 import argparse
 import json
+import resource
 import socket
 import struct
 import sys
@@ -178,9 +190,121 @@ def cost(a):
     print(json.dumps(out))
 
 
+def meminfo():
+    out = {}
+    with open("/proc/meminfo") as f:
+        for line in f:
+            k, v = line.split(":")
+            out[k] = int(v.split()[0])  # kB
+    return out
+
+
+def settled_meminfo():
+    # Deferred frees (RCU, TCP's delayed work) and per-CPU slab caches move
+    # the figures for a moment after a burst: wait, then read.
+    time.sleep(2)
+    return meminfo()
+
+
+def per_pair(before, after, n):
+    return {k + "_kib_per_pair": round((before[k] - after[k]) / n, 2) if k == "MemFree"
+            else round((after[k] - before[k]) / n, 2) for k in ("Slab", "MemFree")}
+
+
+def hold(a):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = 2 * a.count + 64
+    if soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (max(want, hard), max(want, hard)))
+    setns(a.server_ns)
+    ls = socket.socket(fam(a.addr), socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    prepare(ls, a.mode, True)
+    ls.bind((a.addr, a.port))
+    ls.listen(4096)
+    setns(a.client_ns)
+    if a.mode == "resume":  # fill the cache first, outside the figures
+        c = socket.socket(fam(a.addr), socket.SOCK_STREAM)
+        prepare(c, a.mode)
+        c.connect((a.addr, a.port))
+        s, _ = ls.accept()
+        c.send(b"x")
+        s.recv(1)
+        c.close()
+        s.close()
+    pairs, ok = [], 0
+    before = settled_meminfo()
+    t0 = time.monotonic()
+    tenth = max(1, a.count // 10)
+    t_first = t_last0 = None
+    for i in range(a.count):
+        if i == tenth:
+            t_first = time.monotonic() - t0
+        if i == a.count - tenth:
+            t_last0 = time.monotonic()
+        c = socket.socket(fam(a.addr), socket.SOCK_STREAM)
+        prepare(c, a.mode)
+        c.connect((a.addr, a.port))
+        s, _ = ls.accept()
+        after_connect(c, a.mode, False)
+        after_connect(s, a.mode, True)
+        c.send(b"x")
+        good = s.recv(1) == b"x"
+        s.send(b"y")
+        ok += good and c.recv(1) == b"y"
+        pairs.append((c, s))
+    dt = time.monotonic() - t0
+    t_last = time.monotonic() - t_last0 if t_last0 is not None else dt
+    after = settled_meminfo()
+    out = {"mode": a.mode, "connections": a.count, "echoed": ok, "seconds": round(dt, 3),
+           "per_second": round(a.count / dt, 1),
+           "first_tenth_per_second": round(tenth / t_first, 1) if t_first else None,
+           "last_tenth_per_second": round(tenth / t_last, 1) if t_last else None}
+    out.update(per_pair(before, after, a.count))
+    if a.bulk_conns:
+        out.update(hold_bulk(pairs[:a.bulk_conns], a.size, after))
+    for c, s in pairs:
+        c.close()
+        s.close()
+    print(json.dumps(out))
+
+
+def hold_bulk(pairs, size, base):
+    """Client sides queue up to size bytes each (non-blocking, until TCP
+    takes no more) while the servers do not read; memory sampled then;
+    then the servers drain and every byte is counted."""
+    chunk = bytes(range(256)) * 256  # 64 KiB
+    queued = []
+    for c, _ in pairs:
+        c.setblocking(False)
+        n = 0
+        while n < size:
+            try:
+                n += c.send(chunk[:min(len(chunk), size - n)])
+            except BlockingIOError:
+                break
+        queued.append(n)
+    time.sleep(1)
+    peak = meminfo()
+    got = []
+    for (c, s), n in zip(pairs, queued):
+        m = 0
+        s.settimeout(5)  # no progress for 5 s: count what came
+        while m < n:
+            try:
+                m += len(s.recv(1 << 16))
+            except socket.timeout:
+                break
+        got.append(m)
+    k = len(pairs)
+    res = {"bulk_conns": k, "bulk_queued_bytes": sum(queued), "bulk_received_bytes": sum(got)}
+    res.update({"bulk_" + key: v for key, v in per_pair(base, peak, k).items()})
+    return res
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("cmd", choices=["serve", "bulk", "rate", "cost"])
+    ap.add_argument("cmd", choices=["serve", "bulk", "rate", "cost", "hold"])
     ap.add_argument("--addr", required=True)
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--mode", choices=["plain", "tcpcrypt", "resume", "ktls"], required=True)
@@ -191,10 +315,11 @@ def main():
     ap.add_argument("--ready")
     ap.add_argument("--server-ns")
     ap.add_argument("--client-ns")
+    ap.add_argument("--bulk-conns", type=int, default=0)
     a = ap.parse_args()
     global TEP
     TEP = a.tep
-    {"serve": serve, "bulk": bulk, "rate": rate, "cost": cost}[a.cmd](a)
+    {"serve": serve, "bulk": bulk, "rate": rate, "cost": cost, "hold": hold}[a.cmd](a)
     return 0
 
 

@@ -80,8 +80,9 @@ SHUTDOWN_GRACE = 20 * TIME_FACTOR
 # Scenario discovery
 
 def header(path):
-    """'# timeout: N' and '# needs: a b' from the first 40 lines."""
-    tmo, needs = DEFAULT_SCENARIO_TIMEOUT, []
+    """'# timeout: N', '# needs: a b' and '# memory: MiB' from the first 40
+    lines. memory is what the guest needs at least (None: the default)."""
+    tmo, needs, mem = DEFAULT_SCENARIO_TIMEOUT, [], None
     with open(path, errors="replace") as f:
         for _, line in zip(range(40), f):
             m = re.match(r"#\s*timeout:\s*(\d+)", line)
@@ -90,7 +91,10 @@ def header(path):
             m = re.match(r"#\s*needs:\s*(.*)", line)
             if m:
                 needs += m.group(1).split()
-    return tmo, needs
+            m = re.match(r"#\s*memory:\s*(\d+)", line)
+            if m:
+                mem = int(m.group(1))
+    return tmo, needs, mem
 
 
 def guest_scenarios(sdir):
@@ -103,9 +107,10 @@ def guest_scenarios(sdir):
 def run_guest_scenarios(env, names, paths, logdir, report, timing):
     out = logdir / "out"
     (out / ".harness").mkdir(parents=True, exist_ok=True)
-    lines, budget = [], BOOT_BUDGET
+    lines, budget, mem = [], BOOT_BUDGET, 512
     for n in names:
-        tmo, needs = header(paths[n])
+        tmo, needs, want = header(paths[n])
+        mem = max(mem, want or 0)
         tmo *= TIME_FACTOR
         budget += tmo + PER_SCENARIO_SLACK
         lines.append(f"{n}|{paths[n]}|{tmo}|{' '.join(needs)}")
@@ -115,7 +120,7 @@ def run_guest_scenarios(env, names, paths, logdir, report, timing):
         "TCPINC_VM_TIME_FACTOR": TIME_FACTOR,
     }))
     initrd = image_9p(env)
-    q = Qemu("guest", env, logdir, initrd, mem="512M", prefix="", extra=[
+    q = Qemu("guest", env, logdir, initrd, mem=f"{mem}M", prefix="", extra=[
         "-virtfs", "local,path=/,mount_tag=host0,readonly=on,security_model=none,multidevs=remap",
         "-virtfs", f"local,path={opt_path(out)},mount_tag=out,security_model=none,multidevs=remap",
     ])
