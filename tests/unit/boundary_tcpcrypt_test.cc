@@ -68,7 +68,7 @@ Bytes open_all(CSession& s, const Bytes& wire, int* eof = nullptr) {
 
 }  // namespace
 
-TEST(TcpcryptCApi, FreshThenResumed) {
+TEST(BoundaryTcpcrypt, FreshThenResumed) {
   const tcpinc_u8 tr[] = {0x45, 0x04, 0x21, 0x23, 0x45, 0x04, 0x01, 0x23};
   const tcpinc_u16 aeads[] = {TCPINC_CORE_AEAD_AES_128_GCM, TCPINC_CORE_AEAD_CHACHA20_POLY1305};
   tcpinc_core_tc_resume_secret ca{}, cb{};

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-// tcpcrypt_api.cc - the extern "C" face of the tcpcrypt core for the kernel
-// glue: thin casts from the opaque boundary structs to the C++ objects.
-// No logic lives here; it is all in tcpcrypt_session/resumption.
+// boundary_tcpcrypt.cc - the extern "C" face of the tcpcrypt core for the
+// kernel glue (include/tcpinc/core_api.h, tcpcrypt section): thin casts
+// from the opaque boundary structs to the C++ objects. No logic lives here;
+// it is all in tcpcrypt_session/resumption.
 #include "eno_tcpcrypt.h"
 #include "tcpcrypt_resumption.h"
 #include "tcpcrypt_session.h"
