@@ -13,6 +13,18 @@
  * Ownership: the caller allocates every object the core works on and passes
  * the storage in; the core never allocates, never sleeps and never takes a
  * lock, so the glue decides the locking (documented at each glue call site).
+ *
+ * Handles: every core object has its own struct type here and every
+ * function takes a pointer to that type, never void * or a bare array; the
+ * caller never reads or writes inside one. The storage comes one of two
+ * ways: an object the caller allocates is an incomplete struct whose size
+ * it asks of the core (tcpinc_core_<object>_size(), 8-byte aligned); a
+ * small object the caller embeds by value (a resumption secret in a cache
+ * entry, an attempt in struct tcpinc_resume) is a struct of one private
+ * array of TCPINC_CORE_<OBJECT>_SIZE bytes, and the core static_asserts
+ * that its object fits and is no more aligned. void * appears only for the
+ * caller's own state handed back to its callbacks (crypto provider ctx and
+ * AEAD contexts, the resumption lookup's arg).
  */
 #ifndef TCPINC_CORE_API_H
 #define TCPINC_CORE_API_H
@@ -182,13 +194,17 @@ enum tcpinc_core_tc_status {
 /* tcpcrypt session boundary (owned by the tcpcrypt core)                 */
 /* ====================================================================== */
 /*
- * A session is opaque storage of tcpinc_core_tc_session_size() bytes (about
- * 66 KiB: it holds a whole-frame receive buffer), 8-byte aligned and all
- * zero when handed in, released with tcpinc_core_tc_session_destroy(),
- * which wipes it (so the kernel glue recycles the storage through a small
- * pool and hands a block out again as it comes back, still all zero). Every call returns an enum tcpinc_core_tc_status value.
- * Calls on one session must be serialised by the caller; the core never
- * sleeps, allocates or locks. Contract details: tcpcrypt_session.h.
+ * Core side: net/tcpinc/core/boundary_tcpcrypt.cc.
+ *
+ * A session (struct tcpinc_core_tc_session) is caller storage of
+ * tcpinc_core_tc_session_size() bytes (about 66 KiB: it holds a
+ * whole-frame receive buffer), 8-byte aligned and all zero when handed in,
+ * released with tcpinc_core_tc_session_destroy(), which wipes it (so the
+ * kernel glue recycles the storage through a small pool and hands a block
+ * out again as it comes back, still all zero). Every call returns an enum
+ * tcpinc_core_tc_status value. Calls on one session must be serialised by
+ * the caller; the core never sleeps, allocates or locks. Contract details:
+ * tcpcrypt_session.h.
  */
 #define TCPINC_CORE_TC_ROLE_A 0
 #define TCPINC_CORE_TC_ROLE_B 1
@@ -203,13 +219,23 @@ enum tcpinc_core_tc_status {
 #define TCPINC_CORE_TC_SEAL_FIN 0x1u /* FINp: the last frame */
 #define TCPINC_CORE_TC_SEAL_URG 0x2u /* URGp with the urgent field */
 
-/* A cached resumption secret (next unused ss[i] of a chain), opaque. */
+struct tcpinc_core_tc_session;
+
+/*
+ * The resumption objects are embedded by value (cache entries, struct
+ * tcpinc_resume, the stack), so their storage size is fixed here; the
+ * members are the core's alone.
+ */
+#define TCPINC_CORE_TC_RESUME_SECRET_SIZE 64
+#define TCPINC_CORE_TC_RESUME_ATTEMPT_SIZE 96
+
+/* A cached resumption secret (next unused ss[i] of a chain). */
 struct tcpinc_core_tc_resume_secret {
-	tcpinc_u64 opaque[8];
+	tcpinc_u64 core_private[TCPINC_CORE_TC_RESUME_SECRET_SIZE / 8];
 };
-/* One connection's resumption attempt (ss[i], resume[i], own nonce), opaque. */
+/* One connection's resumption attempt (ss[i], resume[i], own nonce). */
 struct tcpinc_core_tc_resume_attempt {
-	tcpinc_u64 opaque[12];
+	tcpinc_u64 core_private[TCPINC_CORE_TC_RESUME_ATTEMPT_SIZE / 8];
 };
 
 #define TCPINC_CORE_TC_RESUME_NONCE_DEFAULT 0    /* 8 bytes: the RFC's MUST default */
@@ -252,27 +278,30 @@ struct tcpinc_core_tc_event {
 };
 
 tcpinc_usize tcpinc_core_tc_session_size(void);
-int tcpinc_core_tc_session_start(void *sess, const struct tcpinc_core_crypto_ops *ops,
+int tcpinc_core_tc_session_start(struct tcpinc_core_tc_session *sess,
+				 const struct tcpinc_core_crypto_ops *ops,
 				 const struct tcpinc_core_tc_config *cfg);
-int tcpinc_core_tc_poll_output(void *sess, tcpinc_u8 *out, tcpinc_usize cap,
-			       tcpinc_usize *out_len);
-int tcpinc_core_tc_receive(void *sess, const tcpinc_u8 *in, tcpinc_usize len,
-			   tcpinc_usize *out_consumed, struct tcpinc_core_tc_event *out_ev);
-int tcpinc_core_tc_seal(void *sess, const tcpinc_u8 *data, tcpinc_usize len,
-			tcpinc_u32 flags, tcpinc_u16 urgent_ptr, tcpinc_u8 *out,
-			tcpinc_usize cap, tcpinc_usize *out_len);
-int tcpinc_core_tc_initiate_rekey(void *sess);
-int tcpinc_core_tc_keepalive(void *sess, tcpinc_u8 *out, tcpinc_usize cap,
-			     tcpinc_usize *out_len);
-int tcpinc_core_tc_on_peer_fin(void *sess);
-int tcpinc_core_tc_session_id(const void *sess, tcpinc_u8 *out, tcpinc_usize cap,
-			      tcpinc_usize *out_len);
-int tcpinc_core_tc_failure(const void *sess);
+int tcpinc_core_tc_poll_output(struct tcpinc_core_tc_session *sess, tcpinc_u8 *out,
+			       tcpinc_usize cap, tcpinc_usize *out_len);
+int tcpinc_core_tc_receive(struct tcpinc_core_tc_session *sess, const tcpinc_u8 *in,
+			   tcpinc_usize len, tcpinc_usize *out_consumed,
+			   struct tcpinc_core_tc_event *out_ev);
+int tcpinc_core_tc_seal(struct tcpinc_core_tc_session *sess, const tcpinc_u8 *data,
+			tcpinc_usize len, tcpinc_u32 flags, tcpinc_u16 urgent_ptr,
+			tcpinc_u8 *out, tcpinc_usize cap, tcpinc_usize *out_len);
+int tcpinc_core_tc_initiate_rekey(struct tcpinc_core_tc_session *sess);
+int tcpinc_core_tc_keepalive(struct tcpinc_core_tc_session *sess, tcpinc_u8 *out,
+			     tcpinc_usize cap, tcpinc_usize *out_len);
+int tcpinc_core_tc_on_peer_fin(struct tcpinc_core_tc_session *sess);
+int tcpinc_core_tc_session_id(const struct tcpinc_core_tc_session *sess, tcpinc_u8 *out,
+			      tcpinc_usize cap, tcpinc_usize *out_len);
+int tcpinc_core_tc_failure(const struct tcpinc_core_tc_session *sess);
 /* tcpinc_core_tc_aead - the AEAD id in use once established, else 0. */
-tcpinc_u16 tcpinc_core_tc_aead(const void *sess);
-int tcpinc_core_tc_export_resumption(void *sess, struct tcpinc_core_tc_resume_secret *out);
-void tcpinc_core_tc_flush_resumption(void *sess);
-void tcpinc_core_tc_session_destroy(void *sess);
+tcpinc_u16 tcpinc_core_tc_aead(const struct tcpinc_core_tc_session *sess);
+int tcpinc_core_tc_export_resumption(struct tcpinc_core_tc_session *sess,
+				     struct tcpinc_core_tc_resume_secret *out);
+void tcpinc_core_tc_flush_resumption(struct tcpinc_core_tc_session *sess);
+void tcpinc_core_tc_session_destroy(struct tcpinc_core_tc_session *sess);
 
 /* Resumption (RFC 8548 3.5/4.3); the glue owns the cache and its locking. */
 int tcpinc_core_tc_resume_take(const struct tcpinc_core_crypto_ops *ops,

@@ -47,7 +47,7 @@ struct tcpinc_crypt {
 	 * two only hold ciphertext and Init messages once a call returns
 	 * (sendmsg seals in place, and wipes what it could not seal).
 	 */
-	void *sess;			/* core session */
+	struct tcpinc_core_tc_session *sess;	/* core session */
 	u8 *scratch;			/* TCPINC_CRYPT_SCRATCH bytes: staged ciphertext */
 	u8 *rx_chunk;			/* TCPINC_CRYPT_RX_CHUNK bytes */
 	size_t tx_off, tx_len;		/* staged ciphertext not yet queued */

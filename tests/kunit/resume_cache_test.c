@@ -95,12 +95,12 @@ static const struct in6_addr addr_a = { .s6_addr = { [10] = 0xff, [11] = 0xff, 1
 static const struct in6_addr addr_b = { .s6_addr = { [10] = 0xff, [11] = 0xff, 192, 0, 2, 2 } };
 
 /* Sessions of the running case, destroyed (wiped) and freed by kt_exit. */
-static void *kt_sessions[8];
+static struct tcpinc_core_tc_session *kt_sessions[8];
 static unsigned int kt_nsessions;
 
-static void *kt_sess(struct kunit *test)
+static struct tcpinc_core_tc_session *kt_sess(struct kunit *test)
 {
-	void *s;
+	struct tcpinc_core_tc_session *s;
 
 	KUNIT_ASSERT_LT(test, kt_nsessions, (unsigned int)ARRAY_SIZE(kt_sessions));
 	s = kvzalloc(tcpinc_core_tc_session_size(), GFP_KERNEL);
@@ -113,7 +113,7 @@ static void *kt_sess(struct kunit *test)
 static void kt_sess_drop(unsigned int n)
 {
 	while (n-- && kt_nsessions) {
-		void *s = kt_sessions[--kt_nsessions];
+		struct tcpinc_core_tc_session *s = kt_sessions[--kt_nsessions];
 
 		tcpinc_core_tc_session_destroy(s);
 		kvfree(s);
@@ -126,7 +126,8 @@ static void kt_exit(struct kunit *test)
 }
 
 /* Moves everything a owes b into b; returns the core status of b's receive. */
-static int kt_pass(struct kunit *test, void *a, void *b, bool *established)
+static int kt_pass(struct kunit *test, struct tcpinc_core_tc_session *a,
+		   struct tcpinc_core_tc_session *b, bool *established)
 {
 	u8 *buf = kunit_kzalloc(test, 2048, GFP_KERNEL);
 	tcpinc_usize len = 0, used = 0, off = 0;
@@ -162,7 +163,7 @@ static void kt_fresh_pair(struct kunit *test, struct tcpinc_core_tc_resume_secre
 	};
 	struct tcpinc_core_tc_config cb = ca;
 	struct tcpinc_core_tc_resume_secret again;
-	void *a = kt_sess(test), *b = kt_sess(test);
+	struct tcpinc_core_tc_session *a = kt_sess(test), *b = kt_sess(test);
 	bool ea = false, eb = false;
 	int i;
 
@@ -214,7 +215,7 @@ static void kt_take_accept_once(struct kunit *test)
 	tcpinc_usize la = 0, lb = 0, la2 = 0, ida = 0, idb = 0;
 	struct tcpinc_core_tc_config ca = {}, cb = {};
 	u64 chain_a = 0, chain_b = 0;
-	void *ra, *rb;
+	struct tcpinc_core_tc_session *ra, *rb;
 	u8 tep = 0;
 
 	kt_cache_pair(test);

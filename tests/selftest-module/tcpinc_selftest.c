@@ -641,7 +641,7 @@ static void tcpinc_st_random_test(void)
 /* ---- tcpcrypt sessions through the provider ------------------------------------ */
 
 struct tcpinc_st_pair {
-	void *a, *b;
+	struct tcpinc_core_tc_session *a, *b;
 	u8 *buf;		/* one maximal frame */
 	u8 *got;		/* data released to the receiver */
 	size_t got_len;
@@ -652,7 +652,8 @@ struct tcpinc_st_pair {
  * tcpinc_st_move - everything from's core wants to send, fed to to's core.
  * Returns the last receive status (OK, or an abort code).
  */
-static int tcpinc_st_move(struct tcpinc_st_pair *p, void *from, void *to, size_t *out_len)
+static int tcpinc_st_move(struct tcpinc_st_pair *p, struct tcpinc_core_tc_session *from,
+			  struct tcpinc_core_tc_session *to, size_t *out_len)
 {
 	size_t n = 0, off = 0, used;
 	struct tcpinc_core_tc_event ev;
@@ -679,7 +680,8 @@ static int tcpinc_st_move(struct tcpinc_st_pair *p, void *from, void *to, size_t
 }
 
 /* Feed wire bytes (frames) to a session, collecting released data. */
-static int tcpinc_st_feed(struct tcpinc_st_pair *p, void *to, const u8 *wire, size_t n)
+static int tcpinc_st_feed(struct tcpinc_st_pair *p, struct tcpinc_core_tc_session *to,
+			  const u8 *wire, size_t n)
 {
 	struct tcpinc_core_tc_event ev;
 	size_t off = 0, used;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 // The extern "C" tcpcrypt boundary, driven the way the kernel glue will:
-// opaque zeroed storage, status ints, a fresh session, then a resumed one.
+// zeroed session storage behind its handle, status ints, a fresh session, then a resumed one.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -16,8 +16,8 @@ using Bytes = std::vector<tcpinc_u8>;
 const tcpinc_core_crypto_ops* ops() { return tcpinc_test::openssl_crypto_ops(); }
 
 struct CSession {
-  void* p;
-  CSession() : p(calloc(1, tcpinc_core_tc_session_size())) {}
+  tcpinc_core_tc_session* p;
+  CSession() : p(static_cast<tcpinc_core_tc_session*>(calloc(1, tcpinc_core_tc_session_size()))) {}
   ~CSession() {
     tcpinc_core_tc_session_destroy(p);
     free(p);
@@ -68,7 +68,7 @@ Bytes open_all(CSession& s, const Bytes& wire, int* eof = nullptr) {
 
 }  // namespace
 
-TEST(TcpcryptCApi, FreshThenResumed) {
+TEST(BoundaryTcpcrypt, FreshThenResumed) {
   const tcpinc_u8 tr[] = {0x45, 0x04, 0x21, 0x23, 0x45, 0x04, 0x01, 0x23};
   const tcpinc_u16 aeads[] = {TCPINC_CORE_AEAD_AES_128_GCM, TCPINC_CORE_AEAD_CHACHA20_POLY1305};
   tcpinc_core_tc_resume_secret ca{}, cb{};

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-// tcpcrypt_api.cc - the extern "C" face of the tcpcrypt core for the kernel
-// glue: thin casts from the opaque boundary structs to the C++ objects.
-// No logic lives here; it is all in tcpcrypt_session/resumption.
+// boundary_tcpcrypt.cc - the extern "C" face of the tcpcrypt core for the
+// kernel glue (include/tcpinc/core_api.h, tcpcrypt section): thin casts
+// from the boundary handles to the C++ objects. No logic lives here; it is
+// all in tcpcrypt_session/resumption.
 #include "eno_tcpcrypt.h"
 #include "tcpcrypt_resumption.h"
 #include "tcpcrypt_session.h"
@@ -10,10 +11,15 @@
 namespace tcpinc::tcpcrypt {
 namespace {
 
-static_assert(sizeof(ResumeSecret) <= sizeof(tcpinc_core_tc_resume_secret));
-static_assert(sizeof(ResumeAttempt) <= sizeof(tcpinc_core_tc_resume_attempt));
+// The embedded handles: the C++ object fits the storage the glue reserves
+// and needs no stricter alignment than the handle has.
+static_assert(sizeof(tcpinc_core_tc_resume_secret) == TCPINC_CORE_TC_RESUME_SECRET_SIZE);
+static_assert(sizeof(tcpinc_core_tc_resume_attempt) == TCPINC_CORE_TC_RESUME_ATTEMPT_SIZE);
+static_assert(sizeof(ResumeSecret) <= TCPINC_CORE_TC_RESUME_SECRET_SIZE, "resume secret storage");
+static_assert(sizeof(ResumeAttempt) <= TCPINC_CORE_TC_RESUME_ATTEMPT_SIZE, "resume attempt storage");
 static_assert(alignof(ResumeSecret) <= alignof(tcpinc_core_tc_resume_secret));
 static_assert(alignof(ResumeAttempt) <= alignof(tcpinc_core_tc_resume_attempt));
+// The allocated handle: its size is asked of tcpinc_core_tc_session_size().
 static_assert(alignof(Session) <= 8, "glue allocations are 8-byte aligned");
 static_assert(kSessionIdLen == TCPINC_CORE_TC_SESSION_ID_LEN);
 static_assert(kMaxFrameLen == TCPINC_CORE_TC_MAX_FRAME_LEN);
@@ -21,8 +27,8 @@ static_assert(kMaxDataLen == TCPINC_CORE_TC_MAX_DATA_LEN);
 static_assert(kFrameOverhead == TCPINC_CORE_TC_FRAME_OVERHEAD);
 static_assert(kMaxResumeSuboptionLen == TCPINC_CORE_TC_MAX_RESUME_SUBOPT_LEN);
 
-Session* S(void* p) { return static_cast<Session*>(p); }
-const Session* S(const void* p) { return static_cast<const Session*>(p); }
+Session* S(tcpinc_core_tc_session* p) { return reinterpret_cast<Session*>(p); }
+const Session* S(const tcpinc_core_tc_session* p) { return reinterpret_cast<const Session*>(p); }
 ResumeSecret* RS(tcpinc_core_tc_resume_secret* p) { return reinterpret_cast<ResumeSecret*>(p); }
 const ResumeSecret* RS(const tcpinc_core_tc_resume_secret* p) {
   return reinterpret_cast<const ResumeSecret*>(p);
@@ -46,7 +52,7 @@ extern "C" {
 
 tcpinc_usize tcpinc_core_tc_session_size(void) { return sizeof(Session); }
 
-int tcpinc_core_tc_session_start(void* sess, const tcpinc_core_crypto_ops* ops,
+int tcpinc_core_tc_session_start(tcpinc_core_tc_session* sess, const tcpinc_core_crypto_ops* ops,
                                  const tcpinc_core_tc_config* c) {
   if (c->role > TCPINC_CORE_TC_ROLE_B) return C(Status::kBadArgument);
   SessionConfig cfg{};
@@ -61,12 +67,13 @@ int tcpinc_core_tc_session_start(void* sess, const tcpinc_core_crypto_ops* ops,
   return C(S(sess)->start(ops, cfg));
 }
 
-int tcpinc_core_tc_poll_output(void* sess, tcpinc_u8* out, tcpinc_usize cap, tcpinc_usize* out_len) {
+int tcpinc_core_tc_poll_output(tcpinc_core_tc_session* sess, tcpinc_u8* out, tcpinc_usize cap,
+                               tcpinc_usize* out_len) {
   return C(S(sess)->poll_output(out, cap, out_len));
 }
 
-int tcpinc_core_tc_receive(void* sess, const tcpinc_u8* in, tcpinc_usize len, tcpinc_usize* out_consumed,
-                           tcpinc_core_tc_event* out_ev) {
+int tcpinc_core_tc_receive(tcpinc_core_tc_session* sess, const tcpinc_u8* in, tcpinc_usize len,
+                           tcpinc_usize* out_consumed, tcpinc_core_tc_event* out_ev) {
   RecvEvent ev{};
   Status st = S(sess)->receive(in, len, out_consumed, &ev);
   *out_ev = tcpinc_core_tc_event{ev.data,     ev.data_len,   ev.frame_offset, ev.established, ev.frame,
@@ -74,35 +81,38 @@ int tcpinc_core_tc_receive(void* sess, const tcpinc_u8* in, tcpinc_usize len, tc
   return C(st);
 }
 
-int tcpinc_core_tc_seal(void* sess, const tcpinc_u8* data, tcpinc_usize len, tcpinc_u32 flags,
-                        tcpinc_u16 urgent_ptr, tcpinc_u8* out, tcpinc_usize cap, tcpinc_usize* out_len) {
+int tcpinc_core_tc_seal(tcpinc_core_tc_session* sess, const tcpinc_u8* data, tcpinc_usize len,
+                        tcpinc_u32 flags, tcpinc_u16 urgent_ptr, tcpinc_u8* out, tcpinc_usize cap,
+                        tcpinc_usize* out_len) {
   SendOptions o{(flags & TCPINC_CORE_TC_SEAL_FIN) != 0, (flags & TCPINC_CORE_TC_SEAL_URG) != 0, urgent_ptr};
   return C(S(sess)->seal(data, len, o, out, cap, out_len));
 }
 
-int tcpinc_core_tc_initiate_rekey(void* sess) { return C(S(sess)->initiate_rekey()); }
+int tcpinc_core_tc_initiate_rekey(tcpinc_core_tc_session* sess) { return C(S(sess)->initiate_rekey()); }
 
-int tcpinc_core_tc_keepalive(void* sess, tcpinc_u8* out, tcpinc_usize cap, tcpinc_usize* out_len) {
+int tcpinc_core_tc_keepalive(tcpinc_core_tc_session* sess, tcpinc_u8* out, tcpinc_usize cap,
+                             tcpinc_usize* out_len) {
   return C(S(sess)->keepalive(out, cap, out_len));
 }
 
-int tcpinc_core_tc_on_peer_fin(void* sess) { return C(S(sess)->on_peer_fin()); }
+int tcpinc_core_tc_on_peer_fin(tcpinc_core_tc_session* sess) { return C(S(sess)->on_peer_fin()); }
 
-int tcpinc_core_tc_session_id(const void* sess, tcpinc_u8* out, tcpinc_usize cap, tcpinc_usize* out_len) {
+int tcpinc_core_tc_session_id(const tcpinc_core_tc_session* sess, tcpinc_u8* out, tcpinc_usize cap,
+                              tcpinc_usize* out_len) {
   return C(S(sess)->session_id(out, cap, out_len));
 }
 
-int tcpinc_core_tc_failure(const void* sess) { return C(S(sess)->failure()); }
+int tcpinc_core_tc_failure(const tcpinc_core_tc_session* sess) { return C(S(sess)->failure()); }
 
-tcpinc_u16 tcpinc_core_tc_aead(const void* sess) { return S(sess)->aead(); }
+tcpinc_u16 tcpinc_core_tc_aead(const tcpinc_core_tc_session* sess) { return S(sess)->aead(); }
 
-int tcpinc_core_tc_export_resumption(void* sess, tcpinc_core_tc_resume_secret* out) {
+int tcpinc_core_tc_export_resumption(tcpinc_core_tc_session* sess, tcpinc_core_tc_resume_secret* out) {
   return C(S(sess)->export_resumption(RS(out)));
 }
 
-void tcpinc_core_tc_flush_resumption(void* sess) { S(sess)->flush_resumption(); }
+void tcpinc_core_tc_flush_resumption(tcpinc_core_tc_session* sess) { S(sess)->flush_resumption(); }
 
-void tcpinc_core_tc_session_destroy(void* sess) { S(sess)->destroy(); }
+void tcpinc_core_tc_session_destroy(tcpinc_core_tc_session* sess) { S(sess)->destroy(); }
 
 int tcpinc_core_tc_resume_take(const tcpinc_core_crypto_ops* ops, const tcpinc_core_tc_resume_policy* policy,
                                tcpinc_core_tc_resume_secret* entry, tcpinc_core_tc_resume_attempt* out) {
