@@ -77,14 +77,44 @@ check deb-dkms-sources sh -c "dpkg-deb -c '$ddeb' | grep -q ' ./usr/src/tcpinc-$
 w=$(mktemp -d /tmp/tcpinc-pkg.XXXXXX)
 r=$w/root
 cleanup() {
-	local m
+	local m p
+	# Processes still running in the chroot (a DKMS build after a signal):
+	# ours, found by their root directory.
+	for p in /proc/[0-9]*; do
+		[ "$(readlink "$p/root" 2>/dev/null)" = "$r" ] && kill -KILL "${p#/proc/}" 2>/dev/null
+	done
 	for m in "$r/dev" "$r/sys" "$r/proc" "$r/lib/modules/$kver" "$r" "$w"; do
 		mountpoint -q "$m" && { timeout 30 umount "$m" || timeout 30 umount -l "$m"; }
 	done
 	rmdir "$w" 2>/dev/null
 }
+# The long steps (dpkg -i with DKMS's build, the guest) run in the
+# background so that a signal (make check's timeout, ^C) is handled at
+# once: their process is told first (timeout(1) and run.py pass it on and
+# kill QEMU), then the mounts are undone.
+child=
+exec 3>&1
+bounded() { # COMMAND... - run it, return its status; a signal stops it
+	"$@" &
+	child=$!
+	wait $child
+	local rc=$?
+	child=
+	return $rc
+}
+stop() {
+	trap - INT TERM HUP
+	if [ -n "$child" ]; then
+		kill -TERM "$child" 2>/dev/null
+		for _ in $(seq 30); do kill -0 "$child" 2>/dev/null || break; sleep 0.5; done
+		kill -KILL "$child" 2>/dev/null
+	fi
+	# fd 3: the script's stdout (a step's redirection is still in force).
+	echo "FAIL interrupted (signal; the mounts are undone)" >&3
+	exit 1
+}
 trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+trap stop INT TERM HUP
 mount -t tmpfs -o mode=0755 tcpinc-pkg "$w" &&
 	mkdir "$w/upper" "$w/work" "$w/mupper" "$w/mwork" "$r" &&
 	mount -t overlay -o lowerdir=/,upperdir="$w/upper",workdir="$w/work" tcpinc-root "$r" &&
@@ -96,10 +126,10 @@ if [ $rc -ne 0 ]; then
 	failt "overlay-root (mounting it failed: exit $rc)"
 	summary
 fi
-in_root() { timeout 600 chroot "$r" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-	HOME=/root DEBIAN_FRONTEND=noninteractive LC_ALL=C "$@"; }
+in_root=(timeout 600 chroot "$r" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin
+	HOME=/root DEBIAN_FRONTEND=noninteractive LC_ALL=C)
 t1=$(date +%s)
-if in_root dpkg -i "$ddeb" "$tdeb" >"$logs/dpkg-i.log" 2>&1; then
+if bounded "${in_root[@]}" dpkg -i "$ddeb" "$tdeb" >"$logs/dpkg-i.log" 2>&1; then
 	pass "dpkg-i-both-packages (dkms build and install in $(( $(date +%s) - t1 )) s)"
 else
 	tail -30 "$logs/dpkg-i.log" | sed "s/^/  /"
@@ -107,7 +137,7 @@ else
 	cat "$r"/var/lib/dkms/tcpinc/*/build/make.log >"$logs/dkms-make.log" 2>/dev/null
 	failt "dpkg-i-both-packages (see $logs/dpkg-i.log and $logs/dkms-make.log)"
 fi
-st=$(in_root dkms status tcpinc 2>&1)
+st=$("${in_root[@]}" dkms status tcpinc 2>&1)
 echo "dkms status: $st"
 check dkms-status-installed grep -qx "tcpinc/$version, $kver, $(uname -m): installed" <<<"$st"
 installed=$r/lib/modules/$kver/updates/dkms/tcpinc.ko
@@ -128,7 +158,7 @@ check host-tree-untouched sh -c "! test -e /lib/modules/$kver/updates/dkms && ! 
 stage=$w/stage
 make -s install DESTDIR="$stage" KVER="$kver" >"$logs/make-install.log" 2>&1
 (cd "$stage" && find . ! -type d | sed 's/^\.//' | grep -v "^/lib/modules/" | sort) >"$logs/make-install.list"
-in_root dpkg -L tcpinc-tools | while read -r f; do [ -d "$r$f" ] || echo "$f"; done |
+"${in_root[@]}" dpkg -L tcpinc-tools | while read -r f; do [ -d "$r$f" ] || echo "$f"; done |
 	grep -v '^/usr/share/doc/tcpinc-tools/' | sort >"$logs/dpkg-L.list"
 if [ -s "$logs/make-install.list" ] && diff -u "$logs/make-install.list" "$logs/dpkg-L.list" >"$logs/tools-list.diff"; then
 	pass "tools-package-equals-make-install ($(wc -l <"$logs/dpkg-L.list") files)"
@@ -141,8 +171,8 @@ for m in "$r/dev" "$r/sys" "$r/proc" "$r/lib/modules/$kver" "$r"; do umount "$m"
 
 # 3. The guest.
 t1=$(date +%s)
-TCPINC_VM_ROOT_LAYER=$w/upper TCPINC_VM_MODULES_LAYER=$w/mupper timeout 600 /usr/bin/python3 tests/vm/run.py \
-	--scenario-dir tests/pkg/guest pkg-dkms >"$logs/vm.log" 2>&1
+TCPINC_VM_ROOT_LAYER=$w/upper TCPINC_VM_MODULES_LAYER=$w/mupper bounded timeout 600 \
+	/usr/bin/python3 tests/vm/run.py --scenario-dir tests/pkg/guest pkg-dkms >"$logs/vm.log" 2>&1
 vlog=$(sed -n 's/.*logs in \(build\/vm\/logs\/[^ ]*\)$/\1/p' "$logs/vm.log" | tail -1)
 grep '^ok: ' "$vlog/out/pkg-dkms.log" 2>/dev/null | sed 's/^/  guest /'
 case $(grep -E '^(PASS|FAIL|SKIP) pkg-dkms' "$logs/vm.log") in
