@@ -19,9 +19,13 @@ else
 export KVER
 endif
 KDIR ?= /lib/modules/$(KVER)/build
+# The version of the module, the DKMS source tree and the Debian packages:
+# written once, as the module's MODULE_VERSION.
+VERSION := $(shell sed -n 's/^MODULE_VERSION("\([^"]*\)");/\1/p' net/tcpinc/tcpinc_main.c)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all help setup module gate tools unit coverage fuzz bench bench-vm vm check demo clean install
+.PHONY: all help setup module gate tools unit coverage fuzz bench bench-vm vm check demo clean install \
+	install-module install-tools install-dkms deb
 
 all: module gate tools
 
@@ -29,23 +33,26 @@ all: module gate tools
 TOOLS := build/tools/tcpinc-stream build/tools/tcpinc-synflood build/tools/tcpinc-auth \
 	build/tools/libtcpinc-preload.so build/tools/tcpinc-run
 tools: $(TOOLS)
+# CPPFLAGS/CFLAGS/LDFLAGS from the environment come last: a Debian package
+# build (make deb) passes its hardening flags through them.
+TOOL_FLAGS = $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)
 # tcpinc-run and its LD_PRELOAD library (they find each other side by side).
 build/tools/libtcpinc-preload.so: tools/tcpinc_preload.c include/uapi/linux/tcpinc.h
 	@mkdir -p $(@D)
-	$(CC) -O2 -Wall -Wextra -Werror -fPIC -shared -fvisibility=hidden -o $@ $< -ldl
+	$(CC) -O2 -Wall -Wextra -Werror -fPIC -shared -fvisibility=hidden -o $@ $< $(TOOL_FLAGS) -ldl
 build/tools/tcpinc-run: tools/tcpinc-run
 	@mkdir -p $(@D)
 	install -m 0755 $< $@
 build/tools/tcpinc-stream: tools/tcpinc_stream.c tools/tcpinc_tool.h include/uapi/linux/tcpinc.h
 	@mkdir -p $(@D)
-	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
+	$(CC) -O2 -Wall -Wextra -Werror -o $@ $< $(TOOL_FLAGS)
 # The session-ID authentication example (HMAC-SHA256 from libcrypto).
 build/tools/tcpinc-auth: tools/tcpinc_auth.c tools/tcpinc_tool.h include/uapi/linux/tcpinc.h
 	@mkdir -p $(@D)
-	$(CC) -O2 -Wall -Wextra -Werror -o $@ $< -lcrypto
+	$(CC) -O2 -Wall -Wextra -Werror -o $@ $< $(TOOL_FLAGS) -lcrypto
 build/tools/tcpinc-synflood: tools/tcpinc_synflood.c
 	@mkdir -p $(@D)
-	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
+	$(CC) -O2 -Wall -Wextra -Werror -o $@ $< $(TOOL_FLAGS)
 
 help:
 	@echo "make setup     install packages, extract the stock kernel image (idempotent)"
@@ -63,7 +70,10 @@ help:
 	@echo "make debug-vm  VM scenarios on the debug kernel + kmemleak scan (SCENARIOS='a b')"
 	@echo "make install   module to /lib/modules/KVER/updates (then depmod), tcpinc-run and its"
 	@echo "               library, tcpinc-auth, the uapi header, the man page"
-	@echo "               (DESTDIR=dir to stage it; depmod is then left to the target)"
+	@echo "               (DESTDIR=dir to stage it; depmod is then left to the target;"
+	@echo "               install-module / install-tools: one half)"
+	@echo "make install-dkms  the module's sources and dkms.conf to /usr/src/tcpinc-VERSION"
+	@echo "make deb       Debian packages tcpinc-dkms and tcpinc-tools in build/deb/"
 	@echo "make selftest-module  build/selftest-module/tcpinc_selftest.ko (crypto provider + core self test, VM scenario crypto-glue)"
 
 setup:
@@ -114,8 +124,15 @@ check:
 # its alias tcp-ulp-tcpcrypt, so setsockopt(TCP_ULP) loads it). With DESTDIR
 # (staging, packaging) depmod is left to the target, as Debian's packages
 # leave it to their postinst.
-install: module tools
+install: install-module install-tools
+	$(if $(DESTDIR),@echo "install: staged in $(DESTDIR); run 'depmod $(KVER)' on the target",depmod $(KVER))
+
+install-module: module
 	install -D -m 0644 tcpinc.ko $(DESTDIR)/lib/modules/$(KVER)/updates/tcpinc.ko
+
+# The userspace part of `make install`: what the tcpinc-tools package holds
+# (scripts/packaging/debian/rules installs it with this target).
+install-tools: tools
 	install -D -m 0755 build/tools/tcpinc-run $(DESTDIR)/usr/bin/tcpinc-run
 	install -D -m 0644 build/tools/libtcpinc-preload.so $(DESTDIR)/usr/lib/tcpinc/libtcpinc-preload.so
 	install -D -m 0755 build/tools/tcpinc-auth $(DESTDIR)/usr/bin/tcpinc-auth
@@ -124,7 +141,26 @@ install: module tools
 		d=$(DESTDIR)/usr/share/man/man$${p##*.}; install -d $$d && \
 		gzip -9n <$$p >$$d/$$(basename $$p).gz || exit 1; \
 	done
-	$(if $(DESTDIR),@echo "install: staged in $(DESTDIR); run 'depmod $(KVER)' on the target",depmod $(KVER))
+
+# The module's sources as DKMS wants them: /usr/src/tcpinc-VERSION with a
+# dkms.conf whose build is `make module` (this Makefile and Kbuild, C++ core
+# included). Then `dkms install tcpinc/VERSION`. Only sources are copied
+# (a built tree holds .o/.cmd files next to them). The Debian package
+# tcpinc-dkms installs the same tree (dh_dkms writes the same dkms.conf).
+DKMS_DIR = $(DESTDIR)/usr/src/tcpinc-$(VERSION)
+DKMS_SOURCES = Kbuild Makefile scripts/kver.sh $(sort $(shell find net include crypto-glue \
+	-type f \( -name '*.c' -o -name '*.cc' -o -name '*.h' \)))
+install-dkms:
+	@test -n "$(VERSION)" || { echo "no MODULE_VERSION in net/tcpinc/tcpinc_main.c"; exit 1; }
+	install -d $(DKMS_DIR)
+	@echo "install-dkms: $(words $(DKMS_SOURCES)) source files to $(DKMS_DIR)"
+	@tar -cf - --owner=0 --group=0 --mode=u+w,go-w $(DKMS_SOURCES) | tar -xf - -C $(DKMS_DIR)
+	sed 's/#MODULE_VERSION#/$(VERSION)/' scripts/packaging/dkms.conf >$(DKMS_DIR)/dkms.conf
+
+# Debian packages tcpinc-dkms and tcpinc-tools, built with Debian's own
+# tooling (debhelper, dh-dkms) in build/deb/: scripts/packaging/deb.sh.
+deb:
+	bash scripts/packaging/deb.sh
 
 demo:
 	bash scripts/demo.sh

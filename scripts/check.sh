@@ -4,7 +4,8 @@
 #
 #   setup -> module build + object gate -> glue layers -> gate self-test -> modinfo ->
 #   self-test module build -> userspace unit tests (ASan/UBSan) ->
-#   VM scenarios (stock kernel, QEMU) ->
+#   VM scenarios (stock kernel, QEMU) -> Debian packages (make deb, DKMS in
+#   an overlay root, modprobe in a guest) ->
 #   debug kernel (KASAN, lockdep, kmemleak, UBSAN; built once and cached,
 #   scripts/debug-kernel.sh) -> KUnit on it (make kunit) -> a VM subset on
 #   it with a kmemleak scan (make debug-vm SCENARIOS=$DEBUG_SCENARIOS)
@@ -32,13 +33,15 @@ note() { printf '[check %4ss] %s\n' $(( $(date +%s) - t0 )) "$*"; }
 pass() { passed=$((passed + 1)); echo "PASS $*"; }
 failt() { failed=$((failed + 1)); echo "FAIL $*"; }
 # tally PREFIX - count a tier's own "PASS name [detail]" / "FAIL name
-# [detail]" lines from stdin, one check each, name prefixed with PREFIX.
+# [detail]" / "SKIP name (why)" lines from stdin, one check each, name
+# prefixed with PREFIX.
 tally() {
 	local verdict name rest
 	while read -r verdict name rest; do
 		case $verdict in
 		PASS) pass "$1$name${rest:+ $rest}";;
 		FAIL) failt "$1$name${rest:+ $rest}";;
+		SKIP) skipped=$((skipped + 1)); echo "SKIP $1$name${rest:+ $rest}";;
 		esac
 	done
 }
@@ -179,6 +182,19 @@ if [ $module_ok = 1 ]; then
 	fi
 else
 	failt "vm (module did not build)"
+fi
+
+note "Debian packages installed into an overlay root, modprobe in a guest (tests/pkg/dkms.sh, ~3 min)"
+# make deb; dpkg -i of tcpinc-dkms and tcpinc-tools in a chroot into a
+# throw-away overlay over / (DKMS builds there, never in the host's
+# /lib/modules); a guest that sees that layer runs modprobe tcpinc and one
+# connection with the packaged tools.
+if [ $module_ok = 1 ]; then
+	tally pkg- < <(timeout 900 bash tests/pkg/dkms.sh 2>&1 | tee "$logs/pkg.log")
+	grep -q '^[0-9]* passed, [0-9]* failed' "$logs/pkg.log" ||
+		failt "pkg (no summary line: killed after 900 s or crashed; see $logs/pkg.log)"
+else
+	failt "pkg (no module)"
 fi
 
 if [ "${TCPINC_CHECK_DEBUG:-1}" = 0 ]; then

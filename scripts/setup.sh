@@ -20,6 +20,7 @@ PKGS=(
 	valgrind
 	man-db groff-base curl
 	iproute2 iptables tcpdump tshark iperf3 ethtool socat
+	debhelper dh-dkms dkms
 )
 
 log() { printf 'setup: %s\n' "$*" >&2; }

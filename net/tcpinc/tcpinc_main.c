@@ -105,5 +105,8 @@ module_init(tcpinc_init);
 module_exit(tcpinc_exit);
 
 MODULE_LICENSE("GPL");
+/* The one place the version is written: the Makefile, dkms.conf and the
+ * Debian packages read it from here (make deb). */
+MODULE_VERSION("0.1.0");
 MODULE_DESCRIPTION("TCP-ENO (RFC 8547) and tcpcrypt (RFC 8548) for TCP sockets");
 MODULE_ALIAS_TCP_ULP("tcpcrypt");

@@ -28,9 +28,18 @@ mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 out /mnt/out || die "m
 [ -r /mnt/out/.harness/conf.sh ] || die "no /mnt/out/.harness/conf.sh"
 . /mnt/out/.harness/conf.sh
 
+# With a root layer (run.py, TCPINC_VM_ROOT_LAYER, tests/pkg/dkms.sh): the
+# upper layer of a root into which packages were installed on the host goes
+# over the host tree.
+lower=/mnt/lower
+if [ -n "${TCPINC_VM_ROOT_LAYER:-}" ]; then
+	mkdir -p /mnt/layer
+	mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000 layer /mnt/layer || die "mount root layer (9p)"
+	lower=/mnt/layer:/mnt/lower
+fi
 mount -t tmpfs -o mode=0755 rw /mnt/rw
 mkdir -p /mnt/rw/upper /mnt/rw/work
-mount -t overlay -o lowerdir=/mnt/lower,upperdir=/mnt/rw/upper,workdir=/mnt/rw/work overlay /newroot || die "overlay mount"
+mount -t overlay -o lowerdir=$lower,upperdir=/mnt/rw/upper,workdir=/mnt/rw/work overlay /newroot || die "overlay mount"
 R=/newroot
 mount -t proc proc $R/proc
 mount -t sysfs sys $R/sys
@@ -44,6 +53,14 @@ mount -t tmpfs tmpfs $R/run
 # The host runs another kernel: use the extracted stock modules.
 mkdir -p $R/lib/modules
 mount --bind "$R$TCPINC_MODDIR" $R/lib/modules || die "bind $TCPINC_MODDIR"
+# With a modules layer (TCPINC_VM_MODULES_LAYER): what the packages added
+# to /lib/modules/KVER (DKMS's module, depmod's indexes) over the stock ones.
+if [ -n "${TCPINC_VM_MODULES_LAYER:-}" ]; then
+	mkdir -p /mnt/modlayer /mnt/rw/mupper /mnt/rw/mwork
+	mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000 modlayer /mnt/modlayer || die "mount modules layer (9p)"
+	mount -t overlay -o lowerdir=/mnt/modlayer:/mnt/lower$TCPINC_MODDIR/$TCPINC_KVER,upperdir=/mnt/rw/mupper,workdir=/mnt/rw/mwork \
+		modules $R/lib/modules/$TCPINC_KVER || die "modules overlay mount"
+fi
 mkdir -p "$R$TCPINC_OUT"
 mount --bind /mnt/out "$R$TCPINC_OUT" || die "bind out share"
 mount -t debugfs debugfs $R/sys/kernel/debug 2>/dev/null

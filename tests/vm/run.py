@@ -114,16 +114,28 @@ def run_guest_scenarios(env, names, paths, logdir, report, timing):
         tmo *= TIME_FACTOR
         budget += tmo + PER_SCENARIO_SLACK
         lines.append(f"{n}|{paths[n]}|{tmo}|{' '.join(needs)}")
-    (out / ".harness" / "conf.sh").write_text(shell_conf({
+    conf = {
         "TCPINC_TOP": TOP, "TCPINC_KO": env.ko, "TCPINC_OUT": out,
         "TCPINC_MODDIR": env.moddir.parent, "TCPINC_SCENARIOS": "\n".join(lines),
-        "TCPINC_VM_TIME_FACTOR": TIME_FACTOR,
-    }))
+        "TCPINC_VM_TIME_FACTOR": TIME_FACTOR, "TCPINC_KVER": env.kver,
+    }
+    # TCPINC_VM_ROOT_LAYER and TCPINC_VM_MODULES_LAYER: directories (the
+    # overlayfs upper layers of a root into which packages were installed
+    # on the host, tests/pkg/dkms.sh) that the guest shows over the host
+    # tree and over the kernel's /lib/modules/KVER: the guest sees that
+    # installed system.
+    extra_9p = []
+    for var, tag in (("TCPINC_VM_ROOT_LAYER", "layer"), ("TCPINC_VM_MODULES_LAYER", "modlayer")):
+        if os.environ.get(var):
+            conf[var] = tag
+            extra_9p += ["-virtfs", f"local,path={opt_path(Path(os.environ[var]))},"
+                         f"mount_tag={tag},readonly=on,security_model=none,multidevs=remap"]
+    (out / ".harness" / "conf.sh").write_text(shell_conf(conf))
     initrd = image_9p(env)
     q = Qemu("guest", env, logdir, initrd, mem=f"{mem}M", prefix="", extra=[
         "-virtfs", "local,path=/,mount_tag=host0,readonly=on,security_model=none,multidevs=remap",
         "-virtfs", f"local,path={opt_path(out)},mount_tag=out,security_model=none,multidevs=remap",
-    ])
+    ] + extra_9p)
     t0 = time.monotonic()
     q.start()
     deadline = t0 + budget
