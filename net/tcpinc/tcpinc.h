@@ -299,7 +299,7 @@ struct tcpinc_sock {
 	u8 told_non_syn;		/* core told that a non-SYN segment arrived */
 	u8 mss_reserved;		/* icsk_ext_hdr_len holds room for A's
 					 * repeated ENO; under lock and the socket
-					 * lock (tcpinc_eno.c, eno_mss_reserve) */
+					 * lock (tcpinc_eno_output.c, eno_mss_reserve) */
 	u8 reason;			/* enum tcpinc_core_eno_reason when DISABLED */
 	u32 syn_segs_in;		/* SYN segments the input hook saw for us */
 	/*
