@@ -310,93 +310,145 @@ static unsigned int in_listener_cookie_ack(struct sock *lsk, struct sk_buff *skb
 	return e ? NF_ACCEPT : lost_negotiation(sock_net(lsk), lsk, NULL);
 }
 
-unsigned int tcpinc_eno_in_hook(void *priv, struct sk_buff *skb,
-				   const struct nf_hook_state *state)
-{
-	struct net *net = state->net;
-	struct inet_hashinfo *hinfo = net->ipv4.tcp_death_row.hashinfo;
-	u8 buf[60];
-	const struct tcphdr *th;
-	struct tcpinc_core_opt_scan scan;
-	unsigned int thoff = skb_transport_offset(skb), optlen, payload;
-	unsigned int verdict = NF_ACCEPT;
+/* An incoming segment as the hook reads it. */
+struct in_seg {
+	const struct tcphdr *th;	/* header and options, in buf or the skb */
 	const u8 *opts;
-	struct sock *sk;
-	bool v4 = ip_hdr(skb)->version == 4;
+	unsigned int thoff, optlen, payload;
+	bool v4;
+	u8 buf[60];
+};
 
-	if (v4 ? ip_hdr(skb)->protocol != IPPROTO_TCP : ipv6_hdr(skb)->nexthdr != IPPROTO_TCP)
-		return NF_ACCEPT;
-	th = skb_header_pointer(skb, thoff, sizeof(struct tcphdr), buf);
+/*
+ * Whether the hook looks at skb at all, and if so its TCP header into s: a
+ * SYN, or another segment that carries ENO. Everything else (the common
+ * data path) leaves after reading 20 bytes.
+ */
+static bool in_read_seg(struct sk_buff *skb, struct in_seg *s)
+{
+	struct tcpinc_core_opt_scan scan;
+	const struct tcphdr *th;
+
+	s->v4 = ip_hdr(skb)->version == 4;
+	if (s->v4 ? ip_hdr(skb)->protocol != IPPROTO_TCP : ipv6_hdr(skb)->nexthdr != IPPROTO_TCP)
+		return false;
+	s->thoff = skb_transport_offset(skb);
+	th = skb_header_pointer(skb, s->thoff, sizeof(struct tcphdr), s->buf);
 	if (!th || th->doff < 5)
-		return NF_ACCEPT;
+		return false;
 	if (!th->syn && th->doff == 5)
-		return NF_ACCEPT;	/* no option at all: the common data path */
-	th = skb_header_pointer(skb, thoff, th->doff * 4, buf);
+		return false;	/* no option at all: the common data path */
+	th = skb_header_pointer(skb, s->thoff, th->doff * 4, s->buf);
 	if (!th)
-		return NF_ACCEPT;
-	opts = (const u8 *)(th + 1);
-	optlen = th->doff * 4 - sizeof(*th);
+		return false;
+	s->th = th;
+	s->opts = (const u8 *)(th + 1);
+	s->optlen = th->doff * 4 - sizeof(*th);
 	if (!th->syn) {
-		tcpinc_core_scan_tcp_options(opts, optlen, &scan);
+		tcpinc_core_scan_tcp_options(s->opts, s->optlen, &scan);
 		if (!scan.eno_count)
-			return NF_ACCEPT;
+			return false;
 	}
-	if (skb->len < thoff + th->doff * 4)
-		return NF_ACCEPT;
-	payload = skb->len - thoff - th->doff * 4;
+	if (skb->len < s->thoff + th->doff * 4)
+		return false;
+	s->payload = skb->len - s->thoff - th->doff * 4;
+	return true;
+}
 
-	if (v4)
-		sk = __inet_lookup_established(net, hinfo, ip_hdr(skb)->saddr, th->source,
-					       ip_hdr(skb)->daddr, ntohs(th->dest),
-					       inet_iif(skb), inet_sdif(skb));
-	else
-		sk = __inet6_lookup_established(net, hinfo, &ipv6_hdr(skb)->saddr, th->source,
-						&ipv6_hdr(skb)->daddr, ntohs(th->dest),
-						inet6_iif(skb), inet6_sdif(skb));
+/* The segment's established or request sock, referenced; or NULL. */
+static struct sock *in_lookup_established(struct net *net, struct sk_buff *skb,
+					  const struct in_seg *s)
+{
+	struct inet_hashinfo *hinfo = net->ipv4.tcp_death_row.hashinfo;
+	const struct tcphdr *th = s->th;
+
+	if (s->v4)
+		return __inet_lookup_established(net, hinfo, ip_hdr(skb)->saddr, th->source,
+						 ip_hdr(skb)->daddr, ntohs(th->dest),
+						 inet_iif(skb), inet_sdif(skb));
+	return __inet6_lookup_established(net, hinfo, &ipv6_hdr(skb)->saddr, th->source,
+					  &ipv6_hdr(skb)->daddr, ntohs(th->dest),
+					  inet6_iif(skb), inet6_sdif(skb));
+}
+
+/* The listener the segment reaches, or NULL; RCU-freed, not referenced. */
+static struct sock *in_lookup_listener(struct net *net, struct sk_buff *skb,
+				       const struct in_seg *s)
+{
+	struct inet_hashinfo *hinfo = net->ipv4.tcp_death_row.hashinfo;
+	const struct tcphdr *th = s->th;
+	unsigned int doff = s->thoff + th->doff * 4;
+
+	if (s->v4)
+		return __inet_lookup_listener(net, hinfo, skb, doff, ip_hdr(skb)->saddr, th->source,
+					      ip_hdr(skb)->daddr, ntohs(th->dest), inet_iif(skb),
+					      inet_sdif(skb));
+#if IS_ENABLED(CONFIG_IPV6)
+	return inet6_lookup_listener(net, hinfo, skb, doff, &ipv6_hdr(skb)->saddr, th->source,
+				     &ipv6_hdr(skb)->daddr, ntohs(th->dest), inet6_iif(skb),
+				     inet6_sdif(skb));
+#else
+	return NULL;
+#endif
+}
+
+/*
+ * Fast Open still on for a ULP listener: the SYN came between listen() or
+ * setsockopt() enabling it and tcpinc_no_fastopen() undoing it. Data, or a
+ * cookie, would make TCP create a child at SYN time with the data queued
+ * (RFC 8547 4.7 says discard it). True if the SYN must be dropped; the
+ * peer's retransmission finds Fast Open off.
+ */
+static bool in_syn_races_fastopen(struct net *net, struct sock *lsk, const struct in_seg *s)
+{
+	struct tcpinc_core_opt_scan scan;
+
+	if (!READ_ONCE(inet_csk(lsk)->icsk_accept_queue.fastopenq.max_qlen))
+		return false;
+	tcpinc_core_scan_tcp_options(s->opts, s->optlen, &scan);
+	if (!s->payload && !scan.tfo_nonempty)
+		return false;
+	TCPINC_INC_STATS(net, TCPINC_MIB_ENO_TFO_DROPPED);
+	net_info_ratelimited("tcpinc: SYN with Fast Open data or cookie to a listener whose Fast Open is being turned off (port %u): dropped\n",
+			     inet_sk(lsk)->inet_num);
+	return true;
+}
+
+/* A SYN, or a non-SYN carrying ENO (a third ACK with syncookies), for no socket. */
+static unsigned int in_listener(struct net *net, struct sk_buff *skb, const struct in_seg *s)
+{
+	const struct tcphdr *th = s->th;
+	struct sock *lsk = in_lookup_listener(net, skb, s);
+
+	if (!lsk || lsk->sk_state != TCP_LISTEN)
+		return NF_ACCEPT;
+	if (th->syn && tcpinc_ctx(lsk) && in_syn_races_fastopen(net, lsk, s))
+		return NF_DROP;
+	if (!th->syn)
+		return in_listener_cookie_ack(lsk, skb, th, s->opts, s->optlen, s->payload);
+	in_listener_syn(lsk, skb, th, s->opts, s->optlen, s->payload);
+	return NF_ACCEPT;
+}
+
+unsigned int tcpinc_eno_in_hook(void *priv, struct sk_buff *skb,
+				const struct nf_hook_state *state)
+{
+	unsigned int verdict = NF_ACCEPT;
+	struct in_seg s;
+	struct sock *sk;
+
+	if (!in_read_seg(skb, &s))
+		return NF_ACCEPT;
+	sk = in_lookup_established(state->net, skb, &s);
 	if (sk) {
 		if (sk->sk_state == TCP_NEW_SYN_RECV)
-			verdict = in_request_sock(sk, skb, th, opts, optlen, payload);
+			verdict = in_request_sock(sk, skb, s.th, s.opts, s.optlen, s.payload);
 		else if (sk_fullsock(sk))
-			verdict = in_full_sock(sk, th, opts, optlen, payload);
+			verdict = in_full_sock(sk, s.th, s.opts, s.optlen, s.payload);
 		sock_gen_put(sk);
 		return verdict;
 	}
-	if (th->rst || (th->syn && th->ack))
+	if (s.th->rst || (s.th->syn && s.th->ack))
 		return NF_ACCEPT;
-	/* Here: a SYN, or a non-SYN carrying ENO (a third ACK with syncookies). */
-	if (v4)
-		sk = __inet_lookup_listener(net, hinfo, skb, thoff + th->doff * 4,
-					    ip_hdr(skb)->saddr, th->source, ip_hdr(skb)->daddr,
-					    ntohs(th->dest), inet_iif(skb), inet_sdif(skb));
-#if IS_ENABLED(CONFIG_IPV6)
-	else
-		sk = inet6_lookup_listener(net, hinfo, skb, thoff + th->doff * 4,
-					   &ipv6_hdr(skb)->saddr, th->source, &ipv6_hdr(skb)->daddr,
-					   ntohs(th->dest), inet6_iif(skb), inet6_sdif(skb));
-#endif
-	/* Listeners are RCU-freed and not refcounted by the lookup. */
-	if (!sk || sk->sk_state != TCP_LISTEN)
-		return NF_ACCEPT;
-	if (th->syn && tcpinc_ctx(sk) &&
-	    READ_ONCE(inet_csk(sk)->icsk_accept_queue.fastopenq.max_qlen)) {
-		/*
-		 * Fast Open still on for a ULP listener: the SYN came between
-		 * listen()/setsockopt() enabling it and tcpinc_no_fastopen()
-		 * undoing it. Data, or a cookie, would make TCP create a child
-		 * at SYN time with the data queued (4.7 says discard it). The
-		 * SYN is dropped; the peer's retransmission finds it off.
-		 */
-		tcpinc_core_scan_tcp_options(opts, optlen, &scan);
-		if (payload || scan.tfo_nonempty) {
-			TCPINC_INC_STATS(net, TCPINC_MIB_ENO_TFO_DROPPED);
-			net_info_ratelimited("tcpinc: SYN with Fast Open data or cookie to a listener whose Fast Open is being turned off (port %u): dropped\n",
-					     inet_sk(sk)->inet_num);
-			return NF_DROP;
-		}
-	}
-	if (th->syn)
-		in_listener_syn(sk, skb, th, opts, optlen, payload);
-	else
-		verdict = in_listener_cookie_ack(sk, skb, th, opts, optlen, payload);
-	return verdict;
+	return in_listener(state->net, skb, &s);
 }

@@ -100,77 +100,70 @@ static void eno_mss_reserve(struct sock *sk, struct tcpinc_sock *ctx, bool on)
 		tcp_sync_mss(sk, icsk->icsk_pmtu_cookie);
 }
 
-static unsigned int out_full_sock(struct sock *sk, struct sk_buff *skb)
+/* What out_start() left to do with the segment. */
+enum out_start_result {
+	OUT_NEGOTIATE,		/* the negotiation runs: let it see the segment */
+	OUT_QUIET,		/* nothing to send, ever: the segment goes as it is */
+	OUT_DROP,		/* the connection aborts: the segment goes nowhere */
+};
+
+/*
+ * Starts the negotiation on the first segment a socket sends: its SYN (A's,
+ * or a simultaneous open's). Under ctx->lock.
+ */
+static enum out_start_result out_start(struct sock *sk, struct tcpinc_sock *ctx,
+				       struct sk_buff *skb, const struct tcphdr *th)
 {
-	struct tcpinc_sock *ctx = tcpinc_ctx(sk);
-	struct tcpinc_core_opt_scan scan;
-	struct tcpinc_core_eno_config c;
 	struct net *net = sock_net(sk);
+	struct tcpinc_core_eno_config c;
 	struct tcpinc_flow f;
-	unsigned int verdict = NF_ACCEPT;
-	u8 opt[TCPINC_CORE_ENO_MAX_OPTION], len = 0;
-	const struct tcphdr *th;
-	u8 flags;
-	int action, dummy;
+	bool mandatory;
 
-	if (!ctx || READ_ONCE(ctx->quiet))
-		return NF_ACCEPT;
-	th = tcp_hdr(skb);
-	flags = tcp_flag_byte(th);
-
-	spin_lock_bh(&ctx->lock);
-	if (ctx->phase == TCPINC_ENO_UNSTARTED) {
-		if (!(flags & TCPHDR_SYN)) {
-			/* Connected before we saw a SYN: nothing to negotiate. */
+	lockdep_assert_held(&ctx->lock);
+	if (!th->syn) {
+		/* Connected before we saw a SYN: nothing to negotiate. */
+		WRITE_ONCE(ctx->quiet, 1);
+		return OUT_QUIET;
+	}
+	tcpinc_eno_core_config(ctx, net, false, th->source, th->dest, &c);
+	tcpinc_flow_from_tx(skb, th, &f);
+	tcpinc_eno_resume_propose(ctx, net, &f, th, &c);
+	if (tcpinc_core_eno_init(ctx->eno, &c) != 0) {
+		/*
+		 * The options were checked one by one when set; what is left
+		 * is a combination such as mandatory encryption with ENO off,
+		 * which no connection can satisfy.
+		 */
+		mandatory = c.tep_mandatory;
+		net_info_ratelimited("tcpinc: ENO settings cannot be satisfied (e.g. TCP_ENO_TEP_MANDATORY with ENO off): %s\n",
+				     mandatory ? "aborting (ECONNABORTED)" : "plain TCP");
+		memset(&c, 0, sizeof(c));
+		(void)tcpinc_core_eno_init(ctx->eno, &c);
+		tcpinc_eno_resume_drop(ctx);
+		if (mandatory) {
+			tcpinc_eno_count_outcome(net, ctx, TCPINC_CORE_ENO_ABORT);
 			WRITE_ONCE(ctx->quiet, 1);
-			goto out;
+			tcpinc_abort_async(sk, ECONNABORTED);
+			return OUT_DROP;
 		}
-		tcpinc_eno_core_config(ctx, net, false, th->source, th->dest, &c);
-		tcpinc_flow_from_tx(skb, th, &f);
-		tcpinc_eno_resume_propose(ctx, net, &f, th, &c);
-		if (tcpinc_core_eno_init(ctx->eno, &c) != 0) {
-			/*
-			 * The options were checked one by one when set; what is
-			 * left is a combination such as mandatory encryption
-			 * with ENO off, which no connection can satisfy.
-			 */
-			bool mandatory = c.tep_mandatory;
+	}
+	WRITE_ONCE(ctx->phase, TCPINC_ENO_NEGOTIATING);
+	if (tcpinc_core_eno_state(ctx->eno) == TCPINC_CORE_ENO_DISABLED) {
+		/* Off by configuration (or no TEP): nothing to send, ever. */
+		tcpinc_eno_count_outcome(net, ctx, TCPINC_CORE_ENO_FALLBACK);
+		WRITE_ONCE(ctx->quiet, 1);
+		return OUT_QUIET;
+	}
+	return OUT_NEGOTIATE;
+}
 
-			net_info_ratelimited("tcpinc: ENO settings cannot be satisfied (e.g. TCP_ENO_TEP_MANDATORY with ENO off): %s\n",
-					     mandatory ? "aborting (ECONNABORTED)" : "plain TCP");
-			memset(&c, 0, sizeof(c));
-			(void)tcpinc_core_eno_init(ctx->eno, &c);
-			tcpinc_eno_resume_drop(ctx);
-			if (mandatory) {
-				tcpinc_eno_count_outcome(net, ctx, TCPINC_CORE_ENO_ABORT);
-				WRITE_ONCE(ctx->quiet, 1);
-				tcpinc_abort_async(sk, ECONNABORTED);
-				verdict = NF_DROP;
-				goto out;
-			}
-		}
-		ctx->phase = TCPINC_ENO_NEGOTIATING;
-		if (tcpinc_core_eno_state(ctx->eno) == TCPINC_CORE_ENO_DISABLED) {
-			/* Off by configuration (or no TEP): nothing to send, ever. */
-			tcpinc_eno_count_outcome(net, ctx, TCPINC_CORE_ENO_FALLBACK);
-			WRITE_ONCE(ctx->quiet, 1);
-			goto out;
-		}
-	}
-	if (!(flags & TCPHDR_SYN) && !ctx->told_non_syn && peer_sent_non_syn(sk, ctx)) {
-		ctx->told_non_syn = 1;
-		action = tcpinc_core_eno_on_receive(ctx->eno, TCPHDR_ACK, NULL, 0, 0, &dummy);
-		tcpinc_eno_count_outcome(net, ctx, action);
-	}
-	tcpinc_core_scan_tcp_options((const u8 *)(th + 1), th->doff * 4 - sizeof(*th), &scan);
-	action = tcpinc_core_eno_on_send(ctx->eno, flags, skb->len - skb_transport_offset(skb) - th->doff * 4,
-					 scan.tfo_nonempty, opt, &len);
-	tcpinc_eno_count_outcome(net, ctx, action);
-	if (action == TCPINC_CORE_ENO_ABORT) {
-		tcpinc_abort_async(sk, ECONNABORTED);
-		verdict = NF_DROP;
-		len = 0;
-	}
+/*
+ * After the core chose the segment's option (len bytes): whether this
+ * socket goes quiet, and the MSS room for A's repeated ENO. Under ctx->lock.
+ */
+static void out_settle(struct sock *sk, struct tcpinc_sock *ctx, bool syn, u8 len)
+{
+	lockdep_assert_held(&ctx->lock);
 	switch (tcpinc_core_eno_state(ctx->eno)) {
 	case TCPINC_CORE_ENO_DISABLED:
 	case TCPINC_CORE_ENO_ABORTED:
@@ -186,12 +179,69 @@ static unsigned int out_full_sock(struct sock *sk, struct sk_buff *skb)
 	 * (A's handshake ACK: no data goes before it, see tcpinc_crypt_sendmsg)
 	 * until the last; given back in the call that makes us quiet.
 	 */
-	eno_mss_reserve(sk, ctx, !(flags & TCPHDR_SYN) && len && !ctx->told_non_syn &&
-			!READ_ONCE(ctx->quiet));
+	eno_mss_reserve(sk, ctx, !syn && len && !ctx->told_non_syn && !READ_ONCE(ctx->quiet));
+}
+
+/*
+ * The negotiation's turn on a segment of a started socket: tell the core
+ * of the peer's first non-SYN segment, then have it choose this segment's
+ * option (into opt, *len bytes). NF_DROP if the connection aborts.
+ */
+static unsigned int out_negotiate(struct sock *sk, struct tcpinc_sock *ctx,
+				  struct sk_buff *skb, const struct tcphdr *th,
+				  u8 *opt, u8 *len)
+{
+	struct net *net = sock_net(sk);
+	struct tcpinc_core_opt_scan scan;
+	u8 flags = tcp_flag_byte(th);
+	int action, dummy;
+
+	lockdep_assert_held(&ctx->lock);
+	if (!(flags & TCPHDR_SYN) && !ctx->told_non_syn && peer_sent_non_syn(sk, ctx)) {
+		ctx->told_non_syn = 1;
+		action = tcpinc_core_eno_on_receive(ctx->eno, TCPHDR_ACK, NULL, 0, 0, &dummy);
+		tcpinc_eno_count_outcome(net, ctx, action);
+	}
+	tcpinc_core_scan_tcp_options((const u8 *)(th + 1), th->doff * 4 - sizeof(*th), &scan);
+	action = tcpinc_core_eno_on_send(ctx->eno, flags,
+					 skb->len - skb_transport_offset(skb) - th->doff * 4,
+					 scan.tfo_nonempty, opt, len);
+	tcpinc_eno_count_outcome(net, ctx, action);
+	if (action == TCPINC_CORE_ENO_ABORT) {
+		tcpinc_abort_async(sk, ECONNABORTED);
+		*len = 0;
+	}
+	out_settle(sk, ctx, flags & TCPHDR_SYN, *len);
+	return action == TCPINC_CORE_ENO_ABORT ? NF_DROP : NF_ACCEPT;
+}
+
+/* A segment of a full socket of ours: SYN, ACK or data. */
+static unsigned int out_full_sock(struct sock *sk, struct sk_buff *skb)
+{
+	struct tcpinc_sock *ctx = tcpinc_ctx(sk);
+	const struct tcphdr *th = tcp_hdr(skb);
+	u8 opt[TCPINC_CORE_ENO_MAX_OPTION], len = 0;
+	unsigned int verdict = NF_ACCEPT;
+
+	if (!ctx || READ_ONCE(ctx->quiet))
+		return NF_ACCEPT;
+	spin_lock_bh(&ctx->lock);
+	if (ctx->phase == TCPINC_ENO_UNSTARTED) {
+		switch (out_start(sk, ctx, skb, th)) {
+		case OUT_DROP:
+			verdict = NF_DROP;
+			goto out;
+		case OUT_QUIET:
+			goto out;
+		case OUT_NEGOTIATE:
+			break;
+		}
+	}
+	verdict = out_negotiate(sk, ctx, skb, th, opt, &len);
 out:
 	spin_unlock_bh(&ctx->lock);
 	if (len)
-		emit_option(net, skb, opt, len);
+		emit_option(sock_net(sk), skb, opt, len);
 	return verdict;
 }
 
