@@ -64,7 +64,7 @@ void tcpinc_eno_hooks_remove(struct net *net)
 	mutex_lock(&tn->hooks_lock);
 	if (tn->hooks_on)
 		nf_unregister_net_hooks(net, tcpinc_nf_ops, ARRAY_SIZE(tcpinc_nf_ops));
-	tn->hooks_on = false;
+	WRITE_ONCE(tn->hooks_on, false);
 	mutex_unlock(&tn->hooks_lock);
 }
 

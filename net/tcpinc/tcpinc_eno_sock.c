@@ -104,10 +104,11 @@ void tcpinc_eno_count_outcome(struct net *net, struct tcpinc_sock *ctx, int acti
 
 static bool port_is_bad(const struct tcpinc_net *tn, __be16 port)
 {
+	u8 n = min_t(u8, READ_ONCE(tn->eno_bad_port_count), ARRAY_SIZE(tn->eno_bad_ports));
 	int i;
 
-	for (i = 0; i < tn->eno_bad_port_count; i++)
-		if (tn->eno_bad_ports[i] == ntohs(port))
+	for (i = 0; i < n; i++)
+		if (READ_ONCE(tn->eno_bad_ports[i]) == ntohs(port))
 			return true;
 	return false;
 }
@@ -128,7 +129,8 @@ void tcpinc_eno_core_config(const struct tcpinc_sock *ctx, struct net *net, bool
 	if (cfg->enabled >= 0)
 		c->enabled = cfg->enabled;
 	else
-		c->enabled = (passive ? tn->eno_enable_listen : tn->eno_enable_connect) &&
+		c->enabled = (passive ? READ_ONCE(tn->eno_enable_listen) :
+				       READ_ONCE(tn->eno_enable_connect)) &&
 			     !port_is_bad(tn, lport) && !port_is_bad(tn, rport);
 	/*
 	 * RFC 8547 section 10: ENO must not be sent before the RNG can give
@@ -261,7 +263,7 @@ void tcpinc_eno_sock_init(struct tcpinc_sock *ctx, struct sock *sk)
 	ctx->eno = (struct tcpinc_core_eno *)(ctx + 1);
 	ctx->cfg.enabled = -1;
 	ctx->cfg.tep_count = 0xff;
-	ctx->phase = TCPINC_ENO_UNSTARTED;
+	WRITE_ONCE(ctx->phase, TCPINC_ENO_UNSTARTED);
 }
 
 /*
@@ -284,7 +286,14 @@ void tcpinc_eno_sock_clone(struct tcpinc_sock *ctx, struct tcpinc_sock *lctx,
 	if (lctx) {
 		struct tcpinc_pending *p = tcpinc_pending_of(lctx);
 
+		/*
+		 * The listener is not locked here (TCP's listeners are
+		 * lockless): its ctx->lock keeps a setsockopt() on it from
+		 * tearing the copy.
+		 */
+		spin_lock(&lctx->lock);
 		ctx->cfg = lctx->cfg;
+		spin_unlock(&lctx->lock);
 		if (p) {
 			tcpinc_flow_from_req(req, &f);
 			spin_lock(&p->lock);
@@ -299,11 +308,11 @@ void tcpinc_eno_sock_clone(struct tcpinc_sock *ctx, struct tcpinc_sock *lctx,
 		}
 	}
 	if (!e) {
-		ctx->phase = TCPINC_ENO_DISABLED;
+		WRITE_ONCE(ctx->phase, TCPINC_ENO_DISABLED);
 		TCPINC_INC_STATS(net, TCPINC_MIB_ENO_FB_NO_STATE);
 		return;
 	}
-	ctx->phase = TCPINC_ENO_NEGOTIATING;
+	WRITE_ONCE(ctx->phase, TCPINC_ENO_NEGOTIATING);
 	switch (tcpinc_core_eno_state(ctx->eno)) {
 	case TCPINC_CORE_ENO_ENABLED:
 		tcpinc_eno_count_outcome(net, ctx, TCPINC_CORE_ENO_ENABLE);
