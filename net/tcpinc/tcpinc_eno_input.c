@@ -43,20 +43,13 @@ struct resume_lookup_arg {
  */
 static bool syn_answer_room(const u8 *opts, unsigned int len)
 {
-	unsigned int i = 0, used = 0;
+	struct tcpinc_core_tcp_opt o;
+	tcpinc_usize pos = 0;
+	unsigned int used = 0;
+	int step;
 
-	while (i < len) {
-		u8 kind = opts[i], olen;
-
-		if (kind == TCPOPT_EOL)
-			break;
-		if (kind == TCPOPT_NOP) {
-			i++;
-			continue;
-		}
-		if (i + 1 >= len || (olen = opts[i + 1]) < 2 || i + olen > len)
-			return false;
-		switch (kind) {
+	while ((step = tcpinc_core_tcp_option_next(opts, len, &pos, &o)) > 0) {
+		switch (o.kind) {
 		case TCPINC_TCPOPT_ENO:
 			break;			/* the peer's ENO: ours replaces it */
 		case TCPOPT_FASTOPEN:
@@ -66,12 +59,11 @@ static bool syn_answer_room(const u8 *opts, unsigned int len)
 			used += 12;
 			break;
 		default:
-			used += olen;
+			used += o.len;
 			break;
 		}
-		i += olen;
 	}
-	return used + 21 <= MAX_TCP_OPTION_SPACE;
+	return step == 0 && used + 21 <= MAX_TCP_OPTION_SPACE;
 }
 
 /* The passive opener's lookup (tcpinc_core_eno_resume_lookup_fn). */
