@@ -25,7 +25,7 @@ LAYER_GROUPS='
 main:   tcpinc_main
 ulp:    tcpinc_ulp tcpinc_sockopt tcpinc_proto
 pernet: tcpinc_pernet
-eno:    tcpinc_eno tcpinc_eno_pending tcpinc_eno_skb
+eno:    tcpinc_eno tcpinc_eno_sock tcpinc_eno_output tcpinc_eno_input tcpinc_eno_pending tcpinc_eno_skb
 crypt:  tcpinc_crypt tcpinc_crypt_*
 resume: tcpinc_resume*
 cache:  tcpinc_cache

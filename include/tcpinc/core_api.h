@@ -496,6 +496,24 @@ struct tcpinc_core_opt_scan {
 void tcpinc_core_scan_tcp_options(const tcpinc_u8 *opts, tcpinc_usize len,
 				  struct tcpinc_core_opt_scan *out);
 
+/*
+ * Walking a TCP option area option by option, for the glue's own needs
+ * (what a SYN-ACK answer will take, the area without its NOPs): the same
+ * walk as the scan above, so there is one set of rules for a malformed
+ * area. tcpinc_core_tcp_option_next gives the first option at or after
+ * *pos that is not a NOP: 1 with *out filled and *pos moved past it; 0 at
+ * EOL or the end of the area; -1 if the area is malformed there (an
+ * option's length byte missing, below 2 or past the end, or len over 40),
+ * *pos unchanged. Start with *pos = 0.
+ */
+struct tcpinc_core_tcp_opt {
+	tcpinc_u8 kind;
+	tcpinc_u8 len;			/* kind and length bytes included */
+	tcpinc_u8 off;			/* where it starts in the area */
+};
+int tcpinc_core_tcp_option_next(const tcpinc_u8 *opts, tcpinc_usize len, tcpinc_usize *pos,
+				struct tcpinc_core_tcp_opt *out);
+
 /* ========================= end of ENO section ========================== */
 
 #ifdef __cplusplus

@@ -129,7 +129,14 @@ struct tcpinc_eph {
 struct tcpinc_net {
 	struct tcpinc_mib __percpu *mib;	/* set once at init, freed at exit */
 	struct ctl_table_header *sysctl;	/* net.tcpinc.*; set at init */
-	/* Defaults for ULP sockets (draft-ietf-tcpinc-api-06 section 5). */
+	/*
+	 * Defaults for ULP sockets (draft-ietf-tcpinc-api-06 section 5).
+	 * sysctls: written by their proc handlers (WRITE_ONCE, or an array's
+	 * entries then its count with WRITE_ONCE) and read by the hooks with
+	 * no lock, each value once with READ_ONCE, the counts bounded by the
+	 * array: a connection that races a write may see part of the old
+	 * list, never past its end.
+	 */
 	int eno_enable_connect;
 	int eno_enable_listen;
 	u8 eno_tep_count;
@@ -144,7 +151,8 @@ struct tcpinc_net {
 	/*
 	 * hooks_on: the netfilter hooks are registered lazily, by the first
 	 * socket of this netns that takes the ULP, so namespaces that never
-	 * use tcpinc never run them. Written under hooks_lock, read locklessly.
+	 * use tcpinc never run them. Written under hooks_lock with WRITE_ONCE,
+	 * read locklessly with READ_ONCE (and again under hooks_lock).
 	 */
 	struct mutex hooks_lock;
 	bool hooks_on;
@@ -290,16 +298,30 @@ struct tcpinc_sock {
 	 * context: always _bh (a listener's under its table's lock: plain).
 	 */
 	spinlock_t lock;
-	/* Written by socket options under the socket lock and lock. */
+	/*
+	 * Written by socket options under the socket lock and lock; read
+	 * under either. The ULP clone, which holds neither of the
+	 * listener's, copies a listener's under its lock.
+	 */
 	struct tcpinc_eno_cfg cfg;
-	u8 phase;			/* enum tcpinc_eno_phase; WRITE_ONCE under lock,
-					 * READ_ONCE without */
+	/*
+	 * phase: enum tcpinc_eno_phase. Written under lock with WRITE_ONCE
+	 * (at init and in the clone before the socket can be reached, the
+	 * same, for one rule); read under lock, or without it once with
+	 * READ_ONCE (tcpinc_ctx_encrypted, the proto and data path checks).
+	 * WRITE_ONCE, not smp_store_release: a lockless reader only decides
+	 * plain or encrypted from it and reads nothing the writer stored
+	 * before it; what it then uses is under lock (the negotiation) or
+	 * published on its own (crypt, smp_store_release).
+	 */
+	u8 phase;
 	u8 quiet;			/* nothing left for the output hook to add;
-					 * WRITE_ONCE under lock, READ_ONCE without */
+					 * WRITE_ONCE under lock, READ_ONCE without
+					 * (the output hook's early exit) */
 	u8 told_non_syn;		/* core told that a non-SYN segment arrived */
 	u8 mss_reserved;		/* icsk_ext_hdr_len holds room for A's
 					 * repeated ENO; under lock and the socket
-					 * lock (tcpinc_eno.c, eno_mss_reserve) */
+					 * lock (tcpinc_eno_output.c, eno_mss_reserve) */
 	u8 reason;			/* enum tcpinc_core_eno_reason when DISABLED */
 	u32 syn_segs_in;		/* SYN segments the input hook saw for us */
 	/*

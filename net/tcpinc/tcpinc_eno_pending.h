@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * tcpinc_eno_pending.h - a listener's table of half-open negotiations
- * (tcpinc_eno_pending.c), used by the hooks in tcpinc_eno.c, and the
+ * (tcpinc_eno_pending.c), used by the hooks (tcpinc_eno_output.c,
+ * tcpinc_eno_input.c) and the accepted child (tcpinc_eno_sock.c), and the
  * per-netns list of those tables the wipes and the expiry walk.
  */
 #ifndef TCPINC_ENO_PENDING_H

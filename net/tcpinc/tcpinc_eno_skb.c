@@ -10,6 +10,7 @@
 #include <net/tcp.h>
 
 #include "tcpinc_eno_skb.h"
+#include "tcpinc/core_api.h"
 
 /*
  * The option area of th without its NOPs (EOL ends it), into out; its
@@ -20,24 +21,17 @@
  */
 static int compact_options(const u8 *opts, unsigned int len, u8 *out)
 {
-	unsigned int i = 0, n = 0;
+	struct tcpinc_core_tcp_opt o;
+	tcpinc_usize pos = 0;
+	unsigned int n = 0;
+	int step;
 
-	while (i < len) {
-		u8 kind = opts[i], olen;
-
-		if (kind == TCPOPT_EOL)
-			break;
-		if (kind == TCPOPT_NOP) {
-			i++;
-			continue;
-		}
-		if (i + 1 >= len || (olen = opts[i + 1]) < 2 || i + olen > len)
-			return -1;
-		memcpy(out + n, opts + i, olen);
-		n += olen;
-		i += olen;
+	/* The core's walk: out never gets more than the len bytes read. */
+	while ((step = tcpinc_core_tcp_option_next(opts, len, &pos, &o)) > 0) {
+		memcpy(out + n, opts + o.off, o.len);
+		n += o.len;
 	}
-	return n;
+	return step < 0 ? -1 : n;
 }
 
 /* The option bytes of th once its NOPs are dropped; -1 if malformed. */

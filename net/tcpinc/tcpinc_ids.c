@@ -20,7 +20,7 @@ bool tcpinc_tep_known(u16 id)
 /*
  * The one test of which configured TEPs a connection may use: both the
  * active opener's offer and the passive opener's choice are the configured
- * list filtered by it (core_config), so B never selects a TEP whose group
+ * list filtered by it (tcpinc_eno_core_config), so B never selects a TEP whose group
  * the kernel cannot run (ecdh-nist-p256 missing: "TEP 0x21 unavailable")
  * and A never offers one.
  */

@@ -595,7 +595,7 @@ int tcpinc_getsockopt(struct sock *sk, int level, int optname,
  * every SYN as an ordinary one: no child, the data not acknowledged, no
  * cookie given. max_qlen is TCP's, written under the socket lock and read
  * locklessly (READ_ONCE) by tcp_fastopen_queue_check(); the input hook
- * drops what arrives before this ran (tcpinc_eno.c).
+ * drops what arrives before this ran (tcpinc_eno_input.c).
  */
 void tcpinc_no_fastopen(struct sock *sk)
 {

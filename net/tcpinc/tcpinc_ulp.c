@@ -17,6 +17,7 @@
 
 #include "tcpinc.h"
 #include "tcpinc_eno.h"
+#include "tcpinc_eno_sock.h"
 #include "tcpinc_sockopt.h"
 #include "tcpinc_crypt.h"
 #include "tcpinc_proto.h"

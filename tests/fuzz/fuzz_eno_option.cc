@@ -3,7 +3,8 @@
 //
 // The input is used three ways: as a whole option (kind and length bytes
 // included), as the contents of a well-framed option (so that the fuzzer
-// does not have to guess the length byte), and as a TCP option area. For
+// does not have to guess the length byte), and as a TCP option area (both
+// scanned and walked option by option, as the kernel glue walks it). For
 // everything that parses, the invariants below must hold; the strongest is
 // that re-encoding the parse gives back the input byte for byte.
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include "eno_option.h"
 #include "eno_tcp_options.h"
 #include "eno_transcript.h"
+#include "tcpinc/core_api.h"
 
 using namespace tcpinc;
 
@@ -93,5 +95,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     check(data[scan.eno_off + 1] == scan.eno_len);
     check_parsed(data + scan.eno_off, scan.eno_len);
   }
+
+  // 4. The same area walked through the boundary, as the glue walks it:
+  // every option lies inside the area, after the one before, and the walk
+  // ends the way the scan did (malformed or not, the same ENO options).
+  tcpinc_core_tcp_opt o;
+  tcpinc_usize pos = 0, next_off = 0;
+  usize eno = 0;
+  int step;
+  while ((step = tcpinc_core_tcp_option_next(data, size, &pos, &o)) > 0) {
+    check(o.off >= next_off && o.len >= 2 && static_cast<usize>(o.off) + o.len <= size);
+    check(data[o.off] == o.kind && data[o.off + 1] == o.len && pos == o.off + o.len);
+    if (o.kind == kEnoKind && eno++ == 0) check(o.off == scan.eno_off && o.len == scan.eno_len);
+    next_off = pos;
+  }
+  check(step == (scan.malformed ? -1 : 0) && eno == scan.eno_count);
   return 0;
 }

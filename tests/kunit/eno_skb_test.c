@@ -549,7 +549,7 @@ static void tcpinc_kt_nop_reclaimed_full(struct kunit *test)
  * A GSO segment carries the option too (RFC 8547 4.6: every segment until
  * the peer's first non-SYN one): it goes into the header that
  * tcp_gso_segment() copies to every segment it cuts, and TCP sized
- * gso_size with room for it (eno_mss_reserve in tcpinc_eno.c).
+ * gso_size with room for it (eno_mss_reserve in tcpinc_eno_output.c).
  */
 static void tcpinc_kt_gso_carries(struct kunit *test)
 {

@@ -143,6 +143,86 @@ TEST(BoundaryEno, OptionScan) {
   EXPECT_EQ(s.malformed, 1);
 }
 
+// The option walk the glue uses (SYN-ACK room, NOP compaction): one step
+// per option, NOPs skipped, EOL or the end stops it, a broken option is -1.
+namespace {
+struct Walked {
+  std::vector<tcpinc_core_tcp_opt> opts;
+  int last;  // the step that ended the walk: 0 or -1
+  tcpinc_usize pos;
+};
+Walked walk(const std::vector<tcpinc_u8>& area) {
+  Walked w{{}, 0, 0};
+  tcpinc_core_tcp_opt o;
+  while ((w.last = tcpinc_core_tcp_option_next(area.data(), area.size(), &w.pos, &o)) > 0)
+    w.opts.push_back(o);
+  return w;
+}
+}  // namespace
+
+TEST(BoundaryEno, OptionWalkGivesEachOptionButNops) {
+  // MSS, NOP, NOP, SACK-permitted, ENO<b=1,X>, wscale (Linux's SYN plus ENO)
+  Walked w = walk({0x02, 0x04, 0x05, 0xb4, 0x01, 0x01, 0x04, 0x02, 0x45, 0x04, 0x01, 0x21, 0x03,
+                   0x03, 0x07});
+  EXPECT_EQ(w.last, 0);
+  EXPECT_EQ(w.pos, 15u);
+  ASSERT_EQ(w.opts.size(), 4u);
+  const tcpinc_u8 kinds[] = {0x02, 0x04, 0x45, 0x03}, lens[] = {4, 2, 4, 3}, offs[] = {0, 6, 8, 12};
+  for (size_t i = 0; i < 4; i++) {
+    EXPECT_EQ(w.opts[i].kind, kinds[i]) << i;
+    EXPECT_EQ(w.opts[i].len, lens[i]) << i;
+    EXPECT_EQ(w.opts[i].off, offs[i]) << i;
+  }
+  EXPECT_EQ(walk({}).last, 0);
+  EXPECT_TRUE(walk({0x01, 0x01, 0x01}).opts.empty());
+}
+
+TEST(BoundaryEno, OptionWalkStopsAtEol) {
+  // Nothing after EOL counts, not even a broken option; asking again gives 0.
+  std::vector<tcpinc_u8> area = {0x02, 0x04, 0x05, 0xb4, 0x00, 0x45, 0x09};
+  Walked w = walk(area);
+  EXPECT_EQ(w.last, 0);
+  ASSERT_EQ(w.opts.size(), 1u);
+  EXPECT_EQ(w.pos, area.size());
+  tcpinc_core_tcp_opt o;
+  EXPECT_EQ(tcpinc_core_tcp_option_next(area.data(), area.size(), &w.pos, &o), 0);
+}
+
+TEST(BoundaryEno, OptionWalkRefusesBrokenAreas) {
+  // After a good option: a length past the end; the position stays at it.
+  Walked w = walk({0x02, 0x04, 0x05, 0xb4, 0x01, 0x45, 0x09, 0x21});
+  EXPECT_EQ(w.last, -1);
+  EXPECT_EQ(w.opts.size(), 1u);
+  EXPECT_EQ(w.pos, 4u);
+  // A length byte below 2, a missing length byte, an area no TCP header holds.
+  EXPECT_EQ(walk({0x45, 0x01}).last, -1);
+  EXPECT_EQ(walk({0x45, 0x00}).last, -1);
+  EXPECT_EQ(walk({0x01, 0x45}).last, -1);
+  std::vector<tcpinc_u8> too_long(41, 0x01);
+  EXPECT_EQ(walk(too_long).last, -1);
+  EXPECT_EQ(walk(std::vector<tcpinc_u8>(40, 0x01)).last, 0);
+  // A position past the area is refused, not read from.
+  tcpinc_core_tcp_opt o;
+  tcpinc_usize pos = 5;
+  std::vector<tcpinc_u8> four = {0x02, 0x04, 0x05, 0xb4};
+  EXPECT_EQ(tcpinc_core_tcp_option_next(four.data(), four.size(), &pos, &o), -1);
+}
+
+TEST(BoundaryEno, OptionWalkAgreesWithTheScan) {
+  // Two ENO options and a legacy one: the walk sees the two of kind 69, the
+  // scan counts all three; both find the same area well formed or not.
+  std::vector<tcpinc_u8> area = {0x45, 0x02, 0x01, 0xfd, 0x04, 0x45, 0x4e, 0x45, 0x03, 0x21};
+  Walked w = walk(area);
+  tcpinc_core_opt_scan s;
+  tcpinc_core_scan_tcp_options(area.data(), area.size(), &s);
+  EXPECT_EQ(w.last, 0);
+  EXPECT_EQ(s.malformed, 0);
+  size_t eno = 0;
+  for (const auto& o : w.opts) eno += o.kind == 0x45;
+  EXPECT_EQ(eno, 2u);
+  EXPECT_EQ(s.eno_count, 3);
+}
+
 
 // --- resumption suboptions through the C API (RFC 8548 3.5) ---------------
 

@@ -211,3 +211,20 @@ extern "C" void tcpinc_core_scan_tcp_options(const tcpinc_u8* opts, tcpinc_usize
   out->tfo_nonempty = scan.tfo_nonempty ? 1 : 0;
   out->malformed = scan.malformed ? 1 : 0;
 }
+
+extern "C" int tcpinc_core_tcp_option_next(const tcpinc_u8* opts, tcpinc_usize len,
+                                           tcpinc_usize* pos, struct tcpinc_core_tcp_opt* out) {
+  TcpOption o;
+  switch (eno_next_tcp_option(opts, len, pos, &o)) {
+    case TcpOptStep::kOption:
+      out->kind = o.kind;
+      out->len = o.len;
+      out->off = o.off;
+      return 1;
+    case TcpOptStep::kEnd:
+      return 0;
+    case TcpOptStep::kMalformed:
+      break;
+  }
+  return -1;
+}

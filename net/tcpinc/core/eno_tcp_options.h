@@ -42,6 +42,25 @@ struct EnoScan {
 // as carrying no ENO option.
 void eno_scan_tcp_options(const u8* opts, usize len, EnoScan* out);
 
+// TcpOption - one option of an area: where it starts, its kind and its
+// length (kind and length bytes included).
+struct TcpOption {
+  u8 kind;
+  u8 len;
+  u8 off;
+};
+
+enum class TcpOptStep : u8 { kOption, kEnd, kMalformed };
+
+// eno_next_tcp_option - the walk itself, one option at a time, under the
+// rules above; every reader of a TCP option area (the scan, and the glue
+// through tcpinc_core_tcp_option_next) goes through it. From *pos: skips
+// NOPs; kOption with *out filled and *pos past it; kEnd at EOL or the end
+// of the area (*pos = len); kMalformed if the option at *pos is broken or
+// the area is longer than a TCP header holds (*pos unchanged, so asking
+// again answers the same).
+TcpOptStep eno_next_tcp_option(const u8* opts, usize len, usize* pos, TcpOption* out);
+
 }  // namespace tcpinc
 
 #endif  // TCPINC_CORE_ENO_TCP_OPTIONS_H
