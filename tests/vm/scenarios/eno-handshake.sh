@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# timeout: 180
+# timeout: 300
 # needs: module
 #
 # ENO on the wire, both ends with the module, IPv4 and IPv6:
