@@ -231,21 +231,31 @@ static void hex(const uint8_t *p, int n, char *out)
 }
 
 /*
- * The short form people read to each other (tcpinc(8), SESSION IDS): bytes
- * 1..10 of the session ID (byte 0 is the TEP, the same for every session of
- * that TEP) as five big-endian 16-bit numbers, each in five decimal digits,
- * joined by '-': 80 bits, e.g. 04096-65535-00017-31337-00256.
+ * The short form people read to each other (tcpinc(8), SESSION IDS), the
+ * same as tcpinc-auth's: bytes 1..9 of the session ID (byte 0 is the TEP,
+ * the same for every session of that TEP) as one big-endian number, modulo
+ * 10^20, in 20 decimal digits in four groups of five, e.g.
+ * 04096-65535-00017-31337.
  */
 static void short_id(const uint8_t *p, int n, char *out)
 {
+	unsigned __int128 v = 0, ten20 = 1;
+	char d[21];
 	int i;
 
-	if (n < 11) {
+	if (n < 10) {
 		strcpy(out, "-");
 		return;
 	}
-	for (i = 0; i < 5; i++)
-		out += sprintf(out, "%s%05u", i ? "-" : "", (unsigned int)(p[1 + 2 * i] << 8 | p[2 + 2 * i]));
+	for (i = 1; i <= 9; i++)
+		v = v << 8 | p[i];
+	for (i = 0; i < 20; i++)
+		ten20 *= 10;
+	v %= ten20;
+	for (i = 19; i >= 0; i--, v /= 10)
+		d[i] = '0' + (int)(v % 10);
+	d[20] = 0;
+	sprintf(out, "%.5s-%.5s-%.5s-%.5s", d, d + 5, d + 10, d + 15);
 }
 
 static void addr_text(int fam, const struct nlattr *a, char *out, size_t cap)

@@ -77,24 +77,28 @@ both() { # TAG ADDR URLHOST PORT
 both both-v4 192.0.2.2 192.0.2.2 8001
 both both-v6 2001:db8::2 '[2001:db8::2]' 8002
 
-# tcpinc show on both ends of an open connection: curl is rate-limited so
-# the transfer lasts a few seconds (bounded by T), long enough to look.
+# tcpinc show on both ends of an open connection: a 4 MB file fetched with
+# --limit-rate and cut off after T seconds (curl exit 28) keeps the
+# connection open while both namespaces are looked at.
 TC=$TCPINC_TOP/build/tools/tcpinc
 [ -x "$TC" ] || fail "tcpinc is not built (make tools)"
+head -c 3000000 /dev/urandom | base64 >"$www/big.txt"
 shown() { # NS: the session IDs tcpinc show --json lists for port 8007
 	in_ns "$1" "$TC" show --json | /usr/bin/python3 -c 'import json,sys; print(" ".join(e.get("session_id", "") for e in json.load(sys.stdin) if 8007 in (e["local_port"], e["remote_port"])))'
 }
 serve show 192.0.2.2 8007
-in_ns h1 "$RUN" --log "$TCPINC_OUT/show.client.log" -- curl -sS --limit-rate 40k --max-time "$T" \
-	-o "$TCPINC_OUT/show.got" http://192.0.2.2:8007/file.txt 2>"$TCPINC_OUT/show.client.err" &
+in_ns h1 "$RUN" --log "$TCPINC_OUT/show.client.log" -- curl -sS --limit-rate 16k --max-time "$T" \
+	-o "$TCPINC_OUT/show.got" http://192.0.2.2:8007/big.txt 2>"$TCPINC_OUT/show.client.err" &
 CPID=$!
-wait_for 10 sh -c "[ -s '$TCPINC_OUT/show.client.log' ]" || fail "show: curl under tcpinc-run logged nothing"
+# tcpinc-run logs at close: wait until h1 lists the session as keyed instead.
+keyed() { [ -n "$(shown h1 | tr -d ' ')" ]; }
+wait_for 15 keyed || fail "show: tcpinc show in h1 never listed a keyed session on port 8007: $(in_ns h1 "$TC" show 2>&1)"
 cs=$(shown h1) ss_=$(shown h2)
 echo "show: h1 lists '$cs', h2 lists '$ss_'"
 CRC=0; wait "$CPID" || CRC=$?
 stop_server
-expect_eq "show: curl exit" 0 "$CRC"
-expect_eq "show: file intact" "$want" "$(sha256sum <"$TCPINC_OUT/show.got" | cut -d' ' -f1)"
+echo "show: curl exit $CRC after $(stat -c %s "$TCPINC_OUT/show.got" 2>/dev/null || echo 0) bytes (28: cut off by --max-time, as meant)"
+[ "$CRC" = 0 ] || [ "$CRC" = 28 ] || fail "show: curl exit $CRC: $(cat "$TCPINC_OUT/show.client.err")"
 expect_eq "show: h1's tcpinc show = its tcpinc-run log" "$(kv_of "$TCPINC_OUT/show.client.log" sessid)" "$cs"
 expect_eq "show: h2's tcpinc show = its tcpinc-run log" "$(kv_of "$TCPINC_OUT/show.server.log" sessid)" "$ss_"
 [ ${#cs} = 66 ] || fail "show: h1 listed '$cs', not one 33-byte session ID"
