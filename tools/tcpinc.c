@@ -429,7 +429,7 @@ static int cmd_stats(struct nl *nl, int interval, int count, bool json)
 
 /* --- cache ------------------------------------------------------------- */
 
-#define MAXPEER 4096
+#define MAXPEER 65536	/* resume_cache_max's limit: one peer per entry at most */
 struct cache {
 	bool json;
 	int n;

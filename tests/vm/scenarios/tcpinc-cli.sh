@@ -91,38 +91,52 @@ close_conn() { touch "$TCPINC_OUT/$1.done"; wait ${PIDS[$1]} || true; }
 declare -A PIDS
 jf() { jq_py "$1" "$2"; }
 
+# pick SOCKJSON SHOWJSON: one python run (each costs seconds under TCG)
+# printing, as KEY=VALUE lines, what the socket said and what the entry of
+# tcpinc show --json with its ports says, and the short form computed from
+# the socket's session ID as tcpinc(8) defines it.
+pick() {
+	/usr/bin/python3 - "$1" "$2" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1])); d = json.load(open(sys.argv[2]))
+m = [e for e in d if e["local_port"] == s["local_port"] and e["remote_port"] == s["remote_port"]]
+print("count=%d" % len(m))
+print("sock_sid=%s" % s["sessid"])
+print("sock_tep=%d" % (s["negtep"] & 0x7f))
+print("sock_aead=%d" % s["aead"])
+print("sock_resumed=%d" % s["resumed"])
+d20 = "%020d" % (int.from_bytes(bytes.fromhex(s["sessid"])[1:10], "big") % 10**20)
+print("sock_short=%s" % "-".join(d20[i:i + 5] for i in range(0, 20, 5)))
+for k in ("session_id", "tep", "aead", "resumed", "state", "session_id_short"):
+    print("show_%s=%s" % (k, m[0].get(k, "") if m else ""))
+PY
+}
+
 # check_show TAG RESUMED: both ends list the connection as their sockets see it.
 check_show() {
-	local tag=$1 resumed=$2 ns side sid
+	local tag=$1 resumed=$2 ns side sid short sids=()
 	for side in client server; do
 		ns=h1; [ $side = server ] && ns=h2
-		local j=$TCPINC_OUT/$tag.$side.json
-		sid=$(jf "$j" 'd["sessid"]')
-		[ ${#sid} = 66 ] || fail "$tag $side: getsockopt session ID '$sid' is not 33 bytes"
 		in_ns $ns "$TC" show --json >"$TCPINC_OUT/$tag.$side.show.json"
 		in_ns $ns "$TC" show >"$TCPINC_OUT/$tag.$side.show.txt"
 		cat "$TCPINC_OUT/$tag.$side.show.txt"
-		# The entry whose ports are this socket's.
-		local sel="[e for e in d if e['local_port'] == $(jf "$j" 'd["local_port"]') and e['remote_port'] == $(jf "$j" 'd["remote_port"]')]"
-		expect_eq "$tag $side: listed once" 1 "$(jf "$TCPINC_OUT/$tag.$side.show.json" "len($sel)")"
-		local e="$sel[0]"
-		expect_eq "$tag $side: session ID = TCP_ENO_SESSID" "$sid" "$(jf "$TCPINC_OUT/$tag.$side.show.json" "$e['session_id']")"
-		expect_eq "$tag $side: TEP = TCP_ENO_NEGTEP" "$(( $(jf "$j" 'd["negtep"]') & 0x7f ))" "$(jf "$TCPINC_OUT/$tag.$side.show.json" "$e['tep']")"
-		expect_eq "$tag $side: AEAD = TCP_CRYPT_CONF" "$(jf "$j" 'd["aead"]')" "$(jf "$TCPINC_OUT/$tag.$side.show.json" "$e['aead']")"
-		expect_eq "$tag $side: resumed = TCP_CRYPT_RESUMED" "$resumed" "$(jf "$j" 'd["resumed"]')"
-		expect_eq "$tag $side: resumed in show" "$resumed" "$(jf "$TCPINC_OUT/$tag.$side.show.json" "$e['resumed']")"
-		expect_eq "$tag $side: state" ESTAB "$(jf "$TCPINC_OUT/$tag.$side.show.json" "$e['state']")"
-		# The text form has the same ID, in hex and short (tcpinc(8): bytes
-		# 1..9 big-endian, mod 10^20, four groups of five digits).
-		local short
-		short=$(/usr/bin/python3 -c 'import sys; d="%020d" % (int.from_bytes(bytes.fromhex(sys.argv[1])[1:10], "big") % 10**20); print("-".join(d[i:i+5] for i in range(0, 20, 5)))' "$sid")
-		expect_eq "$tag $side: short form in JSON" "$short" "$(jf "$TCPINC_OUT/$tag.$side.show.json" "$e['session_id_short']")"
+		local f=$TCPINC_OUT/$tag.$side.pick
+		pick "$TCPINC_OUT/$tag.$side.json" "$TCPINC_OUT/$tag.$side.show.json" >"$f"
+		sid=$(kv_of "$f" sock_sid) short=$(kv_of "$f" sock_short)
+		[ ${#sid} = 66 ] || fail "$tag $side: getsockopt session ID '$sid' is not 33 bytes"
+		expect_eq "$tag $side: listed once" 1 "$(kv_of "$f" count)"
+		expect_eq "$tag $side: session ID = TCP_ENO_SESSID" "$sid" "$(kv_of "$f" show_session_id)"
+		expect_eq "$tag $side: TEP = TCP_ENO_NEGTEP" "$(kv_of "$f" sock_tep)" "$(kv_of "$f" show_tep)"
+		expect_eq "$tag $side: AEAD = TCP_CRYPT_CONF" "$(kv_of "$f" sock_aead)" "$(kv_of "$f" show_aead)"
+		expect_eq "$tag $side: resumed = TCP_CRYPT_RESUMED" "$resumed" "$(kv_of "$f" sock_resumed)"
+		expect_eq "$tag $side: resumed in show" "$resumed" "$(kv_of "$f" show_resumed)"
+		expect_eq "$tag $side: state" ESTAB "$(kv_of "$f" show_state)"
+		expect_eq "$tag $side: short form in JSON" "$short" "$(kv_of "$f" show_session_id_short)"
 		expect_eq "$tag $side: text lists hex and short ID" 2 \
 			"$(grep -c -e "session $sid\$" -e "short $short\$" "$TCPINC_OUT/$tag.$side.show.txt" || true)"
+		sids+=("$(kv_of "$f" show_session_id)")
 	done
-	expect_eq "$tag: both ends show the same session ID" \
-		"$(jf "$TCPINC_OUT/$tag.client.show.json" "[e['session_id'] for e in d if e['local_port'] == $(jf "$TCPINC_OUT/$tag.client.json" 'd["local_port"]')][0]")" \
-		"$(jf "$TCPINC_OUT/$tag.server.show.json" "[e['session_id'] for e in d if e['local_port'] == $(jf "$TCPINC_OUT/$tag.server.json" 'd["local_port"]')][0]")"
+	expect_eq "$tag: both ends show the same session ID" "${sids[0]}" "${sids[1]}"
 }
 
 # A plain TCP connection stays open through the checks: never listed.
