@@ -31,11 +31,15 @@ all: module gate tools
 
 # Userspace helpers the VM scenarios run (the mini guest has no Python).
 TOOLS := build/tools/tcpinc-stream build/tools/tcpinc-synflood build/tools/tcpinc-auth \
-	build/tools/libtcpinc-preload.so build/tools/tcpinc-run
+	build/tools/libtcpinc-preload.so build/tools/tcpinc-run build/tools/tcpinc
 tools: $(TOOLS)
 # CPPFLAGS/CFLAGS/LDFLAGS from the environment come last: a Debian package
 # build (make deb) passes its hardening flags through them.
 TOOL_FLAGS = $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)
+# tcpinc(8): sessions, counters, cache and sysctls over the "tcpinc" genl family.
+build/tools/tcpinc: tools/tcpinc.c tools/tcpinc_tool.h include/uapi/linux/tcpinc.h
+	@mkdir -p $(@D)
+	$(CC) -O2 -Wall -Wextra -Werror -o $@ $< $(TOOL_FLAGS)
 # tcpinc-run and its LD_PRELOAD library (they find each other side by side).
 build/tools/libtcpinc-preload.so: tools/tcpinc_preload.c include/uapi/linux/tcpinc.h
 	@mkdir -p $(@D)
@@ -136,6 +140,7 @@ install-tools: tools
 	install -D -m 0755 build/tools/tcpinc-run $(DESTDIR)/usr/bin/tcpinc-run
 	install -D -m 0644 build/tools/libtcpinc-preload.so $(DESTDIR)/usr/lib/tcpinc/libtcpinc-preload.so
 	install -D -m 0755 build/tools/tcpinc-auth $(DESTDIR)/usr/bin/tcpinc-auth
+	install -D -m 0755 build/tools/tcpinc $(DESTDIR)/usr/sbin/tcpinc
 	install -D -m 0644 include/uapi/linux/tcpinc.h $(DESTDIR)/usr/include/linux/tcpinc.h
 	for p in Documentation/man/*.[0-9]; do \
 		d=$(DESTDIR)/usr/share/man/man$${p##*.}; install -d $$d && \

@@ -23,6 +23,7 @@ dir=${1:-$top/net/tcpinc}
 # group: files (stems; a trailing * matches a prefix). Top to bottom.
 LAYER_GROUPS='
 main:   tcpinc_main
+genl:   tcpinc_genl
 ulp:    tcpinc_ulp tcpinc_sockopt tcpinc_proto
 pernet: tcpinc_pernet
 eno:    tcpinc_eno tcpinc_eno_sock tcpinc_eno_output tcpinc_eno_input tcpinc_eno_pending tcpinc_eno_skb
@@ -42,7 +43,8 @@ ids:    tcpinc_ids
 # session registry read the VM generation; the registry aborts through
 # abort). A group missing here may depend on nothing.
 LAYER_EDGES='
-main:   ulp pernet eno crypt resume cache eph notify socks vmgen abort ids
+main:   genl ulp pernet eno crypt resume cache eph notify socks vmgen abort ids
+genl:   pernet cache notify socks
 ulp:    eno crypt resume cache eph notify socks vmgen abort ids
 pernet: eno crypt resume cache eph notify socks vmgen abort ids
 eno:    cache eph notify socks vmgen abort ids

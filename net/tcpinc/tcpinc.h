@@ -279,6 +279,26 @@ enum tcpinc_eno_phase {
 };
 
 /*
+ * struct tcpinc_summary - what diag (the ULP's get_info) and the netlink
+ * family (tcpinc_genl.c) show of a session. Nothing here is secret: the
+ * session ID is public by design (RFC 8548 section 3.4, it is what
+ * applications compare out of band). Written once, under the socket lock,
+ * when the session's keys exist (tcpinc_crypt_summary_publish), and then
+ * published by smp_store_release() of ready; readers hold no socket lock
+ * (RCU in get_info, the registry's crypt_lock in the netlink dump), check
+ * ready with smp_load_acquire() and read only this, never ctx->crypt,
+ * which the ULP release frees before the context's grace period ends.
+ */
+struct tcpinc_summary {
+	u8 ready;			/* the fields below are set */
+	u8 tep;				/* negotiated TEP id (7 bits) */
+	u8 resumed;			/* keyed from a cached secret */
+	u8 sid_len;
+	u16 aead;			/* RFC 8548 AEAD id */
+	u8 sid[TCPINC_CORE_TC_SESSION_ID_LEN];
+};
+
+/*
  * Each field says how it is protected; "lock" is ctx->lock, "socket lock"
  * the owner's. Fields without a note are under lock.
  */
@@ -387,6 +407,8 @@ struct tcpinc_sock {
 	u8 connect_used;
 	u8 resume_tep;			/* negotiated TEP id, set when the session
 					 * starts, under lock */
+	/* See struct tcpinc_summary: written once, then read without locks. */
+	struct tcpinc_summary info;
 	/* In tcpinc_net.crypt_socks while a tcpcrypt session exists: crypt_lock, not lock. */
 	struct list_head crypt_node;
 	/* Set at init to the tcpinc_core_eno_size() bytes after the struct; the object is under lock. */

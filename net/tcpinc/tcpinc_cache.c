@@ -323,6 +323,35 @@ const struct tcpinc_secret_holder tcpinc_cache_holder = {
 	.wipe	= tcpinc_cache_holder_wipe,
 };
 
+int tcpinc_cache_walk(struct net *net, unsigned long *pos,
+		      int (*fn)(const struct tcpinc_cache_view *v, void *arg), void *arg)
+{
+	struct tcpinc_cache *c = cache_of(net);
+	struct tcpinc_cache_entry *e;
+	struct tcpinc_cache_view v;
+	unsigned long i = 0;
+	int err = 0;
+
+	if (!c)
+		return 0;
+	spin_lock_bh(&c->lock);
+	list_for_each_entry(e, &c->lru, lru) {
+		if (i++ < *pos)
+			continue;
+		/* Only what identifies the chain: never the secret or the half. */
+		v.peer = e->peer;
+		v.chain = e->chain;
+		v.tep = e->tep;
+		v.expires_ms = expired(e) ? 0 : jiffies_to_msecs(e->expires - jiffies);
+		err = fn(&v, arg);
+		if (err)
+			break;
+		*pos = i;
+	}
+	spin_unlock_bh(&c->lock);
+	return err;
+}
+
 unsigned int tcpinc_cache_count(struct net *net)
 {
 	struct tcpinc_cache *c = cache_of(net);

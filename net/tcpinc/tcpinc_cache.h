@@ -66,6 +66,23 @@ bool tcpinc_cache_flush_chain(struct net *net, u64 chain);
 /* Wipes every entry; counts the wipe. Returns the number of entries. */
 unsigned int tcpinc_cache_wipe(struct net *net);
 
+/* What the netlink family shows of an entry: no secret, no identifier half. */
+struct tcpinc_cache_view {
+	struct in6_addr peer;
+	u64 chain;
+	u32 expires_ms;
+	u8 tep;
+};
+
+/*
+ * tcpinc_cache_walk - calls fn for net's entries, least recently used
+ * first, from the *pos'th on, until fn returns nonzero (returned),
+ * advancing *pos past each one fn accepted. fn runs under the cache's
+ * lock (_bh): it must not sleep nor take a lock of ours.
+ */
+int tcpinc_cache_walk(struct net *net, unsigned long *pos,
+		      int (*fn)(const struct tcpinc_cache_view *v, void *arg), void *arg);
+
 unsigned int tcpinc_cache_count(struct net *net);
 size_t tcpinc_cache_entry_size(void);
 

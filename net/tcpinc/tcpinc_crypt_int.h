@@ -102,6 +102,7 @@ void tcpinc_crypt_abort_locked(struct sock *sk, struct tcpinc_crypt *cr, int err
 bool tcpinc_crypt_vm_ok(struct sock *sk, struct tcpinc_crypt *cr);
 int tcpinc_crypt_start(struct sock *sk, struct tcpinc_sock *ctx, struct tcpinc_crypt *cr);
 void tcpinc_crypt_cache_export(struct sock *sk, struct tcpinc_sock *ctx, struct tcpinc_crypt *cr);
+void tcpinc_crypt_summary_publish(struct tcpinc_sock *ctx, struct tcpinc_crypt *cr);
 
 /* tcpinc_crypt_output.c */
 bool tcpinc_crypt_flush(struct sock *sk, struct tcpinc_crypt *cr, int flags);

@@ -101,6 +101,7 @@ static int tcpinc_crypt_rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
 			WRITE_ONCE(cr->established, true);
 			TCPINC_INC_STATS(sock_net(rs->sk), TCPINC_MIB_TC_HANDSHAKES);
 			tcpinc_crypt_cache_export(rs->sk, tcpinc_ctx(rs->sk), cr);
+			tcpinc_crypt_summary_publish(tcpinc_ctx(rs->sk), cr);
 		}
 		if (ev.rekeyed)
 			TCPINC_INC_STATS(sock_net(rs->sk), TCPINC_MIB_TC_REKEYS);

@@ -203,6 +203,7 @@ int tcpinc_crypt_start(struct sock *sk, struct tcpinc_sock *ctx, struct tcpinc_c
 		cr->resumed = true;
 		WRITE_ONCE(cr->established, true);
 		TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_RESUMED);
+		tcpinc_crypt_summary_publish(ctx, cr);
 	}
 	return st;
 }
@@ -225,6 +226,30 @@ void tcpinc_crypt_cache_export(struct sock *sk, struct tcpinc_sock *ctx, struct 
 	spin_lock_bh(&ctx->lock);
 	ctx->chain = chain;
 	spin_unlock_bh(&ctx->lock);
+}
+
+/*
+ * The keys exist (socket lock held): copy what diag and the netlink family
+ * show into ctx->info and publish it, once (struct tcpinc_summary).
+ */
+void tcpinc_crypt_summary_publish(struct tcpinc_sock *ctx, struct tcpinc_crypt *cr)
+{
+	struct tcpinc_summary *in;
+	size_t len = 0;
+
+	if (!ctx)
+		return;
+	sock_owned_by_me(ctx->sk);
+	in = &ctx->info;
+	if (in->ready)
+		return;
+	if (tcpinc_core_tc_session_id(cr->sess, in->sid, sizeof(in->sid), &len) != TCPINC_CORE_TC_OK)
+		len = 0;
+	in->sid_len = len;
+	in->aead = tcpinc_core_tc_aead(cr->sess);
+	in->tep = ctx->resume_tep;
+	in->resumed = cr->resumed;
+	smp_store_release(&in->ready, 1);
 }
 
 /* Socket lock and ctx->lock held; tcpinc_crypt_prepare() first. */

@@ -14,6 +14,7 @@
 #include "tcpinc_eno.h"
 #include "tcpinc_eno_pending.h"
 #include "tcpinc_eph.h"
+#include "tcpinc_genl.h"
 #include "tcpinc_notify.h"
 #include "tcpinc_pernet.h"
 #include "tcpinc_proto.h"
@@ -68,14 +69,20 @@ static int __init tcpinc_init(void)
 	err = tcpinc_notifiers_register();
 	if (err)
 		goto err_pernet;
-	err = tcpinc_ulp_register();
+	/* Its handlers read the per-netns state, which exists by now. */
+	err = tcpinc_genl_register();
 	if (err)
 		goto err_notifiers;
+	err = tcpinc_ulp_register();
+	if (err)
+		goto err_genl;
 
 	pr_info("tcpinc: loaded, TCP ULP \"tcpcrypt\" registered (core ABI %u)\n",
 		TCPINC_CORE_ABI_VERSION);
 	return 0;
 
+err_genl:
+	tcpinc_genl_unregister();
 err_notifiers:
 	tcpinc_notifiers_unregister();
 err_pernet:
@@ -92,6 +99,7 @@ err_eno:
 static void __exit tcpinc_exit(void)
 {
 	tcpinc_ulp_unregister();
+	tcpinc_genl_unregister();
 	tcpinc_notifiers_unregister();
 	tcpinc_pernet_unregister();
 	tcpinc_crypto_exit();	/* after: reverse of init */

@@ -304,19 +304,36 @@ static unsigned long tcpinc_stat_read(const struct net *net, enum tcpinc_mib_fie
 	return sum;
 }
 
+int tcpinc_stat_get(struct net *net, unsigned int i, const char **name, u64 *val)
+{
+	if (i < __TCPINC_MIB_MAX) {
+		*name = tcpinc_mib_names[i];
+		*val = tcpinc_stat_read(net, i);
+		return 0;
+	}
+	/* Gauges of the resumption cache: its entries and their memory. */
+	switch (i - __TCPINC_MIB_MAX) {
+	case 0:
+		*name = "TcpincCacheEntries";
+		*val = tcpinc_cache_count(net);
+		return 0;
+	case 1:
+		*name = "TcpincCacheBytes";
+		*val = (u64)tcpinc_cache_count(net) * tcpinc_cache_entry_size();
+		return 0;
+	}
+	return -ENOENT;
+}
+
 static int tcpinc_stat_show(struct seq_file *seq, void *v)
 {
 	struct net *net = seq->private;
-	int i;
+	const char *name;
+	unsigned int i;
+	u64 val;
 
-	unsigned int n = tcpinc_cache_count(net);
-
-	for (i = 0; i < __TCPINC_MIB_MAX; i++)
-		seq_printf(seq, "%-32s\t%lu\n", tcpinc_mib_names[i],
-			   tcpinc_stat_read(net, i));
-	/* Gauges of the resumption cache: its entries and their memory. */
-	seq_printf(seq, "%-32s\t%u\n", "TcpincCacheEntries", n);
-	seq_printf(seq, "%-32s\t%zu\n", "TcpincCacheBytes", n * tcpinc_cache_entry_size());
+	for (i = 0; !tcpinc_stat_get(net, i, &name, &val); i++)
+		seq_printf(seq, "%-32s\t%llu\n", name, val);
 	return 0;
 }
 

@@ -56,6 +56,28 @@ unsigned int tcpinc_socks_abort_all(struct net *net, int err)
 	return n;
 }
 
+int tcpinc_socks_walk(struct net *net, unsigned long *pos,
+		      int (*fn)(struct tcpinc_sock *ctx, void *arg), void *arg)
+{
+	struct tcpinc_net *tn = tcpinc_pernet(net);
+	struct tcpinc_sock *ctx;
+	unsigned long i = 0;
+	int err = 0;
+
+	/* Every context on the list has a live socket (see tcpinc_socks_abort_all). */
+	spin_lock_bh(&tn->crypt_lock);
+	list_for_each_entry(ctx, &tn->crypt_socks, crypt_node) {
+		if (i++ < *pos)
+			continue;
+		err = fn(ctx, arg);
+		if (err)
+			break;
+		*pos = i;
+	}
+	spin_unlock_bh(&tn->crypt_lock);
+	return err;
+}
+
 static void tcpinc_socks_wipe(struct net *net, enum tcpinc_wipe_event ev, struct tcpinc_wiped *w)
 {
 	if (ev == TCPINC_WIPE_VMFORK && READ_ONCE(tcpinc_pernet(net)->vmfork_abort))

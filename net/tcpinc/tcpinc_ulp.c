@@ -12,6 +12,8 @@
  */
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <net/netlink.h>
+#include <uapi/linux/tcpinc.h>
 #include <net/inet_connection_sock.h>
 #include <net/tcp.h>
 
@@ -146,12 +148,60 @@ static void tcpinc_ulp_release(struct sock *sk)
 	kfree_rcu(ctx, rcu);
 }
 
+/*
+ * inet_diag (ss -tie): tcp_diag has put INET_ULP_INFO_NAME; we add a
+ * TCPINC_ULP_INFO nest once the keys exist. Runs without the socket lock,
+ * so it reads only the published summary (struct tcpinc_summary), under
+ * RCU: the context is freed after a grace period, its session at release.
+ */
+static int tcpinc_ulp_get_info(struct sock *sk, struct sk_buff *skb)
+{
+	const struct tcpinc_summary *in;
+	struct tcpinc_sock *ctx;
+	struct nlattr *nest;
+	int err = 0;
+
+	rcu_read_lock();
+	ctx = tcpinc_ctx(sk);
+	if (!ctx || !smp_load_acquire(&ctx->info.ready))
+		goto out;
+	in = &ctx->info;
+	err = -EMSGSIZE;
+	nest = nla_nest_start_noflag(skb, TCPINC_ULP_INFO);
+	if (!nest)
+		goto out;
+	if (nla_put_u8(skb, TCPINC_ULP_TEP, in->tep) ||
+	    nla_put_u16(skb, TCPINC_ULP_AEAD, in->aead) ||
+	    nla_put_u8(skb, TCPINC_ULP_RESUMED, in->resumed) ||
+	    nla_put(skb, TCPINC_ULP_SESSID, in->sid_len, in->sid)) {
+		nla_nest_cancel(skb, nest);
+		goto out;
+	}
+	nla_nest_end(skb, nest);
+	err = 0;
+out:
+	rcu_read_unlock();
+	return err;
+}
+
+/* The most get_info adds; tcp_diag sizes the message with it. */
+static size_t tcpinc_ulp_get_info_size(const struct sock *sk)
+{
+	return nla_total_size(0) +			/* TCPINC_ULP_INFO */
+	       nla_total_size(sizeof(u8)) +		/* TEP */
+	       nla_total_size(sizeof(u16)) +		/* AEAD */
+	       nla_total_size(sizeof(u8)) +		/* RESUMED */
+	       nla_total_size(TCPINC_CORE_TC_SESSION_ID_LEN);
+}
+
 struct tcp_ulp_ops tcpinc_ulp_ops __read_mostly = {
 	.name		= "tcpcrypt",
 	.owner		= THIS_MODULE,
 	.init		= tcpinc_ulp_init,
 	.clone		= tcpinc_ulp_clone,
 	.release	= tcpinc_ulp_release,
+	.get_info	= tcpinc_ulp_get_info,
+	.get_info_size	= tcpinc_ulp_get_info_size,
 };
 
 /* ENO enabled encryption: every TEP we negotiate is tcpcrypt, start it. */

@@ -23,6 +23,10 @@ check preload-library-installed test -s "$stage/usr/lib/tcpinc/libtcpinc-preload
 # it prints the environment it would run the command with.
 check tcpinc-run-finds-library sh -c "'$stage/usr/bin/tcpinc-run' -- env | grep -qx 'LD_PRELOAD=$stage/usr/lib/tcpinc/libtcpinc-preload.so'"
 check tcpinc-auth-installed test -x "$stage/usr/bin/tcpinc-auth"
+check tcpinc-installed test -x "$stage/usr/sbin/tcpinc"
+# The installed tcpinc(8) runs: its usage names every command (exit 2).
+check tcpinc-usage sh -c "'$stage/usr/sbin/tcpinc' --help 2>&1 | grep -q 'tcpinc cache flush'"
+check man-page-tcpinc.8 sh -c "zcat '$stage/usr/share/man/man8/tcpinc.8.gz' | cmp - '$top/Documentation/man/tcpinc.8'"
 check uapi-header cmp "$top/include/uapi/linux/tcpinc.h" "$stage/usr/include/linux/tcpinc.h"
 check man-page-tcpinc.7 sh -c "zcat '$stage/usr/share/man/man7/tcpinc.7.gz' | cmp - '$top/Documentation/man/tcpinc.7'"
 check man-page-tcpinc-run.1 sh -c "zcat '$stage/usr/share/man/man1/tcpinc-run.1.gz' | cmp - '$top/Documentation/man/tcpinc-run.1'"

@@ -5,7 +5,10 @@
 #    are what Debian's lintian reports as groff-message);
 #  - tcpinc(7) documents every socket option of include/uapi/linux/tcpinc.h
 #    with the header's value, and no option the header does not have, so
-#    the page cannot drift from the API.
+#    the page cannot drift from the API;
+#  - tcpinc(8) documents every net.tcpinc sysctl the module registers
+#    (tcpinc_pernet.c) and tools/tcpinc.c knows every one of them, so that
+#    `tcpinc config` and its page cannot drift from the kernel.
 # Prints PASS/FAIL lines and "N passed, N failed"; exit status 1 on a failure.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -49,6 +52,19 @@ else
 	else
 		bad "tcpinc.7-options-match-uapi: header vs page: $(diff "$tmp/header.sorted" "$tmp/page.list" | grep '^[<>]' | tr '\n' ';')"
 	fi
+fi
+
+# Sysctl names: the kernel's table, the page's .B/.BR items, the tool's table.
+sysctls=$(sed -n 's/.*\.procname = "\([a-z_0-9]*\)".*/\1/p' "$top/net/tcpinc/tcpinc_pernet.c" | sort)
+miss_page="" miss_tool=""
+for n in $sysctls; do
+	grep -q "^\.BR\? .*\b$n\b" "$top/Documentation/man/tcpinc.8" || miss_page="$miss_page $n"
+	grep -q "{ \"$n\"," "$top/tools/tcpinc.c" || miss_tool="$miss_tool $n"
+done
+if [ "$(echo "$sysctls" | wc -w)" -ge 10 ] && [ -z "$miss_page$miss_tool" ]; then
+	ok "tcpinc.8-sysctls-match-kernel ($(echo "$sysctls" | wc -w) sysctls, page and tool)"
+else
+	bad "tcpinc.8-sysctls-match-kernel: missing in tcpinc.8:${miss_page:- none}; in tools/tcpinc.c:${miss_tool:- none}"
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -103,4 +103,72 @@
  * is 1: their keys may be in use in another copy of the VM. */
 #define TCP_CRYPT_VMFORK_ERRNO_NAME	"EKEYREVOKED"
 
+/*
+ * Diagnostics (Documentation/netlink.md). Keys never leave the kernel;
+ * session IDs are public (RFC 8548 section 3.4).
+ *
+ * inet_diag (ss -tie): INET_DIAG_ULP_INFO holds INET_ULP_INFO_NAME
+ * "tcpcrypt" and, once the session's keys exist, one nested attribute of
+ * type TCPINC_ULP_INFO (far above the kernel's INET_ULP_INFO_* numbers,
+ * which parsers such as iproute2's ignore) holding TCPINC_ULP_* below.
+ */
+#define TCPINC_ULP_INFO		0x1540
+enum {
+	TCPINC_ULP_UNSPEC,
+	TCPINC_ULP_TEP,		/* u8: negotiated TEP id */
+	TCPINC_ULP_AEAD,	/* u16: RFC 8548 AEAD id */
+	TCPINC_ULP_RESUMED,	/* u8: 1 keyed from a cached secret, 0 fresh */
+	TCPINC_ULP_SESSID,	/* binary: the session ID (TCP_ENO_SESSID) */
+	__TCPINC_ULP_MAX
+};
+#define TCPINC_ULP_MAX		(__TCPINC_ULP_MAX - 1)
+
+/*
+ * Generic netlink family TCPINC_GENL_NAME, version TCPINC_GENL_VERSION,
+ * per network namespace (the caller's). Unprivileged: the GET commands.
+ * CAP_NET_ADMIN in the namespace's user namespace: TCPINC_CMD_FLUSH_CACHE.
+ */
+#define TCPINC_GENL_NAME	"tcpinc"
+#define TCPINC_GENL_VERSION	1
+
+enum tcpinc_genl_cmd {
+	TCPINC_CMD_UNSPEC,
+	TCPINC_CMD_GET_SESSIONS,	/* dump: one message per tcpcrypt connection */
+	TCPINC_CMD_GET_STATS,		/* do: TCPINC_A_STAT nests, /proc/net/tcpinc_stat's lines in order */
+	TCPINC_CMD_GET_CACHE,		/* dump: one message per cached resumption chain */
+	TCPINC_CMD_FLUSH_CACHE,		/* do: wipe the resumption cache; replies TCPINC_A_FLUSHED */
+	__TCPINC_CMD_MAX
+};
+#define TCPINC_CMD_MAX		(__TCPINC_CMD_MAX - 1)
+
+enum tcpinc_genl_attr {
+	TCPINC_A_UNSPEC,
+	/* sessions */
+	TCPINC_A_FAMILY,		/* u16: AF_INET or AF_INET6 */
+	TCPINC_A_SADDR,			/* binary: 4 or 16 bytes, network order */
+	TCPINC_A_DADDR,
+	TCPINC_A_SPORT,			/* u16, host order */
+	TCPINC_A_DPORT,
+	TCPINC_A_STATE,			/* u8: TCP state (TCP_ESTABLISHED = 1, ...) */
+	TCPINC_A_KEYED,			/* u8: 1 once the session's keys exist; the four below only then */
+	TCPINC_A_TEP,			/* u8 */
+	TCPINC_A_AEAD,			/* u16 */
+	TCPINC_A_RESUMED,		/* u8 */
+	TCPINC_A_SESSID,		/* binary (33 bytes for tcpcrypt) */
+	TCPINC_A_BYTES_SENT,		/* u64: TCP's bytes_sent (ciphertext, with retransmissions) */
+	TCPINC_A_BYTES_RECEIVED,	/* u64: TCP's bytes_received (ciphertext) */
+	TCPINC_A_PAD,
+	/* stats */
+	TCPINC_A_STAT,			/* nest: TCPINC_A_STAT_NAME, TCPINC_A_STAT_VALUE */
+	TCPINC_A_STAT_NAME,		/* string */
+	TCPINC_A_STAT_VALUE,		/* u64 */
+	/* cache */
+	TCPINC_A_PEER,			/* binary: 16 bytes, IPv4 as v4-mapped */
+	TCPINC_A_CHAIN,			/* u64: the chain's number (not secret) */
+	TCPINC_A_EXPIRES_MS,		/* u32: milliseconds until the chain expires */
+	TCPINC_A_FLUSHED,		/* u32: entries a flush wiped */
+	__TCPINC_A_MAX
+};
+#define TCPINC_A_MAX		(__TCPINC_A_MAX - 1)
+
 #endif /* _UAPI_LINUX_TCPINC_H */

@@ -13,7 +13,10 @@
 # - the same with --mandatory: curl fails (the server cannot encrypt) and
 #   the server never sees the request;
 # - --ports that do not match: the socket is left alone (plain TCP);
-# - UDP and UNIX sockets and a program's own ULP choice are untouched.
+# - UDP and UNIX sockets and a program's own ULP choice are untouched;
+# - while a rate-limited download is under way, `tcpinc show` (tcpinc(8))
+#   in both namespaces lists the connection with the same session ID, the
+#   one the two ends' tcpinc-run logs give.
 set -euo pipefail
 . "$TCPINC_TOP/tests/vm/lib.sh"
 . "$TCPINC_TOP/tests/vm/eno-lib.sh"
@@ -74,6 +77,36 @@ both() { # TAG ADDR URLHOST PORT
 both both-v4 192.0.2.2 192.0.2.2 8001
 both both-v6 2001:db8::2 '[2001:db8::2]' 8002
 
+# tcpinc show on both ends of an open connection: a 4 MB file fetched with
+# --limit-rate and cut off after T seconds (curl exit 28) keeps the
+# connection open while both namespaces are looked at.
+TC=$TCPINC_TOP/build/tools/tcpinc
+[ -x "$TC" ] || fail "tcpinc is not built (make tools)"
+head -c 3000000 /dev/urandom | base64 >"$www/big.txt"
+shown() { # NS: the session IDs tcpinc show --json lists for port 8007
+	in_ns "$1" "$TC" show --json | /usr/bin/python3 -c 'import json,sys; print(" ".join(e.get("session_id", "") for e in json.load(sys.stdin) if 8007 in (e["local_port"], e["remote_port"])))'
+}
+serve show 192.0.2.2 8007
+in_ns h1 "$RUN" --log "$TCPINC_OUT/show.client.log" -- curl -sS --limit-rate 16k --max-time "$T" \
+	-o "$TCPINC_OUT/show.got" http://192.0.2.2:8007/big.txt 2>"$TCPINC_OUT/show.client.err" &
+CPID=$!
+# tcpinc-run logs at close: wait until h1 lists the session as keyed instead.
+keyed() { [ -n "$(shown h1 | tr -d ' ')" ]; }
+wait_for 15 keyed || fail "show: tcpinc show in h1 never listed a keyed session on port 8007: $(in_ns h1 "$TC" show 2>&1)"
+cs=$(shown h1) ss_=$(shown h2)
+echo "show: h1 lists '$cs', h2 lists '$ss_'"
+CRC=0; wait "$CPID" || CRC=$?
+# The server logs when http.server closes the cut-off connection (EPIPE
+# soon after curl exits): wait for that line before stopping it.
+wait_for 10 test -s "$TCPINC_OUT/show.server.log" || echo "show: http.server has not logged the connection yet"
+stop_server
+echo "show: curl exit $CRC after $(stat -c %s "$TCPINC_OUT/show.got" 2>/dev/null || echo 0) bytes (28: cut off by --max-time, as meant)"
+[ "$CRC" = 0 ] || [ "$CRC" = 28 ] || fail "show: curl exit $CRC: $(cat "$TCPINC_OUT/show.client.err")"
+expect_eq "show: h1's tcpinc show = its tcpinc-run log" "$(kv_of "$TCPINC_OUT/show.client.log" sessid)" "$cs"
+expect_eq "show: h2's tcpinc show = its tcpinc-run log" "$(kv_of "$TCPINC_OUT/show.server.log" sessid)" "$ss_"
+[ ${#cs} = 66 ] || fail "show: h1 listed '$cs', not one 33-byte session ID"
+expect_eq "show: same session ID on both ends (tcpinc show)" "$cs" "$ss_"
+
 # Only the client under tcpinc-run: plain TCP, and it works.
 capture_start h1 eth0 8003 "$TCPINC_OUT/one.pcap"
 serve one 192.0.2.2 8003 plain
@@ -128,4 +161,4 @@ cat "$TCPINC_OUT/others.out"
 expect_eq "others: UDP connect unaffected" 1 "$(grep -c '^udp ok' "$TCPINC_OUT/others.out" || true)"
 expect_eq "others: UNIX connect gets its own errno (ENOENT)" 1 "$(grep -c '^unix errno 2$' "$TCPINC_OUT/others.out" || true)"
 expect_eq "others: a program's own TCP_ULP before connect still connects" 1 "$(grep -c '^own-ulp HTTP/1.0 200' "$TCPINC_OUT/others.out" || true)"
-echo "PASS: tcpinc-run encrypts curl <-> http.server (v4, v6, same session IDs, no plaintext), falls back, refuses when mandatory, honours --ports, leaves other sockets alone"
+echo "PASS: tcpinc-run encrypts curl <-> http.server (v4, v6, same session IDs, no plaintext), falls back, refuses when mandatory, honours --ports, leaves other sockets alone, tcpinc show agrees on both ends"
