@@ -300,8 +300,10 @@ static void show_one(const struct nlattr **tb, void *arg)
 			       "\"resumed\": %u, \"session_id\": \"%s\", \"session_id_short\": \"%s\"",
 			       tep, tep_name(tep), aead, aead_name(aead),
 			       get_u8(tb[TCPINC_A_RESUMED]), sid, sh);
-		printf(", \"bytes_sent\": %" PRIu64 ", \"bytes_received\": %" PRIu64 "}",
-		       get_u64(tb[TCPINC_A_BYTES_SENT]), get_u64(tb[TCPINC_A_BYTES_RECEIVED]));
+		printf(", \"bytes_sent\": %" PRIu64 ", \"bytes_received\": %" PRIu64
+		       ", \"rekeys_sent\": %u, \"rekeys_received\": %u}",
+		       get_u64(tb[TCPINC_A_BYTES_SENT]), get_u64(tb[TCPINC_A_BYTES_RECEIVED]),
+		       get_u32(tb[TCPINC_A_REKEYS_SENT]), get_u32(tb[TCPINC_A_REKEYS_RECEIVED]));
 	} else {
 		snprintf(l, sizeof(l), fam == AF_INET6 ? "[%s]:%u" : "%s:%u", src, get_u16(tb[TCPINC_A_SPORT]));
 		snprintf(r, sizeof(r), fam == AF_INET6 ? "[%s]:%u" : "%s:%u", dst, get_u16(tb[TCPINC_A_DPORT]));
@@ -312,8 +314,10 @@ static void show_one(const struct nlattr **tb, void *arg)
 			       get_u8(tb[TCPINC_A_RESUMED]) ? "resumed" : "fresh", sid, sh);
 		else
 			printf("  keying (no session ID yet)\n");
-		printf("  bytes sent %" PRIu64 " received %" PRIu64 " (TCP, ciphertext)\n",
-		       get_u64(tb[TCPINC_A_BYTES_SENT]), get_u64(tb[TCPINC_A_BYTES_RECEIVED]));
+		printf("  bytes sent %" PRIu64 " received %" PRIu64 " (TCP, ciphertext)\n"
+		       "  rekeys sent %u received %u\n",
+		       get_u64(tb[TCPINC_A_BYTES_SENT]), get_u64(tb[TCPINC_A_BYTES_RECEIVED]),
+		       get_u32(tb[TCPINC_A_REKEYS_SENT]), get_u32(tb[TCPINC_A_REKEYS_RECEIVED]));
 	}
 	s->n++;
 }

@@ -409,6 +409,13 @@ struct tcpinc_sock {
 					 * starts, under lock */
 	/* See struct tcpinc_summary: written once, then read without locks. */
 	struct tcpinc_summary info;
+	/*
+	 * Rekeys of this connection, for tcpinc show: the ones we started and
+	 * the peer's. Incremented under the socket lock (WRITE_ONCE), read by
+	 * the netlink dump without it (READ_ONCE).
+	 */
+	u32 rekeys_sent;
+	u32 rekeys_received;
 	/* In tcpinc_net.crypt_socks while a tcpcrypt session exists: crypt_lock, not lock. */
 	struct list_head crypt_node;
 	/* Set at init to the tcpinc_core_eno_size() bytes after the struct; the object is under lock. */

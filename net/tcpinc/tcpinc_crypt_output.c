@@ -117,6 +117,16 @@ void tcpinc_crypt_send_finp(struct sock *sk, struct tcpinc_sock *ctx)
 	WRITE_ONCE(sk->sk_shutdown, shutdown);
 }
 
+/* A rekey we started: the namespace's counter and the connection's. Socket lock held. */
+static void tcpinc_crypt_count_rekey_sent(struct sock *sk)
+{
+	struct tcpinc_sock *ctx = tcpinc_ctx(sk);
+
+	TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_TC_REKEYS_SENT);
+	if (ctx)
+		WRITE_ONCE(ctx->rekeys_sent, ctx->rekeys_sent + 1);
+}
+
 /*
  * Stages and queues an empty frame that starts a rekey (RFC 8548 3.8);
  * TCP_CRYPT_REKEY and keep-alives. Socket lock held.
@@ -153,7 +163,7 @@ int tcpinc_crypt_send_rekey(struct sock *sk, struct tcpinc_crypt *cr)
 	WRITE_ONCE(cr->tx_len, cr->tx_len + len);
 	cr->tx_since_rekey = 0;
 	tcpinc_crypt_flush(sk, cr, MSG_DONTWAIT);
-	TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_TC_REKEYS_SENT);
+	tcpinc_crypt_count_rekey_sent(sk);
 	return 0;
 }
 
@@ -173,7 +183,7 @@ void tcpinc_crypt_rekey_if_due(struct sock *sk, struct tcpinc_sock *ctx, struct 
 	if (tcpinc_core_tc_initiate_rekey(cr->sess) != TCPINC_CORE_TC_OK)
 		return;
 	cr->tx_since_rekey = 0;
-	TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_TC_REKEYS_SENT);
+	tcpinc_crypt_count_rekey_sent(sk);
 	TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_TC_REKEYS_AUTO);
 }
 

@@ -103,8 +103,13 @@ static int tcpinc_crypt_rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
 			tcpinc_crypt_cache_export(rs->sk, tcpinc_ctx(rs->sk), cr);
 			tcpinc_crypt_summary_publish(tcpinc_ctx(rs->sk), cr);
 		}
-		if (ev.rekeyed)
+		if (ev.rekeyed) {
+			struct tcpinc_sock *ctx = tcpinc_ctx(rs->sk);
+
 			TCPINC_INC_STATS(sock_net(rs->sk), TCPINC_MIB_TC_REKEYS);
+			if (ctx)
+				WRITE_ONCE(ctx->rekeys_received, ctx->rekeys_received + 1);
+		}
 		if (ev.frame && ev.data_len) {
 			cr->rx_data = ev.data;
 			WRITE_ONCE(cr->rx_off, 0);

@@ -81,7 +81,9 @@ static int tcpinc_genl_put_session(struct tcpinc_sock *ctx, void *arg)
 	    nla_put_u64_64bit(d->skb, TCPINC_A_BYTES_SENT, READ_ONCE(tp->bytes_sent),
 			      TCPINC_A_PAD) ||
 	    nla_put_u64_64bit(d->skb, TCPINC_A_BYTES_RECEIVED, READ_ONCE(tp->bytes_received),
-			      TCPINC_A_PAD))
+			      TCPINC_A_PAD) ||
+	    nla_put_u32(d->skb, TCPINC_A_REKEYS_SENT, READ_ONCE(ctx->rekeys_sent)) ||
+	    nla_put_u32(d->skb, TCPINC_A_REKEYS_RECEIVED, READ_ONCE(ctx->rekeys_received)))
 		goto full;
 	if (keyed &&
 	    (nla_put_u8(d->skb, TCPINC_A_TEP, in->tep) ||

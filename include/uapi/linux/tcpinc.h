@@ -167,6 +167,8 @@ enum tcpinc_genl_attr {
 	TCPINC_A_CHAIN,			/* u64: the chain's number (not secret) */
 	TCPINC_A_EXPIRES_MS,		/* u32: milliseconds until the chain expires */
 	TCPINC_A_FLUSHED,		/* u32: entries a flush wiped */
+	TCPINC_A_REKEYS_SENT,		/* u32: rekeys this end started (sessions) */
+	TCPINC_A_REKEYS_RECEIVED,	/* u32: rekeys the peer started */
 	__TCPINC_A_MAX
 };
 #define TCPINC_A_MAX		(__TCPINC_A_MAX - 1)

@@ -58,9 +58,14 @@ if role == "server":
     c, _ = s.accept()
     c.settimeout(limit)
     c.sendall(c.recv(100))
+    if ulp:
+        c.sendall(c.recv(100))  # the client's second message, after its rekey
 else:
     s.connect((addr, port)); c = s
     c.sendall(b"hello"); c.recv(100)
+    if ulp:
+        s.setsockopt(6, 0x4560, 1)  # TCP_CRYPT_REKEY: one rekey of ours, counted per connection
+        c.sendall(b"again"); c.recv(100)
 info = opts(c)
 info["local_port"] = c.getsockname()[1]
 info["remote_port"] = c.getpeername()[1]
@@ -107,7 +112,8 @@ print("sock_aead=%d" % s["aead"])
 print("sock_resumed=%d" % s["resumed"])
 d20 = "%020d" % (int.from_bytes(bytes.fromhex(s["sessid"])[1:10], "big") % 10**20)
 print("sock_short=%s" % "-".join(d20[i:i + 5] for i in range(0, 20, 5)))
-for k in ("session_id", "tep", "aead", "resumed", "state", "session_id_short"):
+for k in ("session_id", "tep", "aead", "resumed", "state", "session_id_short", "rekeys_sent",
+          "rekeys_received"):
     print("show_%s=%s" % (k, m[0].get(k, "") if m else ""))
 PY
 }
@@ -132,6 +138,12 @@ check_show() {
 		expect_eq "$tag $side: resumed in show" "$resumed" "$(kv_of "$f" show_resumed)"
 		expect_eq "$tag $side: state" ESTAB "$(kv_of "$f" show_state)"
 		expect_eq "$tag $side: short form in JSON" "$short" "$(kv_of "$f" show_session_id_short)"
+		# The client started one rekey (TCP_CRYPT_REKEY); the server received it.
+		if [ $side = client ]; then
+			expect_eq "$tag client: rekeys sent" 1 "$(kv_of "$f" show_rekeys_sent)"
+		else
+			expect_eq "$tag server: rekeys received" 1 "$(kv_of "$f" show_rekeys_received)"
+		fi
 		expect_eq "$tag $side: text lists hex and short ID" 2 \
 			"$(grep -c -e "session $sid\$" -e "short $short\$" "$TCPINC_OUT/$tag.$side.show.txt" || true)"
 		sids+=("$(kv_of "$f" show_session_id)")
