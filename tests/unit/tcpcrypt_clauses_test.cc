@@ -12,24 +12,16 @@
 
 #include "crypto_openssl.h"
 #include "tcpcrypt_session.h"
+#include "session_fixture.h"
 
 using namespace tcpinc;
 using namespace tcpinc::tcpcrypt;
+using tcpinc_test::Bytes;
+using tcpinc_test::kTranscript;
+using tcpinc_test::ops;
+using tcpinc_test::SessionPtr;
 
 namespace {
-
-using Bytes = std::vector<u8>;
-const CryptoOps* ops() { return tcpinc_test::openssl_crypto_ops(); }
-
-struct SessionDeleter {
-  void operator()(Session* s) const {
-    s->destroy();
-    delete s;
-  }
-};
-using SessionPtr = std::unique_ptr<Session, SessionDeleter>;
-
-const u8 kTranscript[] = {0x45, 0x04, 0x21, 0x23, 0x45, 0x04, 0x01, 0x23};
 
 u32 be32(const u8* p) { return u32{p[0]} << 24 | u32{p[1]} << 16 | u32{p[2]} << 8 | p[3]; }
 u16 be16(const u8* p) { return static_cast<u16>(p[0] << 8 | p[1]); }
@@ -453,15 +445,7 @@ TEST(Rfc8548, EachSessionSecretIsUsedAtMostOnceOnEachSide) {
   ResumeSuboption answer = wire(al, ans, &ans_len);
   SessionPtr so(new Session()), sl(new Session()), so2(new Session());
   SessionConfig co{}, cl{};
-  co.hs.role = Role::kA;
-  cl.hs.role = Role::kB;
-  co.tep_byte = cl.tep_byte = 0xa3;
-  co.resume = &ao;
-  co.peer_resume_nonce = answer.nonce;
-  co.peer_resume_nonce_len = answer.nonce_len;
-  cl.resume = &al;
-  cl.peer_resume_nonce = offer.nonce;
-  cl.peer_resume_nonce_len = offer.nonce_len;
+  tcpinc_test::resumed_configs(0xa3, &ao, &al, offer, answer, &co, &cl);
   ResumeAttempt copy = ao;  // what a buggy caller might keep
   ASSERT_EQ(so->start(ops(), co), Status::kOk);
   ASSERT_EQ(sl->start(ops(), cl), Status::kOk);

@@ -25,24 +25,16 @@
 #include "tcpcrypt_key_schedule.h"
 #include "tcpcrypt_rekey.h"
 #include "tcpcrypt_session.h"
+#include "session_fixture.h"
 
 using namespace tcpinc;
 using namespace tcpinc::tcpcrypt;
+using tcpinc_test::Bytes;
+using tcpinc_test::kTranscript;
+using tcpinc_test::ops;
+using tcpinc_test::SessionPtr;
 
 namespace {
-
-using Bytes = std::vector<u8>;
-const CryptoOps* ops() { return tcpinc_test::openssl_crypto_ops(); }
-
-struct SessionDeleter {
-  void operator()(Session* s) const {
-    s->destroy();
-    delete s;
-  }
-};
-using SessionPtr = std::unique_ptr<Session, SessionDeleter>;
-
-const u8 kTranscript[] = {0x45, 0x04, 0x21, 0x23, 0x45, 0x04, 0x01, 0x23};
 
 // RawPeer - X: one direction key per side, a generation counter per side,
 // nothing else. It answers a rekey that puts Y ahead with its next frame

@@ -13,44 +13,17 @@
 #include "crypto_openssl.h"
 #include "tcpcrypt_init_msg.h"
 #include "tcpcrypt_session.h"
+#include "session_fixture.h"
 
 using namespace tcpinc;
 using namespace tcpinc::tcpcrypt;
+using tcpinc_test::Bytes;
+using tcpinc_test::exchange;
+using tcpinc_test::kTranscript;
+using tcpinc_test::ops;
+using tcpinc_test::SessionPtr;
 
 namespace {
-
-using Bytes = std::vector<u8>;
-const CryptoOps* ops() { return tcpinc_test::openssl_crypto_ops(); }
-
-struct SessionDeleter {
-  void operator()(Session* s) const {
-    s->destroy();
-    delete s;
-  }
-};
-using SessionPtr = std::unique_ptr<Session, SessionDeleter>;
-
-const u8 kTranscript[] = {0x45, 0x04, 0x21, 0x23, 0x45, 0x04, 0x01, 0x23};
-
-// pump_until_quiet - move bytes between two sessions whole (segmentation is
-// covered elsewhere) until neither has output.
-void exchange(Session* x, Session* y) {
-  Bytes buf(kMaxFrameLen);
-  for (int round = 0; round < 4; round++) {
-    for (auto [from, to] : {std::pair{x, y}, std::pair{y, x}}) {
-      usize n = 0;
-      ASSERT_EQ(from->poll_output(buf.data(), buf.size(), &n), Status::kOk);
-      usize off = 0;
-      while (off < n) {
-        usize used = 0;
-        RecvEvent ev{};
-        Status st = to->receive(buf.data() + off, n - off, &used, &ev);
-        ASSERT_TRUE(st == Status::kOk || st == Status::kNeedMore);
-        off += used;
-      }
-    }
-  }
-}
 
 // fresh - a fresh session between host 0 (A) and host 1 (B); both cache ss[1].
 void fresh(ResumeSecret* host0, ResumeSecret* host1, bool no_cache_b = false) {
@@ -101,15 +74,7 @@ Bytes resume(ResumeSecret* opener, ResumeSecret* listener, const ResumePolicy& p
   EXPECT_EQ(resumption_check_answer(ao, answer), Status::kOk);
   SessionPtr so(new Session()), sl(new Session());
   SessionConfig co{}, cl{};
-  co.hs.role = Role::kA;
-  cl.hs.role = Role::kB;
-  co.tep_byte = cl.tep_byte = 0xa3;
-  co.resume = &ao;
-  co.peer_resume_nonce = answer.nonce;
-  co.peer_resume_nonce_len = answer.nonce_len;
-  cl.resume = &al;
-  cl.peer_resume_nonce = offer.nonce;
-  cl.peer_resume_nonce_len = offer.nonce_len;
+  tcpinc_test::resumed_configs(0xa3, &ao, &al, offer, answer, &co, &cl);
   EXPECT_EQ(so->start(ops(), co), Status::kOk);
   EXPECT_EQ(sl->start(ops(), cl), Status::kOk);
   // Data both ways proves both hosts derived the same directional keys.

@@ -11,10 +11,12 @@
 #include "tcpcrypt_key_schedule.h"
 #include "tcpcrypt_resumption.h"
 #include "tcpcrypt_session.h"
+#include "session_fixture.h"
 #include "vectors.h"
 
 using namespace tcpinc;
 using namespace tcpinc::tcpcrypt;
+using tcpinc_test::SessionPtr;
 using tcpinc_test::Bytes;
 using tcpinc_test::VectorRecord;
 
@@ -30,13 +32,6 @@ const VectorRecord& vec(const std::string& n) { return tcpinc_test::find_vector(
 
 Bytes B(const u8* p, size_t n) { return Bytes(p, p + n); }
 
-struct SessionDeleter {
-  void operator()(Session* s) const {
-    s->destroy();
-    delete s;
-  }
-};
-using SessionPtr = std::unique_ptr<Session, SessionDeleter>;
 SessionPtr new_session() { return SessionPtr(new Session()); }
 
 std::vector<u16> u16s(const Bytes& b) {

@@ -15,47 +15,21 @@
 #include "tcpcrypt_init_msg.h"
 #include "tcpcrypt_resumption.h"
 #include "tcpcrypt_session.h"
+#include "session_fixture.h"
 
 using namespace tcpinc;
 using namespace tcpinc::tcpcrypt;
+using tcpinc_test::Bytes;
+using tcpinc_test::exchange;
+using tcpinc_test::ops;
+using tcpinc_test::SessionPtr;
 
 namespace {
-
-using Bytes = std::vector<u8>;
-const CryptoOps* ops() { return tcpinc_test::openssl_crypto_ops(); }
 
 // Spelled as a number (not TCPINC_CORE_KEX_X448) so that this file also
 // builds, and fails, on a core that does not know the group.
 constexpr u8 kX448 = 0x24;
 const u8 kTranscript[] = {0x45, 0x04, 0x21, 0x24, 0x45, 0x04, 0x01, 0x24};
-
-struct SessionDeleter {
-  void operator()(Session* s) const {
-    s->destroy();
-    delete s;
-  }
-};
-using SessionPtr = std::unique_ptr<Session, SessionDeleter>;
-
-// exchange - whole-buffer delivery both ways until quiet (bounded).
-void exchange(Session* x, Session* y) {
-  Bytes buf(kMaxFrameLen);
-  for (int round = 0; round < 4; round++) {
-    for (auto [from, to] : {std::pair{x, y}, std::pair{y, x}}) {
-      usize n = 0;
-      ASSERT_EQ(from->poll_output(buf.data(), buf.size(), &n), Status::kOk);
-      usize off = 0;
-      for (int guard = 0; off < n && guard < 16; guard++) {
-        usize used = 0;
-        RecvEvent ev{};
-        Status st = to->receive(buf.data() + off, n - off, &used, &ev);
-        ASSERT_TRUE(st == Status::kOk || st == Status::kNeedMore) << int(st);
-        off += used;
-      }
-      ASSERT_EQ(off, n);
-    }
-  }
-}
 
 // one_way - seal data at from, open at to, return what to delivered.
 Bytes one_way(Session* from, Session* to, const Bytes& data) {
@@ -198,15 +172,7 @@ TEST(TcpcryptX448, ResumedSession) {
   ASSERT_EQ(resumption_check_answer(ao, answer), Status::kOk);
   SessionPtr so(new Session()), sl(new Session());
   SessionConfig co{}, cl{};
-  co.hs.role = Role::kA;
-  cl.hs.role = Role::kB;
-  co.tep_byte = cl.tep_byte = 0xa4;
-  co.resume = &ao;
-  co.peer_resume_nonce = answer.nonce;
-  co.peer_resume_nonce_len = answer.nonce_len;
-  cl.resume = &al;
-  cl.peer_resume_nonce = offer.nonce;
-  cl.peer_resume_nonce_len = offer.nonce_len;
+  tcpinc_test::resumed_configs(0xa4, &ao, &al, offer, answer, &co, &cl);
   ASSERT_EQ(so->start(ops(), co), Status::kOk);
   ASSERT_EQ(sl->start(ops(), cl), Status::kOk);
   EXPECT_EQ(so->aead(), 2);
