@@ -37,7 +37,9 @@ serve() {
 	local tag=$1 addr=$2 port=$3; shift 3
 	local pre=("$RUN" --log "$TCPINC_OUT/$tag.server.log" "$@" --)
 	[ "${1:-}" = plain ] && pre=()
-	in_ns h2 timeout "$T" "${pre[@]}" /usr/bin/python3 -m http.server "$port" --bind "$addr" \
+	# 2T: the server must outlive curl's --max-time T (the show case
+	# below waits for it to close the cut-off connection).
+	in_ns h2 timeout $((2 * T)) "${pre[@]}" /usr/bin/python3 -m http.server "$port" --bind "$addr" \
 		--directory "$www" >"$TCPINC_OUT/$tag.server.out" 2>&1 &
 	SPID=$!
 	wait_for 15 listening "$port" ||
@@ -96,14 +98,22 @@ wait_for 15 keyed || fail "show: tcpinc show in h1 never listed a keyed session 
 cs=$(shown h1) ss_=$(shown h2)
 echo "show: h1 lists '$cs', h2 lists '$ss_'"
 CRC=0; wait "$CPID" || CRC=$?
-# The server logs when http.server closes the cut-off connection (EPIPE
-# soon after curl exits): wait for that line before stopping it.
-wait_for 10 test -s "$TCPINC_OUT/show.server.log" || echo "show: http.server has not logged the connection yet"
+# The server's tcpinc-run logs when http.server closes the cut-off
+# connection. That line is not guaranteed: if the peer's reset arrives
+# first, the socket is already closed when the program closes it, and the
+# shim (getpeername fails: ENOTCONN) logs nothing. So the server's log is
+# compared when it has the line, and the sub-case says so when it has not;
+# what tcpinc show lists is checked against h1's log and between the ends.
+wait_for "$T" test -s "$TCPINC_OUT/show.server.log" || true
 stop_server
 echo "show: curl exit $CRC after $(stat -c %s "$TCPINC_OUT/show.got" 2>/dev/null || echo 0) bytes (28: cut off by --max-time, as meant)"
 [ "$CRC" = 0 ] || [ "$CRC" = 28 ] || fail "show: curl exit $CRC: $(cat "$TCPINC_OUT/show.client.err")"
 expect_eq "show: h1's tcpinc show = its tcpinc-run log" "$(kv_of "$TCPINC_OUT/show.client.log" sessid)" "$cs"
-expect_eq "show: h2's tcpinc show = its tcpinc-run log" "$(kv_of "$TCPINC_OUT/show.server.log" sessid)" "$ss_"
+if [ -s "$TCPINC_OUT/show.server.log" ]; then
+	expect_eq "show: h2's tcpinc show = its tcpinc-run log" "$(kv_of "$TCPINC_OUT/show.server.log" sessid)" "$ss_"
+else
+	echo "skip: show: h2's tcpinc-run log has no line (the peer's reset closed the socket before http.server did); h2's tcpinc show is checked against h1's below"
+fi
 [ ${#cs} = 66 ] || fail "show: h1 listed '$cs', not one 33-byte session ID"
 expect_eq "show: same session ID on both ends (tcpinc show)" "$cs" "$ss_"
 
