@@ -99,12 +99,16 @@ static void nl_send(struct nl *nl, uint16_t type, uint16_t flags, uint8_t cmd,
 		die_errno("netlink send", errno);
 }
 
+/* Attribute tables big enough for our family's and the controller's replies. */
+#define NL_TB_MAX (TCPINC_A_MAX > CTRL_ATTR_MAX ? TCPINC_A_MAX : CTRL_ATTR_MAX)
+
 /*
  * Receives replies to the last request, calling fn for each message's
- * attributes, until the ACK or NLMSG_DONE. Returns 0 or the negative
- * errno the kernel answered with.
+ * attributes (types up to maxattr), until the ACK or NLMSG_DONE. Returns 0
+ * or the negative errno the kernel answered with.
  */
-static int nl_recv(struct nl *nl, void (*fn)(const struct nlattr **tb, void *arg), void *arg)
+static int nl_recv(struct nl *nl, int maxattr, void (*fn)(const struct nlattr **tb, void *arg),
+		   void *arg)
 {
 	static char buf[BUFSZ];
 
@@ -118,7 +122,7 @@ static int nl_recv(struct nl *nl, void (*fn)(const struct nlattr **tb, void *arg
 			die_errno("netlink receive", errno);
 		}
 		for (h = (void *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
-			const struct nlattr *tb[TCPINC_A_MAX + 1];
+			const struct nlattr *tb[NL_TB_MAX + 1];
 
 			if (h->nlmsg_seq != nl->seq)
 				continue;
@@ -130,18 +134,23 @@ static int nl_recv(struct nl *nl, void (*fn)(const struct nlattr **tb, void *arg
 				return e->error;	/* 0: the ACK */
 			}
 			nl_parse((const char *)NLMSG_DATA(h) + GENL_HDRLEN,
-				 h->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN), tb, TCPINC_A_MAX);
+				 h->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN), tb, maxattr);
 			fn(tb, arg);
 		}
 	}
 }
 
-static uint16_t resolved_family;
+/* The controller's answer: our family's id (its attribute space is not ours). */
+static void family_one(const struct nlattr **ctl, void *arg)
+{
+	if (ctl[CTRL_ATTR_FAMILY_ID])
+		*(uint16_t *)arg = get_u16(ctl[CTRL_ATTR_FAMILY_ID]);
+}
 
 static void nl_open(struct nl *nl)
 {
-	static char buf[BUFSZ];
 	struct sockaddr_nl me = { .nl_family = AF_NETLINK };
+	uint16_t family = 0;
 	int err;
 
 	nl->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
@@ -152,38 +161,13 @@ static void nl_open(struct nl *nl)
 	nl->seq = (uint32_t)time(NULL);
 	nl_send(nl, GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY, CTRL_ATTR_FAMILY_NAME,
 		TCPINC_GENL_NAME, sizeof(TCPINC_GENL_NAME));
-	/* The controller's reply, parsed by hand: its attribute space is not ours. */
-	for (;;) {
-		ssize_t n = recv(nl->fd, buf, sizeof(buf), 0);
-		struct nlmsghdr *h;
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			die_errno("netlink receive", errno);
-		}
-		for (h = (void *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
-			const struct nlattr *ctl[CTRL_ATTR_MAX + 1];
-
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				err = -((const struct nlmsgerr *)NLMSG_DATA(h))->error;
-				if (!err) {
-					if (!resolved_family)
-						goto missing;
-					nl->family = resolved_family;
-					return;
-				}
-				if (err == ENOENT)
-					goto missing;
-				die_errno("netlink family lookup", err);
-			}
-			nl_parse((const char *)NLMSG_DATA(h) + GENL_HDRLEN,
-				 h->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN), ctl, CTRL_ATTR_MAX);
-			if (ctl[CTRL_ATTR_FAMILY_ID])
-				resolved_family = get_u16(ctl[CTRL_ATTR_FAMILY_ID]);
-		}
+	err = nl_recv(nl, CTRL_ATTR_MAX, family_one, &family);
+	if (!err && family) {
+		nl->family = family;
+		return;
 	}
-missing:
+	if (err && err != -ENOENT)
+		die_errno("netlink family lookup", -err);
 	fprintf(stderr, "%s: the tcpinc module is not loaded (no generic netlink family \"%s\"): modprobe tcpinc\n",
 		prog, TCPINC_GENL_NAME);
 	exit(1);
@@ -330,7 +314,7 @@ static int cmd_show(struct nl *nl, bool json)
 	nl_send(nl, nl->family, NLM_F_DUMP, TCPINC_CMD_GET_SESSIONS, 0, NULL, 0);
 	if (json)
 		printf("[");
-	err = nl_recv(nl, show_one, &s);
+	err = nl_recv(nl, TCPINC_A_MAX, show_one, &s);
 	if (err)
 		die_errno("listing sessions", -err);
 	if (json)
@@ -495,7 +479,7 @@ static int cmd_cache(struct nl *nl, bool json)
 
 	c.json = json;
 	nl_send(nl, nl->family, NLM_F_DUMP, TCPINC_CMD_GET_CACHE, 0, NULL, 0);
-	err = nl_recv(nl, cache_one, &c);
+	err = nl_recv(nl, TCPINC_A_MAX, cache_one, &c);
 	if (err)
 		die_errno("listing the resumption cache", -err);
 	if (json)
@@ -535,7 +519,7 @@ static int cmd_cache_flush(struct nl *nl)
 	int err;
 
 	nl_send(nl, nl->family, 0, TCPINC_CMD_FLUSH_CACHE, 0, NULL, 0);
-	err = nl_recv(nl, flushed_one, &n);
+	err = nl_recv(nl, TCPINC_A_MAX, flushed_one, &n);
 	if (err == -EPERM) {
 		fprintf(stderr, "%s: cache flush: %s (EPERM): needs CAP_NET_ADMIN in this network namespace's user namespace\n",
 			prog, strerror(EPERM));
