@@ -99,6 +99,20 @@ full:
 	return -EMSGSIZE;
 }
 
+/*
+ * The end of one dump part: cb->args[0] keeps where the next part starts. A
+ * full message is sent and the dump goes on; an empty one cannot fit one
+ * entry, so its error is returned.
+ */
+static int tcpinc_genl_dump_done(struct sk_buff *skb, struct netlink_callback *cb,
+				 unsigned long pos, int err)
+{
+	cb->args[0] = pos;
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ? err : skb->len;
+}
+
 /* cb->args[0]: the next connection's position in the registry. */
 static int tcpinc_genl_dump_sessions(struct sk_buff *skb, struct netlink_callback *cb)
 {
@@ -107,11 +121,7 @@ static int tcpinc_genl_dump_sessions(struct sk_buff *skb, struct netlink_callbac
 	int err;
 
 	err = tcpinc_socks_walk(sock_net(skb->sk), &pos, tcpinc_genl_put_session, &d);
-	cb->args[0] = pos;
-	/* A full message is sent and the dump goes on; an empty one cannot fit one entry. */
-	if (err == -EMSGSIZE && skb->len)
-		return skb->len;
-	return err ? err : skb->len;
+	return tcpinc_genl_dump_done(skb, cb, pos, err);
 }
 
 static int tcpinc_genl_put_cache(const struct tcpinc_cache_view *v, void *arg)
@@ -140,10 +150,7 @@ static int tcpinc_genl_dump_cache(struct sk_buff *skb, struct netlink_callback *
 	int err;
 
 	err = tcpinc_cache_walk(sock_net(skb->sk), &pos, tcpinc_genl_put_cache, &d);
-	cb->args[0] = pos;
-	if (err == -EMSGSIZE && skb->len)
-		return skb->len;
-	return err ? err : skb->len;
+	return tcpinc_genl_dump_done(skb, cb, pos, err);
 }
 
 static int tcpinc_genl_get_stats(struct sk_buff *skb, struct genl_info *info)
