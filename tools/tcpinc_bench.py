@@ -145,14 +145,20 @@ def rate(a):
                       "per_second": round(a.count / dt, 1)}))
 
 
-def cost(a):
+def listener_then_client_ns(a, backlog):
+    """The listener in the server's netns; the caller is then in the client's."""
     setns(a.server_ns)
     ls = socket.socket(fam(a.addr), socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     prepare(ls, a.mode, True)
     ls.bind((a.addr, a.port))
-    ls.listen(128)
+    ls.listen(backlog)
     setns(a.client_ns)
+    return ls
+
+
+def cost(a):
+    ls = listener_then_client_ns(a, 128)
     names = ("setup", "connect_accept", "client_to_server", "server_to_client", "client_close_eof",
              "server_close")
     spent = [0.0] * len(names)
@@ -216,13 +222,7 @@ def hold(a):
     want = 2 * a.count + 64
     if soft < want:
         resource.setrlimit(resource.RLIMIT_NOFILE, (max(want, hard), max(want, hard)))
-    setns(a.server_ns)
-    ls = socket.socket(fam(a.addr), socket.SOCK_STREAM)
-    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    prepare(ls, a.mode, True)
-    ls.bind((a.addr, a.port))
-    ls.listen(4096)
-    setns(a.client_ns)
+    ls = listener_then_client_ns(a, 4096)
     if a.mode == "resume":  # fill the cache first, outside the figures
         c = socket.socket(fam(a.addr), socket.SOCK_STREAM)
         prepare(c, a.mode)
