@@ -152,6 +152,18 @@ struct tcpinc_core_crypto_ops {
 
 	/* random_bytes - len bytes from a seeded CSPRNG. */
 	int (*random_bytes)(void *ctx, tcpinc_u8 *out, tcpinc_usize len);
+
+	/*
+	 * mem_alloc / mem_free - memory for one Init message or frame while it
+	 * is reassembled, opened and read (at most one per session at a time,
+	 * len <= 65538). A session holds none while idle, so a connection
+	 * costs its keys and state only. mem_alloc returns NULL when there is
+	 * no memory (the core then consumes nothing and answers
+	 * TCPINC_CORE_TC_NO_MEMORY); the core wipes what it wrote before it
+	 * calls mem_free with the same len.
+	 */
+	void *(*mem_alloc)(void *ctx, tcpinc_usize len);
+	void (*mem_free)(void *ctx, void *p, tcpinc_usize len);
 };
 
 /* ====================================================================== */
@@ -175,6 +187,7 @@ enum tcpinc_core_tc_status {
 	TCPINC_CORE_TC_NOT_RESUMPTION = 9,   /* suboption is a fresh offer */
 	TCPINC_CORE_TC_RESUME_MISMATCH = 10, /* identifier half does not match */
 	TCPINC_CORE_TC_NOT_CACHEABLE = 11,   /* do-not-cache or already exported */
+	TCPINC_CORE_TC_NO_MEMORY = 12,       /* mem_alloc failed: nothing consumed, try later */
 	TCPINC_CORE_TC_FIRST_ABORT = 32,
 	TCPINC_CORE_TC_CRYPTO_FAILURE = 32,  /* provider internal error */
 	TCPINC_CORE_TC_MALFORMED_INIT = 33,  /* bad magic, length, nciphers, truncated key */
@@ -197,13 +210,14 @@ enum tcpinc_core_tc_status {
  * Core side: net/tcpinc/core/boundary_tcpcrypt.cc.
  *
  * A session (struct tcpinc_core_tc_session) is caller storage of
- * tcpinc_core_tc_session_size() bytes (about 66 KiB: it holds a
- * whole-frame receive buffer), 8-byte aligned and all zero when handed in,
- * released with tcpinc_core_tc_session_destroy(), which wipes it (so the
- * kernel glue recycles the storage through a small pool and hands a block
- * out again as it comes back, still all zero). Every call returns an enum
- * tcpinc_core_tc_status value. Calls on one session must be serialised by
- * the caller; the core never sleeps, allocates or locks. Contract details:
+ * tcpinc_core_tc_session_size() bytes (keys and state, about 1 KiB),
+ * 8-byte aligned and all zero when handed in, released with
+ * tcpinc_core_tc_session_destroy(), which wipes it. Every call returns an
+ * enum tcpinc_core_tc_status value. Calls on one session must be
+ * serialised by the caller; the core never sleeps or locks, and takes
+ * memory only through the provider's mem_alloc, one buffer at a time for
+ * the Init or frame being received (released when its plaintext is read:
+ * tcpinc_core_tc_rx_done). Contract details:
  * tcpcrypt_session.h.
  */
 #define TCPINC_CORE_TC_ROLE_A 0
@@ -302,6 +316,12 @@ int tcpinc_core_tc_export_resumption(struct tcpinc_core_tc_session *sess,
 				     struct tcpinc_core_tc_resume_secret *out);
 void tcpinc_core_tc_flush_resumption(struct tcpinc_core_tc_session *sess);
 void tcpinc_core_tc_session_destroy(struct tcpinc_core_tc_session *sess);
+/*
+ * tcpinc_core_tc_rx_done - the caller has read the last event's data: its
+ * buffer is wiped and freed now rather than at the next receive, so an idle
+ * session holds no buffer. A no-op while a frame is being reassembled.
+ */
+void tcpinc_core_tc_rx_done(struct tcpinc_core_tc_session *sess);
 
 /* Resumption (RFC 8548 3.5/4.3); the glue owns the cache and its locking. */
 int tcpinc_core_tc_resume_take(const struct tcpinc_core_crypto_ops *ops,
