@@ -102,6 +102,24 @@ static int tcpinc_random_bytes(void *ctx, u8 *out, size_t len)
 	return TCPINC_CORE_CRYPTO_OK;
 }
 
+/*
+ * A session's receive buffer: one Init or frame at a time (at most 65538
+ * bytes), taken when its header arrives and given back once read. The core
+ * runs under the socket lock in process context (recvmsg, poll, the work
+ * item), so it may sleep for memory; kvmalloc falls back to vmalloc for a
+ * peer's 64 KiB frames when no order-5 block is free.
+ */
+static void *tcpinc_mem_alloc(void *ctx, size_t len)
+{
+	return kvmalloc(len, GFP_KERNEL | __GFP_NOWARN);
+}
+
+/* The core wiped the buffer. */
+static void tcpinc_mem_free(void *ctx, void *p, size_t len)
+{
+	kvfree(p);
+}
+
 static const struct tcpinc_core_crypto_ops tcpinc_crypto_table = {
 	.ctx = NULL,
 	.hmac_sha256 = tcpinc_hmac_sha256,
@@ -113,6 +131,8 @@ static const struct tcpinc_core_crypto_ops tcpinc_crypto_table = {
 	.kex_validate = tcpinc_kex_validate,
 	.kex_shared = tcpinc_kex_shared,
 	.random_bytes = tcpinc_random_bytes,
+	.mem_alloc = tcpinc_mem_alloc,
+	.mem_free = tcpinc_mem_free,
 };
 
 const struct tcpinc_core_crypto_ops *tcpinc_crypto_ops(void)

@@ -322,6 +322,8 @@ void tcpinc_core_tc_session_destroy(struct tcpinc_core_tc_session *sess);
  * session holds no buffer. A no-op while a frame is being reassembled.
  */
 void tcpinc_core_tc_rx_done(struct tcpinc_core_tc_session *sess);
+/* tcpinc_core_tc_output_pending - nonzero if poll_output has bytes to give. */
+int tcpinc_core_tc_output_pending(const struct tcpinc_core_tc_session *sess);
 
 /* Resumption (RFC 8548 3.5/4.3); the glue owns the cache and its locking. */
 int tcpinc_core_tc_resume_take(const struct tcpinc_core_crypto_ops *ops,

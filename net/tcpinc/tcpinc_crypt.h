@@ -22,7 +22,6 @@ struct tcpinc_sock;
 void tcpinc_crypt_enable(struct sock *sk, struct tcpinc_sock *ctx);
 void tcpinc_crypt_free(struct tcpinc_sock *ctx);
 void tcpinc_crypt_restore_callbacks(struct sock *sk, struct tcpinc_sock *ctx);
-void tcpinc_crypt_pool_drain(void);
 int tcpinc_crypt_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len, int flags);
 __poll_t tcpinc_crypt_poll(struct file *file, struct socket *sock, poll_table *wait);
 bool tcpinc_crypt_is_readable(struct sock *sk);

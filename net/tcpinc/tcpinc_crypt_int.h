@@ -13,15 +13,20 @@
 
 #include "tcpinc/core_api.h"
 
-/* Application bytes per frame: big enough for kTLS-like throughput. */
-#define TCPINC_CRYPT_FRAME_DATA	16384
-/* One full frame, plus slack for an empty rekey frame staged behind it. */
-#define TCPINC_CRYPT_SCRATCH	(TCPINC_CRYPT_FRAME_DATA + TCPINC_CORE_TC_FRAME_OVERHEAD + 64)
 /*
- * Ciphertext copied off TCP's queue per core call where it cannot be read
- * in place (tcpinc_crypt_skb_piece: shared fragments, highmem, frag_list; rare).
+ * The send buffer (cr->tx_buf), taken for a frame and given back once TCP
+ * has queued it all: 16 KiB, one order-2 block. It holds one full frame
+ * plus slack for an empty rekey frame staged behind it, so a frame carries
+ * 16,300 application bytes (kTLS's records carry 16,384).
  */
-#define TCPINC_CRYPT_RX_CHUNK	4096
+#define TCPINC_CRYPT_TX_BUF	16384
+#define TCPINC_CRYPT_FRAME_DATA	(TCPINC_CRYPT_TX_BUF - TCPINC_CORE_TC_FRAME_OVERHEAD - 64)
+/*
+ * Ciphertext copied off TCP's queue, on the stack, per core call where it
+ * cannot be read in place (tcpinc_crypt_skb_piece: shared fragments,
+ * highmem, frag_list; rare). The core gathers such pieces into its frame.
+ */
+#define TCPINC_CRYPT_RX_CHUNK	256
 /* Where sendmsg copies the data: behind the frame header and flags byte. */
 #define TCPINC_CRYPT_DATA_OFF	4
 
@@ -42,17 +47,26 @@
  */
 struct tcpinc_crypt {
 	/*
-	 * sess, scratch and rx_chunk share one block from tcpinc_crypt_mem_get(). The
-	 * session is wiped (to all zero) when the connection goes; the other
-	 * two only hold ciphertext and Init messages once a call returns
-	 * (sendmsg seals in place, and wipes what it could not seal).
+	 * The core session lives in the same allocation, right after this
+	 * struct; it is wiped (destroy) when the connection goes. It holds
+	 * keys and state only: an idle connection holds no buffer. The frame
+	 * being received is in a buffer the core takes from the provider
+	 * (mem_alloc) and gives back once read (tcpinc_core_tc_rx_done); the
+	 * frame being sent is in tx_buf.
 	 */
 	struct tcpinc_core_tc_session *sess;	/* core session */
-	u8 *scratch;			/* TCPINC_CRYPT_SCRATCH bytes: staged ciphertext */
-	u8 *rx_chunk;			/* TCPINC_CRYPT_RX_CHUNK bytes */
+	/*
+	 * TCPINC_CRYPT_TX_BUF bytes of ciphertext being queued to TCP, or
+	 * NULL: taken by tcpinc_crypt_tx_buf(), freed by tcpinc_crypt_flush()
+	 * once TCP has it all (tx_len 0, no flusher asleep on it: tx_busy).
+	 * It only ever holds ciphertext and Init messages once a call returns
+	 * (sendmsg seals in place, and wipes what it could not seal).
+	 */
+	u8 *tx_buf;
 	size_t tx_off, tx_len;		/* staged ciphertext not yet queued */
-	const u8 *rx_data;		/* plaintext of the open frame (in sess) */
+	const u8 *rx_data;		/* plaintext of the open frame (the core's buffer) */
 	size_t rx_off, rx_len;
+	bool rx_nomem;			/* the core had no memory for a frame: recvmsg says ENOMEM */
 	bool started;			/* session_start done */
 	bool established;		/* keys exist in both directions */
 	bool eof;			/* FINp received */
@@ -105,6 +119,8 @@ void tcpinc_crypt_cache_export(struct sock *sk, struct tcpinc_sock *ctx, struct 
 void tcpinc_crypt_summary_publish(struct tcpinc_sock *ctx, struct tcpinc_crypt *cr);
 
 /* tcpinc_crypt_output.c */
+u8 *tcpinc_crypt_tx_buf(struct tcpinc_crypt *cr);
+void tcpinc_crypt_tx_buf_put(struct tcpinc_crypt *cr);
 bool tcpinc_crypt_flush(struct sock *sk, struct tcpinc_crypt *cr, int flags);
 int tcpinc_crypt_poll_output(struct sock *sk, struct tcpinc_crypt *cr);
 void tcpinc_crypt_send_finp(struct sock *sk, struct tcpinc_sock *ctx);

@@ -5,6 +5,7 @@
  * FINp frame, rekey frames (TCP_CRYPT_REKEY, after a byte count) and
  * keep-alive by rekey. Calls only tcpinc_crypt_session.c. Socket lock held.
  */
+#include <linux/slab.h>
 #include <linux/uio.h>
 #include <net/tcp.h>
 
@@ -15,14 +16,39 @@
 
 /*
  * The caller's send flags that mean something for our own ciphertext. The
- * rest must not reach TCP: MSG_ZEROCOPY would make TCP pin cr->scratch
- * (reused for the next frame) or, on a kvec, fail with EFAULT after
+ * rest must not reach TCP: MSG_ZEROCOPY would make TCP pin cr->tx_buf
+ * (reused or freed after the frame) or, on a kvec, fail with EFAULT after
  * sendmsg already counted the frame as sent; MSG_OOB, MSG_FASTOPEN and
  * MSG_SENDPAGE_* describe the caller's data, not ours.
  */
 #define TCPINC_CRYPT_TX_FLAGS	(MSG_DONTWAIT | MSG_MORE | MSG_EOR | MSG_NOSIGNAL)
 
-/* Queues staged ciphertext to TCP; false while some of it is still staged. */
+/*
+ * tcpinc_crypt_tx_buf - the send buffer, taken when a frame is to be staged;
+ * NULL (logged by the caller's errno) when there is no memory.
+ */
+u8 *tcpinc_crypt_tx_buf(struct tcpinc_crypt *cr)
+{
+	if (!cr->tx_buf)
+		cr->tx_buf = kmalloc(TCPINC_CRYPT_TX_BUF, GFP_KERNEL | __GFP_NOWARN);
+	return cr->tx_buf;
+}
+
+/* The send buffer goes once nothing is staged in it and no flusher uses it. */
+void tcpinc_crypt_tx_buf_put(struct tcpinc_crypt *cr)
+{
+	if (cr->tx_len || cr->tx_busy)
+		return;
+	cr->tx_off = 0;
+	kfree(cr->tx_buf);
+	cr->tx_buf = NULL;
+}
+
+/*
+ * Queues staged ciphertext to TCP; false while some of it is still staged.
+ * Once TCP has it all, the send buffer goes (TCP copied the bytes), so a
+ * connection between sends holds none.
+ */
 bool tcpinc_crypt_flush(struct sock *sk, struct tcpinc_crypt *cr, int flags)
 {
 	struct msghdr msg = { .msg_flags = (flags & TCPINC_CRYPT_TX_FLAGS) | MSG_NOSIGNAL };
@@ -40,7 +66,7 @@ bool tcpinc_crypt_flush(struct sock *sk, struct tcpinc_crypt *cr, int flags)
 		return !cr->tx_len;
 	WRITE_ONCE(cr->tx_busy, true);
 	while (cr->tx_len) {
-		iov.iov_base = cr->scratch + cr->tx_off;
+		iov.iov_base = cr->tx_buf + cr->tx_off;
 		iov.iov_len = cr->tx_len;
 		iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &iov, 1, cr->tx_len);
 		/* Our own bytes may go out before the keys exist (Init1). */
@@ -54,9 +80,8 @@ bool tcpinc_crypt_flush(struct sock *sk, struct tcpinc_crypt *cr, int flags)
 		cr->tx_off += n;
 		WRITE_ONCE(cr->tx_len, cr->tx_len - n);
 	}
-	if (done)
-		cr->tx_off = 0;
 	WRITE_ONCE(cr->tx_busy, false);
+	tcpinc_crypt_tx_buf_put(cr);
 	return done;
 }
 
@@ -68,12 +93,15 @@ int tcpinc_crypt_poll_output(struct sock *sk, struct tcpinc_crypt *cr)
 
 	if (cr->tx_len || cr->tx_busy)
 		return 0;	/* ordered behind staged ciphertext */
-	st = tcpinc_core_tc_poll_output(cr->sess, cr->scratch, TCPINC_CRYPT_SCRATCH, &len);
-	if (st != TCPINC_CORE_TC_OK)
-		return st;
+	if (!tcpinc_core_tc_output_pending(cr->sess))
+		return TCPINC_CORE_TC_OK;
+	if (!tcpinc_crypt_tx_buf(cr))
+		return TCPINC_CORE_TC_NO_MEMORY;	/* the next pump tries again */
+	st = tcpinc_core_tc_poll_output(cr->sess, cr->tx_buf, TCPINC_CRYPT_TX_BUF, &len);
 	cr->tx_off = 0;
-	WRITE_ONCE(cr->tx_len, len);
-	return TCPINC_CORE_TC_OK;
+	WRITE_ONCE(cr->tx_len, st == TCPINC_CORE_TC_OK ? len : 0);
+	tcpinc_crypt_tx_buf_put(cr);	/* if nothing was staged */
+	return st;
 }
 
 /* Stages and queues the FINp frame; socket lock held. */
@@ -96,9 +124,15 @@ void tcpinc_crypt_send_finp(struct sock *sk, struct tcpinc_sock *ctx)
 	/* Staged ciphertext first: FINp must be on the last frame. */
 	if (!tcpinc_crypt_flush(sk, cr, 0))
 		return;
-	if (tcpinc_core_tc_seal(cr->sess, NULL, 0, TCPINC_CORE_TC_SEAL_FIN, 0, cr->scratch,
-				TCPINC_CRYPT_SCRATCH, &len) != TCPINC_CORE_TC_OK)
+	if (!tcpinc_crypt_tx_buf(cr)) {
+		net_warn_ratelimited("tcpinc: no memory for the FINp frame; the peer will see a FIN without it\n");
 		return;
+	}
+	if (tcpinc_core_tc_seal(cr->sess, NULL, 0, TCPINC_CORE_TC_SEAL_FIN, 0, cr->tx_buf,
+				TCPINC_CRYPT_TX_BUF, &len) != TCPINC_CORE_TC_OK) {
+		tcpinc_crypt_tx_buf_put(cr);
+		return;
+	}
 	cr->fin_sent = true;
 	cr->tx_off = 0;
 	WRITE_ONCE(cr->tx_len, len);
@@ -145,19 +179,21 @@ int tcpinc_crypt_send_rekey(struct sock *sk, struct tcpinc_crypt *cr)
 	/*
 	 * Ciphertext TCP could not take yet (a non-blocking sender left it
 	 * staged, or a flusher is asleep in tcp_sendmsg_locked()) goes first;
-	 * the rekey frame is sealed right behind it, in the scratch buffer's
+	 * the rekey frame is sealed right behind it, in the send buffer's
 	 * slack, and the flusher sends both in order. tcpinc_crypt_flush() re-reads
 	 * tx_len, so a sleeping flusher picks the frame up too.
 	 */
 	tcpinc_crypt_flush(sk, cr, MSG_DONTWAIT);
 	end = cr->tx_len ? cr->tx_off + cr->tx_len : 0;
-	if (end + TCPINC_CORE_TC_FRAME_OVERHEAD > TCPINC_CRYPT_SCRATCH)
+	if (end + TCPINC_CORE_TC_FRAME_OVERHEAD > TCPINC_CRYPT_TX_BUF)
 		return -EAGAIN;	/* no room behind the staged bytes (not seen in practice) */
-	st = tcpinc_core_tc_keepalive(cr->sess, cr->scratch + end, TCPINC_CRYPT_SCRATCH - end, &len);
-	if (st == TCPINC_CORE_TC_REKEY_PENDING)
-		return -EBUSY;
-	if (st != TCPINC_CORE_TC_OK)
-		return -EPROTO;
+	if (!tcpinc_crypt_tx_buf(cr))
+		return -ENOMEM;
+	st = tcpinc_core_tc_keepalive(cr->sess, cr->tx_buf + end, TCPINC_CRYPT_TX_BUF - end, &len);
+	if (st != TCPINC_CORE_TC_OK) {
+		tcpinc_crypt_tx_buf_put(cr);
+		return st == TCPINC_CORE_TC_REKEY_PENDING ? -EBUSY : -EPROTO;
+	}
 	if (!end)
 		cr->tx_off = 0;
 	WRITE_ONCE(cr->tx_len, cr->tx_len + len);

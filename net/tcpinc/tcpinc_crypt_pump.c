@@ -67,6 +67,7 @@ static int tcpinc_crypt_rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
 {
 	struct tcpinc_crypt_rx_state *rs = desc->arg.data;
 	struct tcpinc_crypt *cr = rs->cr;
+	u8 chunk[TCPINC_CRYPT_RX_CHUNK];
 	size_t done = 0;
 
 	/*
@@ -86,13 +87,18 @@ static int tcpinc_crypt_rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
 		int st;
 
 		if (!in) {
-			n = min_t(size_t, len - done, TCPINC_CRYPT_RX_CHUNK);
-			if (skb_copy_bits(skb, offset + done, cr->rx_chunk, n))
+			n = min_t(size_t, len - done, sizeof(chunk));
+			if (skb_copy_bits(skb, offset + done, chunk, n))
 				break;
-			in = cr->rx_chunk;
+			in = chunk;
 		}
 		st = tcpinc_core_tc_receive(cr->sess, in, n, &used, &ev);
 		done += used;
+		if (st == TCPINC_CORE_TC_NO_MEMORY) {
+			/* What was used is kept in the core; the rest waits in TCP. */
+			WRITE_ONCE(cr->rx_nomem, true);
+			break;
+		}
 		if (st != TCPINC_CORE_TC_OK && st != TCPINC_CORE_TC_NEED_MORE) {
 			rs->status = st;
 			break;
@@ -122,7 +128,7 @@ static int tcpinc_crypt_rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
 		if (!used && st == TCPINC_CORE_TC_OK && !ev.frame && !ev.established)
 			break;	/* no progress: never spin */
 	}
-	desc->count = (cr->rx_len || cr->eof || cr->err || rs->status) ? 0 : 1;
+	desc->count = (cr->rx_len || cr->eof || cr->err || rs->status || cr->rx_nomem) ? 0 : 1;
 	return done;
 }
 
@@ -183,6 +189,7 @@ bool tcpinc_crypt_pump(struct sock *sk, struct tcpinc_sock *ctx, int flags)
 			break;
 	}
 	if (!cr->rx_len && !cr->eof && sk->sk_state != TCP_LISTEN) {
+		WRITE_ONCE(cr->rx_nomem, false);
 		tcpinc_crypt_drop_urgent(sk);
 		desc.arg.data = &rs;
 		desc.count = 1;
@@ -195,6 +202,8 @@ bool tcpinc_crypt_pump(struct sock *sk, struct tcpinc_sock *ctx, int flags)
 				TCPINC_INC_STATS(sock_net(sk), TCPINC_MIB_TC_AUTH_FAIL);
 			return false;
 		}
+		if (cr->rx_nomem)
+			net_warn_ratelimited("tcpinc: no memory for a received tcpcrypt frame; recv says ENOMEM, the data stays queued\n");
 		/* Receiving may owe the peer an answer (Init2, rekey). */
 		if (!tcpinc_crypt_poll_output(sk, cr))
 			tcpinc_crypt_flush(sk, cr, flags | MSG_DONTWAIT);

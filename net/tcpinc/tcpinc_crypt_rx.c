@@ -15,6 +15,7 @@
 #include "tcpinc.h"
 #include "tcpinc_crypt.h"
 #include "tcpinc_crypt_int.h"
+#include "tcpinc/core_api.h"
 
 /*
  * Copies up to n bytes of the open frame's plaintext to msg; returns how
@@ -33,6 +34,9 @@ static size_t tcpinc_crypt_copy_open(struct sock *sk, struct tcpinc_crypt *cr,
 		if (cr->rx_off == cr->rx_len) {
 			WRITE_ONCE(cr->rx_len, 0);
 			WRITE_ONCE(cr->rx_off, 0);
+			/* Read whole: its buffer goes now, not at the next frame. */
+			cr->rx_data = NULL;
+			tcpinc_core_tc_rx_done(cr->sess);
 		}
 	}
 	return c;
@@ -88,6 +92,10 @@ int tcpinc_crypt_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int fl
 			continue;
 		if (copied >= target)
 			break;
+		if (cr->rx_nomem) {
+			err = -ENOMEM;
+			break;
+		}
 		if (sk->sk_err) {		/* reset by the peer, timeout... */
 			err = sock_error(sk);
 			break;

@@ -7,17 +7,21 @@
  *
  * Model (kTLS's software path, simplified):
  * - Send: sendmsg copies at most TCPINC_CRYPT_FRAME_DATA bytes from the user
- *   straight to their place in a staging frame buffer, seals them there in
+ *   straight to their place in a per-frame buffer, seals them there in
  *   place, once, and queues the ciphertext to TCP with
- *   tcp_sendmsg_locked(); TCP retransmits those same bytes. Ciphertext that
- *   TCP could not take yet (non-blocking socket, signal) stays staged and is
- *   queued before anything else; it is never sealed again.
+ *   tcp_sendmsg_locked(), which copies it; TCP retransmits those same
+ *   bytes, and the buffer goes. Ciphertext that TCP could not take yet
+ *   (non-blocking socket, signal) stays staged and is queued before
+ *   anything else; it is never sealed again.
  * - Receive: the ciphertext is taken off TCP's receive queue with
  *   tcp_read_sock() and fed to the core straight from the skb's memory
  *   (copied only from shared or highmem fragments); the core opens one
- *   frame at a time, into its own buffer;
- *   the frame's plaintext is handed out by recvmsg before more is read
- *   (TCP's window pushes back on the peer meanwhile).
+ *   frame at a time: a frame whole in one piece of an skb straight from
+ *   there, a frame cut across pieces once gathered into a buffer of its
+ *   size. Either way its plaintext lands in a per-frame buffer, handed out
+ *   by recvmsg and freed once read, before more is read (TCP's window
+ *   pushes back on the peer meanwhile). An idle connection holds no
+ *   buffer.
  * - Nobody may wait for the application during the key exchange: A's
  *   Init1 goes out from a work item scheduled when ENO enables, and B's
  *   Init2 answers from one scheduled when data arrives (sk_data_ready), so
@@ -37,8 +41,7 @@
  * schedule the work item.
  *
  * Files (each calls only those listed after it): tcpinc_crypt_tx.c and
- * _rx.c (the socket entries), _sock.c (this one: the session block pool,
- * lifecycle, the work item and keep-alive timer callback, which create
+ * _rx.c (the socket entries), _sock.c (this one: lifecycle, the work item and keep-alive timer callback, which create
  * sessions, the socket callbacks, connect and poll), _pump.c (receive and
  * the pump), _output.c (what goes to TCP, rekey and keep-alive),
  * _session.c (start, abort, getters).
@@ -59,66 +62,13 @@
 #include "tcpinc/core_api.h"
 
 /*
- * Session memory is recycled. A block is the core session, then the
- * staging buffers: about 87 KiB, which the page allocator rounds to
- * 128 KiB. Allocating, zeroing and freeing it per connection was the
- * largest memory cost of a resumed connection's setup. A block comes back
- * with its session part all zero (the core's destroy wipes what the session
- * wrote; see tcpinc_crypt_free), so it is handed out again as it is, like
- * zeroed memory. At most TCPINC_CRYPT_POOL_MAX blocks (2 MiB) wait; the rest are
- * freed, and the module's exit frees the pool.
+ * The data path state and the core session in one allocation: a few KiB
+ * (the session is keys and state; frames in flight take their own
+ * buffers). Sized once, as the core's size does not change.
  */
-#define TCPINC_CRYPT_POOL_MAX	16
-static DEFINE_SPINLOCK(tcpinc_crypt_pool_lock);
-static void *tcpinc_crypt_pool[TCPINC_CRYPT_POOL_MAX];	/* under tcpinc_crypt_pool_lock */
-static unsigned int tcpinc_crypt_pool_n;		/* under tcpinc_crypt_pool_lock */
-
-static size_t tcpinc_crypt_sess_size(void)
+static size_t tcpinc_crypt_alloc_size(void)
 {
-	return ALIGN(tcpinc_core_tc_session_size(), SMP_CACHE_BYTES);
-}
-
-static size_t tcpinc_crypt_mem_size(void)
-{
-	return tcpinc_crypt_sess_size() + TCPINC_CRYPT_SCRATCH + TCPINC_CRYPT_RX_CHUNK;
-}
-
-static void *tcpinc_crypt_mem_get(void)
-{
-	void *mem = NULL;
-
-	spin_lock_bh(&tcpinc_crypt_pool_lock);
-	if (tcpinc_crypt_pool_n)
-		mem = tcpinc_crypt_pool[--tcpinc_crypt_pool_n];
-	spin_unlock_bh(&tcpinc_crypt_pool_lock);
-	if (mem)
-		return mem;
-	/* Zero only the session: the buffers are written before they are read. */
-	mem = kvmalloc(tcpinc_crypt_mem_size(), GFP_KERNEL);
-	if (mem)
-		memset(mem, 0, tcpinc_crypt_sess_size());
-	return mem;
-}
-
-/* mem's session part is all zero. */
-static void tcpinc_crypt_mem_put(void *mem)
-{
-	if (IS_ENABLED(CONFIG_DEBUG_VM) && WARN_ON_ONCE(memchr_inv(mem, 0, tcpinc_crypt_sess_size())))
-		memzero_explicit(mem, tcpinc_crypt_sess_size());
-	spin_lock_bh(&tcpinc_crypt_pool_lock);
-	if (tcpinc_crypt_pool_n < TCPINC_CRYPT_POOL_MAX) {
-		tcpinc_crypt_pool[tcpinc_crypt_pool_n++] = mem;
-		mem = NULL;
-	}
-	spin_unlock_bh(&tcpinc_crypt_pool_lock);
-	kvfree(mem);
-}
-
-/* Module exit: no session is left, so neither is a user of the pool. */
-void tcpinc_crypt_pool_drain(void)
-{
-	while (tcpinc_crypt_pool_n)
-		kvfree(tcpinc_crypt_pool[--tcpinc_crypt_pool_n]);
+	return ALIGN(sizeof(struct tcpinc_crypt), 8) + tcpinc_core_tc_session_size();
 }
 
 static void tcpinc_crypt_ka_timer_fn(struct timer_list *t);
@@ -126,17 +76,12 @@ static void tcpinc_crypt_ka_timer_fn(struct timer_list *t);
 /* Creates the data path state; process context, socket lock held. */
 static struct tcpinc_crypt *tcpinc_crypt_create(struct sock *sk, struct tcpinc_sock *ctx)
 {
-	struct tcpinc_crypt *cr = kzalloc(sizeof(*cr), GFP_KERNEL);
+	struct tcpinc_crypt *cr = kzalloc(tcpinc_crypt_alloc_size(), GFP_KERNEL);
 
 	if (!cr)
 		return NULL;
-	cr->sess = tcpinc_crypt_mem_get();
-	if (!cr->sess) {
-		kfree(cr);
-		return NULL;
-	}
-	cr->scratch = (u8 *)cr->sess + tcpinc_crypt_sess_size();
-	cr->rx_chunk = cr->scratch + TCPINC_CRYPT_SCRATCH;
+	/* All zero is the core's idle session. */
+	cr->sess = (void *)cr + ALIGN(sizeof(*cr), 8);
 	/*
 	 * A resumption attempt's secret left the cache in generation
 	 * ctx->resume_vmgen: tcpinc_crypt_pump refuses to key a session from it if
@@ -171,12 +116,13 @@ void tcpinc_crypt_free(struct tcpinc_sock *ctx)
 	 * rather than leak the socket; the caller holds another.
 	 */
 	sk_stop_timer_sync(ctx->sk, &cr->ka_timer);
-	/* Every secret goes, and the session part is all zero again. */
+	/*
+	 * Every secret goes, with the receive buffer the core may hold. The
+	 * send buffer holds ciphertext only (tcpinc_crypt_int.h).
+	 */
 	if (cr->started)
 		tcpinc_core_tc_session_destroy(cr->sess);
-	else
-		memzero_explicit(cr->sess, tcpinc_core_tc_session_size());
-	tcpinc_crypt_mem_put(cr->sess);
+	kfree(cr->tx_buf);
 	kfree(cr);
 }
 

@@ -115,8 +115,13 @@ static int tcpinc_crypt_seal_frames(struct sock *sk, struct tcpinc_sock *ctx,
 {
 	while (*sent < size) {
 		size_t n = min_t(size_t, size - *sent, TCPINC_CRYPT_FRAME_DATA), len = 0;
+		u8 *buf = tcpinc_crypt_tx_buf(cr);
 		int st;
 
+		if (!buf) {
+			net_warn_ratelimited("tcpinc: no memory to seal a frame (ENOMEM)\n");
+			return -ENOMEM;
+		}
 		tcpinc_crypt_rekey_if_due(sk, ctx, cr);
 		/*
 		 * In place: the data goes where the frame carries it (after
@@ -124,14 +129,16 @@ static int tcpinc_crypt_seal_frames(struct sock *sk, struct tcpinc_sock *ctx,
 		 * does not copy a segment that is already in place. Nothing
 		 * is staged now (the loop only continues once flushed).
 		 */
-		if (copy_from_iter(cr->scratch + TCPINC_CRYPT_DATA_OFF, n, &msg->msg_iter) != n) {
-			memzero_explicit(cr->scratch + TCPINC_CRYPT_DATA_OFF, n);
+		if (copy_from_iter(buf + TCPINC_CRYPT_DATA_OFF, n, &msg->msg_iter) != n) {
+			memzero_explicit(buf + TCPINC_CRYPT_DATA_OFF, n);
+			tcpinc_crypt_tx_buf_put(cr);
 			return -EFAULT;
 		}
-		st = tcpinc_core_tc_seal(cr->sess, cr->scratch + TCPINC_CRYPT_DATA_OFF, n, 0, 0,
-					 cr->scratch, TCPINC_CRYPT_SCRATCH, &len);
+		st = tcpinc_core_tc_seal(cr->sess, buf + TCPINC_CRYPT_DATA_OFF, n, 0, 0,
+					 buf, TCPINC_CRYPT_TX_BUF, &len);
 		if (st != TCPINC_CORE_TC_OK) {
-			memzero_explicit(cr->scratch, TCPINC_CRYPT_SCRATCH);
+			memzero_explicit(buf, TCPINC_CRYPT_TX_BUF);
+			tcpinc_crypt_tx_buf_put(cr);
 			tcpinc_crypt_abort_locked(sk, cr, TCPINC_ERR_PROTO, "cannot seal a frame");
 			return -cr->err;
 		}
@@ -176,7 +183,7 @@ int tcpinc_crypt_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 	}
 	/*
 	 * Zerocopy sends the caller's pages; ours are sealed copies in
-	 * scratch. Refused like kTLS refuses it, so that no application
+	 * the send buffer. Refused like kTLS refuses it, so that no application
 	 * waits for a completion that never comes (without SO_ZEROCOPY TCP
 	 * ignores the flag, and so do we).
 	 */

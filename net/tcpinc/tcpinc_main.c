@@ -103,7 +103,6 @@ static void __exit tcpinc_exit(void)
 	tcpinc_notifiers_unregister();
 	tcpinc_pernet_unregister();
 	tcpinc_crypto_exit();	/* after: reverse of init */
-	tcpinc_crypt_pool_drain();
 	tcpinc_proto_exit();
 	tcpinc_eno_exit();
 	pr_info("tcpinc: unloaded\n");

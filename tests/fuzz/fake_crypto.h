@@ -8,6 +8,7 @@
 #ifndef TCPINC_FUZZ_FAKE_CRYPTO_H
 #define TCPINC_FUZZ_FAKE_CRYPTO_H
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "tcpinc/core_api.h"
@@ -59,11 +60,17 @@ inline int fake_random(void*, u8* out, usize len) {
 }
 
 
+// Plain heap memory: the fuzzer's sanitizers see any leak or overrun of a
+// receive buffer.
+inline void* fake_mem_alloc(void*, usize len) { return malloc(len); }
+inline void fake_mem_free(void*, void* p, usize) { free(p); }
+
 inline tcpinc_core_crypto_ops fake_crypto_ops(decltype(tcpinc_core_crypto_ops::kex_keygen) keygen,
                                               decltype(tcpinc_core_crypto_ops::kex_validate) validate,
                                               decltype(tcpinc_core_crypto_ops::kex_shared) shared) {
   return {nullptr, fake_hmac, fake_aead_new, fake_aead_free, fake_seal,
-          fake_open, keygen,   validate,      shared,         fake_random};
+          fake_open, keygen,   validate,      shared,         fake_random,
+          fake_mem_alloc, fake_mem_free};
 }
 
 }  // namespace fake_crypto

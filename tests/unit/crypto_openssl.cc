@@ -17,6 +17,7 @@
 #include <openssl/rand.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <cstring>
 
 namespace tcpinc_test {
@@ -269,17 +270,41 @@ int kex_shared(void*, tcpinc_u8 kex, const tcpinc_u8* priv, const tcpinc_u8* pub
   return TCPINC_CORE_CRYPTO_EUNSUPP;
 }
 
+// Receive buffers: counted, so that tests can check that an idle session
+// holds none and that every one is given back.
+std::atomic<long> g_live_buffers{0};
+std::atomic<long> g_buffer_bytes{0};
+
+void* mem_alloc(void*, tcpinc_usize len) {
+  void* p = malloc(len);
+  if (p) {
+    g_live_buffers++;
+    g_buffer_bytes += static_cast<long>(len);
+  }
+  return p;
+}
+
+void mem_free(void*, void* p, tcpinc_usize len) {
+  if (!p) return;
+  g_live_buffers--;
+  g_buffer_bytes -= static_cast<long>(len);
+  free(p);
+}
+
 const tcpinc_core_crypto_ops kOps = {
     nullptr,   hmac_sha256,
     aead_new,  aead_free,
     aead_seal, aead_open,
     kex_keygen, kex_validate,
     kex_shared, random_bytes,
+    mem_alloc, mem_free,
 };
 
 }  // namespace
 
 const tcpinc_core_crypto_ops* openssl_crypto_ops() { return &kOps; }
 long openssl_live_aead_contexts() { return g_live_aead.load(); }
+long openssl_live_rx_buffers() { return g_live_buffers.load(); }
+long openssl_rx_buffer_bytes() { return g_buffer_bytes.load(); }
 
 }  // namespace tcpinc_test

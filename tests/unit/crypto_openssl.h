@@ -15,6 +15,9 @@ const tcpinc_core_crypto_ops* openssl_crypto_ops();
 // openssl_live_aead_contexts - AEAD contexts created and not yet freed,
 // for leak checks in tests.
 long openssl_live_aead_contexts();
+// Receive buffers the core holds now (mem_alloc minus mem_free), and their bytes.
+long openssl_live_rx_buffers();
+long openssl_rx_buffer_bytes();
 
 }  // namespace tcpinc_test
 

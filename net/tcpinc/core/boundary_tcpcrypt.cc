@@ -114,6 +114,12 @@ void tcpinc_core_tc_flush_resumption(tcpinc_core_tc_session* sess) { S(sess)->fl
 
 void tcpinc_core_tc_session_destroy(tcpinc_core_tc_session* sess) { S(sess)->destroy(); }
 
+void tcpinc_core_tc_rx_done(tcpinc_core_tc_session* sess) { S(sess)->rx_done(); }
+
+int tcpinc_core_tc_output_pending(const tcpinc_core_tc_session* sess) {
+  return S(sess)->output_pending();
+}
+
 int tcpinc_core_tc_resume_take(const tcpinc_core_crypto_ops* ops, const tcpinc_core_tc_resume_policy* policy,
                                tcpinc_core_tc_resume_secret* entry, tcpinc_core_tc_resume_attempt* out) {
   return C(resumption_take(*ops, P(policy), RS(entry), RA(out)));

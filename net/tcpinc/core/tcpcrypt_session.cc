@@ -20,16 +20,34 @@ Status Session::fail(Status s) {
   return s;
 }
 
+u8* Session::rx_alloc(usize n) {
+  rx_buf_ = static_cast<u8*>(ops_->mem_alloc(ops_->ctx, n));
+  rx_cap_ = rx_buf_ ? n : 0;
+  return rx_buf_;
+}
+
+// The buffer is wiped whole: it held ciphertext, an Init, or plaintext.
+void Session::rx_free() {
+  if (rx_buf_) {
+    wipe(rx_buf_, rx_cap_);
+    ops_->mem_free(ops_->ctx, rx_buf_, rx_cap_);
+  }
+  rx_buf_ = nullptr;
+  rx_cap_ = 0;
+  rx_plain_ = false;
+}
+
+void Session::rx_done() {
+  if (rx_plain_) rx_free();
+}
+
 void Session::destroy() {
   if (ops_) {
     direction_release(*ops_, &send_);
     direction_release(*ops_, &recv_);
+    rx_free();
   }
-  // The object up to the receive buffer, then the part of the buffer that
-  // was ever written (Init messages, ciphertext, plaintext).
-  const usize used = rx_used_ < sizeof rx_ ? rx_used_ : sizeof rx_;
-  wipe(this, static_cast<usize>(rx_ - reinterpret_cast<u8*>(this)));
-  wipe(rx_, used);
+  wipe(this, sizeof *this);
 }
 
 Status Session::establish(const u8* ss, const u8* sn, usize sn_len, Role original_role) {
@@ -50,7 +68,8 @@ Status Session::establish(const u8* ss, const u8* sn, usize sn_len, Role origina
 }
 
 Status Session::start(const CryptoOps* ops, const SessionConfig& cfg) {
-  if (state_ != State::kIdle || !ops_complete(ops)) return Status::kBadArgument;
+  if (state_ != State::kIdle || !ops_complete(ops) || !ops->mem_alloc || !ops->mem_free)
+    return Status::kBadArgument;
   ops_ = ops;
   role_ = cfg.hs.role;
   tep_byte_ = cfg.tep_byte;
@@ -208,6 +227,7 @@ Status Session::receive(const u8* in, usize len, usize* out_consumed, RecvEvent*
   *out_ev = RecvEvent{};
   if (state_ == State::kFailed) return Status::kAborted;
   if (state_ == State::kIdle) return Status::kNotReady;
+  rx_done();  // the last event's data is no longer valid
   if (state_ == State::kAwaitInit) return receive_init(in, len, out_consumed, out_ev);
   return receive_frame(in, len, out_consumed, out_ev);
 }
@@ -215,35 +235,39 @@ Status Session::receive(const u8* in, usize len, usize* out_consumed, RecvEvent*
 Status Session::receive_init(const u8* in, usize len, usize* out_consumed, RecvEvent* ev) {
   const u32 magic = role_ == Role::kA ? kInit2Magic : kInit1Magic;
   usize used = 0;
-  for (;;) {
-    usize want = (rx_need_ ? rx_need_ : kInitHeaderLen) - rx_len_;
-    usize take = min_usize(want, len - used);
-    copy_bytes(rx_ + rx_len_, in + used, take);
+  // The 8-byte header first: its message_len says what to allocate.
+  if (rx_need_ == 0) {
+    usize take = min_usize(kInitHeaderLen - rx_len_, len);
+    copy_bytes(rx_hdr_ + rx_len_, in, take);
     rx_len_ += take;
-    note_rx(rx_len_);
-    used += take;
+    used = take;
     *out_consumed = used;
-    if (rx_need_ == 0) {
-      usize need = 0;
-      Status st = init_message_len(magic, hs_.kex, rx_, rx_len_, &need);
-      if (st == Status::kNeedMore) return st;
-      if (st != Status::kOk) return fail(st);
-      rx_need_ = need;
-      continue;
-    }
-    if (rx_len_ < rx_need_) return Status::kNeedMore;
-    break;
+    usize need = 0;
+    Status st = init_message_len(magic, hs_.kex, rx_hdr_, rx_len_, &need);
+    if (st == Status::kNeedMore) return st;
+    if (st != Status::kOk) return fail(st);
+    rx_need_ = need;
   }
+  if (!rx_buf_) {
+    if (!rx_alloc(rx_need_)) return Status::kNoMemory;
+    copy_bytes(rx_buf_, rx_hdr_, kInitHeaderLen);
+  }
+  usize take = min_usize(rx_need_ - rx_len_, len - used);
+  copy_bytes(rx_buf_ + rx_len_, in + used, take);
+  rx_len_ += take;
+  used += take;
+  *out_consumed = used;
+  if (rx_len_ < rx_need_) return Status::kNeedMore;
   u8 ss0[kKeyLen];
   Status st;
   if (role_ == Role::kB) {
-    st = handshake_on_init1(*ops_, &hs_, rx_, rx_len_, ss0, &aead_);
+    st = handshake_on_init1(*ops_, &hs_, rx_buf_, rx_len_, ss0, &aead_);
     if (st == Status::kOk) {
       copy_bytes(pending_, hs_.own_init, hs_.own_init_len);
       pending_len_ = hs_.own_init_len;
     }
   } else {
-    st = handshake_on_init2(*ops_, &hs_, rx_, rx_len_, ss0, &aead_);
+    st = handshake_on_init2(*ops_, &hs_, rx_buf_, rx_len_, ss0, &aead_);
   }
   if (st == Status::kOk) {
     recv_off_ += rx_len_;
@@ -260,7 +284,7 @@ Status Session::receive_init(const u8* in, usize len, usize* out_consumed, RecvE
   }
   wipe(ss0, sizeof ss0);
   if (st != Status::kOk) return fail(st);
-  wipe(rx_, rx_len_);
+  rx_free();
   rx_len_ = rx_need_ = 0;
   ev->established = true;
   return Status::kOk;
@@ -272,41 +296,45 @@ Status Session::receive_frame(const u8* in, usize len, usize* out_consumed, Recv
   if (fin_received_) return fail(Status::kDataAfterFinp);
   FrameHeader h{};
   if (rx_len_ == 0) {
-    // Fast path: a whole frame in the input is opened straight out of it
-    // (no copy into rx_), which keeps framing within the 5% budget.
+    // Fast path: a whole frame in the input is opened straight out of it,
+    // its plaintext alone taking a buffer (no copy of the ciphertext).
     Status st = parse_frame_header(in, len, &h);
     if (st == Status::kBadFrame) return fail(st);
     if (st == Status::kOk && len >= kFrameHeaderLen + h.clen) {
+      if (!rx_alloc(h.clen - kAeadTagLen)) return Status::kNoMemory;
       usize total = kFrameHeaderLen + h.clen;
       *out_consumed = total;
-      return open_buffered(in, total, ev);
+      return open_buffered(in, total, rx_buf_, ev);
     }
   }
+  // Reassembly: the 3-byte header, then the whole frame in one buffer of
+  // its size, opened in place.
   usize used = 0;
-  usize want = kFrameHeaderLen;
   if (rx_len_ < kFrameHeaderLen) {
     usize take = min_usize(kFrameHeaderLen - rx_len_, len);
-    copy_bytes(rx_ + rx_len_, in, take);
+    copy_bytes(rx_hdr_ + rx_len_, in, take);
     rx_len_ += take;
-    note_rx(rx_len_);
     used = take;
     *out_consumed = used;
     if (rx_len_ < kFrameHeaderLen) return Status::kNeedMore;
+    Status st = parse_frame_header(rx_hdr_, rx_len_, &h);
+    if (st != Status::kOk) return fail(st);
+    rx_need_ = kFrameHeaderLen + h.clen;
   }
-  Status st = parse_frame_header(rx_, rx_len_, &h);
-  if (st != Status::kOk) return fail(st);
-  want = kFrameHeaderLen + h.clen;
-  usize take = min_usize(want - rx_len_, len - used);
-  copy_bytes(rx_ + rx_len_, in + used, take);
+  if (!rx_buf_) {
+    if (!rx_alloc(rx_need_)) return Status::kNoMemory;
+    copy_bytes(rx_buf_, rx_hdr_, kFrameHeaderLen);
+  }
+  usize take = min_usize(rx_need_ - rx_len_, len - used);
+  copy_bytes(rx_buf_ + rx_len_, in + used, take);
   rx_len_ += take;
-  note_rx(rx_len_);
   used += take;
   *out_consumed = used;
-  if (rx_len_ < want) return Status::kNeedMore;
-  return open_buffered(rx_, rx_len_, ev);
+  if (rx_len_ < rx_need_) return Status::kNeedMore;
+  return open_buffered(rx_buf_, rx_len_, rx_buf_ + kFrameHeaderLen, ev);
 }
 
-Status Session::open_buffered(const u8* frame, usize frame_len, RecvEvent* ev) {
+Status Session::open_buffered(const u8* frame, usize frame_len, u8* plain, RecvEvent* ev) {
   const CryptoOps& ops = *ops_;
   FrameHeader h{};
   Status st = parse_frame_header(frame, frame_len, &h);
@@ -321,11 +349,9 @@ Status Session::open_buffered(const u8* frame, usize frame_len, RecvEvent* ev) {
     key = &next.key;
   }
   OpenedFrame of{};
-  // Plaintext always lands in rx_ after the header slot: in place when the
-  // frame was buffered, out of place when it came straight from the input.
-  // It is shorter than the frame, so frame_len bounds what is written.
-  note_rx(frame_len);
-  st = open_frame(ops, *key, recv_off_, frame, frame_len, rx_ + kFrameHeaderLen, &of);
+  // Plaintext lands in rx_buf_: in place behind the header when the frame
+  // was reassembled there, at its start when it came whole in the input.
+  st = open_frame(ops, *key, recv_off_, frame, frame_len, plain, &of);
   if (st != Status::kOk) {
     if (h.rekey) direction_release(ops, &next);
     return fail(st);
@@ -352,8 +378,16 @@ Status Session::open_buffered(const u8* frame, usize frame_len, RecvEvent* ev) {
   ev->urgent = of.urgp;
   ev->urgent_ptr = of.urgent;
   recv_off_ += frame_len;
-  rx_len_ = 0;
+  rx_len_ = rx_need_ = 0;
   fin_received_ = of.finp;
+  // A frame without data (rekey, FINp) gives nothing to read: no buffer
+  // stays behind it.
+  if (of.data_len) {
+    rx_plain_ = true;
+  } else {
+    ev->data = nullptr;
+    rx_free();
+  }
   return Status::kOk;
 }
 

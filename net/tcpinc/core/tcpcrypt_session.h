@@ -4,9 +4,11 @@
 //
 // Caller contract (the kernel glue, or a test):
 //  - Storage: a Session is plain memory; all-zero bytes are the idle state
-//    (kzalloc it, or value-initialise it). It holds a 64 KiB receive buffer,
-//    so never put it on a stack. destroy() releases provider contexts and
-//    wipes every secret; call it exactly once when done (on every path).
+//    (kzalloc it, or value-initialise it). It holds keys and state only
+//    (about 1 KiB); what it receives lives in one buffer from the provider's
+//    mem_alloc while a message is reassembled, opened and read.
+//    destroy() releases provider contexts and that buffer and wipes every
+//    secret; call it exactly once when done (on every path).
 //  - Output: after start(), after every receive() and after every seal()
 //    call poll_output() and transmit what it returns before anything sealed
 //    later; it carries Init1/Init2 and owed rekey answers. Bytes returned by
@@ -14,8 +16,10 @@
 //    retransmission, byte for byte the same (never re-sealed).
 //  - Input: receive() takes the peer's stream bytes in order, consumes at
 //    most one Init or frame per call and reports it in *out_ev; loop until
-//    everything is consumed. Event data points into the session and stays
-//    valid until the next receive()/destroy().
+//    everything is consumed. Event data points into the receive buffer and
+//    stays valid until rx_done(), the next receive() or destroy(); call
+//    rx_done() once it is read so that an idle session holds no buffer.
+//    kNoMemory: mem_alloc failed; what was consumed is kept, call again.
 //  - Errors: any abort status (is_abort) leaves the session failed and
 //    wiped; later calls return kAborted. EOF is only ev.eof (a FINp frame).
 // Nothing here allocates, sleeps or locks: the glue serialises calls.
@@ -25,6 +29,7 @@
 #include "crypto.h"
 #include "tcpcrypt_frame.h"
 #include "tcpcrypt_handshake.h"
+#include "tcpcrypt_init_msg.h"
 #include "tcpcrypt_key_schedule.h"
 #include "tcpcrypt_rekey.h"
 #include "tcpcrypt_resumption.h"
@@ -79,6 +84,12 @@ class Session {
   // (the rest on the next call).
   Status poll_output(u8* out, usize cap, usize* out_len);
 
+  // output_pending - whether poll_output has bytes to give (so the caller
+  // needs an output buffer only then).
+  bool output_pending() const {
+    return init_pending() || (rekey_answer_owed_ && state_ == State::kEstablished);
+  }
+
   // receive - see the contract above. kNeedMore: all input buffered.
   Status receive(const u8* in, usize len, usize* out_consumed, RecvEvent* out_ev);
 
@@ -111,11 +122,13 @@ class Session {
   // flush_resumption - forget any secret this session could still export.
   void flush_resumption();
 
-  // destroy - release and wipe everything; the session is idle again, and
-  // every byte of it is zero as in freshly zeroed memory (the glue recycles
-  // sessions on that promise). Of the receive buffer only the bytes ever
-  // written are wiped: they are the only ones that can be nonzero, and a
-  // connection rarely fills the 64 KiB a peer's frame may take.
+  // rx_done - the last event's data was read: wipe and free its buffer now.
+  // A no-op while a message is being reassembled.
+  void rx_done();
+
+  // destroy - release and wipe everything, the receive buffer included;
+  // the session is idle again, every byte of it zero as in freshly zeroed
+  // memory.
   void destroy();
 
   bool established() const { return state_ == State::kEstablished; }
@@ -139,7 +152,7 @@ class Session {
   Status establish(const u8* ss, const u8* sn, usize sn_len, Role original_role);
   Status receive_init(const u8* in, usize len, usize* out_consumed, RecvEvent* ev);
   Status receive_frame(const u8* in, usize len, usize* out_consumed, RecvEvent* ev);
-  Status open_buffered(const u8* frame, usize frame_len, RecvEvent* ev);
+  Status open_buffered(const u8* frame, usize frame_len, u8* plain, RecvEvent* ev);
   bool init_pending() const { return pending_sent_ < pending_len_; }
 
   const CryptoOps* ops_;
@@ -171,15 +184,19 @@ class Session {
   bool fin_received_;
   u64 send_off_;
   u64 recv_off_;
-  // Receive reassembly: an Init or a frame, and the frame's plaintext.
-  // rx_used_: how much of rx_ was ever written (destroy wipes that much).
-  void note_rx(usize end) {
-    if (end > rx_used_) rx_used_ = end;
-  }
-  usize rx_len_;
-  usize rx_need_;
-  usize rx_used_;
-  u8 rx_[kMaxFrameLen];  // last: destroy wipes the object up to here, then rx_used_ bytes
+  // Receive: the Init or frame being reassembled, or the plaintext of the
+  // frame just opened (the event's data), in rx_buf_: rx_cap_ bytes from
+  // the provider's mem_alloc, taken when a message's length is known and
+  // given back, wiped, once it is read (rx_done, the next receive, destroy).
+  // An idle session holds none. rx_hdr_ collects a header until then.
+  u8* rx_alloc(usize n);
+  void rx_free();
+  usize rx_len_;   // bytes of the message so far (in rx_hdr_ until rx_buf_ exists)
+  usize rx_need_;  // its whole length, once the header says (0 before)
+  u8* rx_buf_;
+  usize rx_cap_;
+  bool rx_plain_;  // rx_buf_ holds the last event's plaintext
+  u8 rx_hdr_[kInitHeaderLen];
 };
 
 }  // namespace tcpinc::tcpcrypt

@@ -25,6 +25,7 @@ enum class [[nodiscard]] Status : int {
   kNotResumption = TCPINC_CORE_TC_NOT_RESUMPTION,
   kResumeMismatch = TCPINC_CORE_TC_RESUME_MISMATCH,
   kNotCacheable = TCPINC_CORE_TC_NOT_CACHEABLE,
+  kNoMemory = TCPINC_CORE_TC_NO_MEMORY,
   kCryptoFailure = TCPINC_CORE_TC_CRYPTO_FAILURE,
   kMalformedInit = TCPINC_CORE_TC_MALFORMED_INIT,
   kOversizedInit = TCPINC_CORE_TC_OVERSIZED_INIT,
