@@ -76,12 +76,20 @@ struct tcpinc_aead {
 			be128 h;
 			/* H times every byte value, or NULL: see tcpinc_ghash_table() */
 			struct gf128mul_4k *h4k;
+			/* bytes through the software path, up to TCPINC_GHASH_TABLE_AFTER */
+			u32 soft_bytes;
 		} gcm;
 		u32 chacha_key[CHACHA_KEY_SIZE / 4];
 	};
 };
 
 static atomic_long_t tcpinc_live_aead = ATOMIC_LONG_INIT(0);
+/*
+ * Handles come from their own cache: a struct tcpinc_aead is a little over
+ * 512 bytes, which kmalloc would round up to 1 KiB, and every encrypted
+ * connection holds two per end. NULL (no cache at init): kmalloc.
+ */
+static struct kmem_cache *tcpinc_aead_cache;
 static bool tcpinc_force_soft_gcm;
 
 /* ---- AEAD: shared helpers ---------------------------------------------- */
@@ -141,6 +149,23 @@ static struct gf128mul_4k *tcpinc_ghash_table(const be128 *h)
 			be128_xor(&t->t[i], &t->t[i ^ low], &t->t[low]);
 	}
 	return t;
+}
+
+/*
+ * The table is built only once a key has carried this many bytes on the
+ * software path: a bulk transfer gets the fast multiplication after its
+ * first few frames, while the many connections that stay idle or carry
+ * little do not hold 4 KiB per key (two keys per end) for their whole life.
+ */
+#define TCPINC_GHASH_TABLE_AFTER	(64 * 1024)
+
+static void tcpinc_gcm_soft_account(struct tcpinc_aead *a, size_t len)
+{
+	if (a->gcm.h4k || a->gcm.soft_bytes >= TCPINC_GHASH_TABLE_AFTER)
+		return;
+	a->gcm.soft_bytes += min_t(size_t, len, TCPINC_GHASH_TABLE_AFTER);
+	if (a->gcm.soft_bytes >= TCPINC_GHASH_TABLE_AFTER)
+		a->gcm.h4k = tcpinc_ghash_table(&a->gcm.h);
 }
 
 static void tcpinc_ghash(be128 *x, const struct tcpinc_aead *a, const u8 *p, size_t len)
@@ -412,6 +437,17 @@ static void tcpinc_chacha_tag(struct poly1305_desc_ctx *poly, const u8 *ad,
 
 /* ---- AEAD table entries -------------------------------------------------- */
 
+/* The handle's memory, wiped: it holds the key schedule. */
+static void tcpinc_aead_release(struct tcpinc_aead *a)
+{
+	if (!tcpinc_aead_cache) {
+		kfree_sensitive(a);
+		return;
+	}
+	memzero_explicit(a, sizeof(*a));
+	kmem_cache_free(tcpinc_aead_cache, a);
+}
+
 int tcpinc_aead_new(void *ctx, u16 id, const u8 *key, size_t key_len, void **out)
 {
 	struct tcpinc_aead *a;
@@ -433,7 +469,8 @@ int tcpinc_aead_new(void *ctx, u16 id, const u8 *key, size_t key_len, void **out
 		return TCPINC_CORE_CRYPTO_EUNSUPP;
 	}
 	/* Called on the receive path too (rekey): never sleep. */
-	a = kzalloc(sizeof(*a), GFP_ATOMIC);
+	a = tcpinc_aead_cache ? kmem_cache_zalloc(tcpinc_aead_cache, GFP_ATOMIC) :
+				kzalloc(sizeof(*a), GFP_ATOMIC);
 	if (!a)
 		return TCPINC_CORE_CRYPTO_ERR;
 	a->id = id;
@@ -450,14 +487,13 @@ int tcpinc_aead_new(void *ctx, u16 id, const u8 *key, size_t key_len, void **out
 			tcpinc_gcm_pool_put(a->fast);
 			a->fast = NULL;
 		}
-		if (!a->fast)
-			a->gcm.h4k = tcpinc_ghash_table(&a->gcm.h);
+		/* Without AES-NI the GHASH table comes with use: tcpinc_gcm_soft_account(). */
 	}
 	atomic_long_inc(&tcpinc_live_aead);
 	*out = a;
 	return TCPINC_CORE_CRYPTO_OK;
 err:
-	kfree_sensitive(a);
+	tcpinc_aead_release(a);
 	return TCPINC_CORE_CRYPTO_ERR;
 }
 
@@ -471,7 +507,7 @@ void tcpinc_aead_free(void *ctx, void *handle)
 		tcpinc_gcm_pool_put(a->fast);
 	if (a->id != TCPINC_CORE_AEAD_CHACHA20_POLY1305)
 		kfree_sensitive(a->gcm.h4k);	/* H's multiples are key material */
-	kfree_sensitive(a);
+	tcpinc_aead_release(a);
 	atomic_long_dec(&tcpinc_live_aead);
 }
 
@@ -496,6 +532,7 @@ int tcpinc_aead_seal(void *ctx, void *handle, const u8 *nonce,
 	if (tcpinc_gcm_fast_ok(a))
 		return tcpinc_gcm_fast(a, true, nonce, ad, ad_len, out, len, NULL) ?
 		       TCPINC_CORE_CRYPTO_ERR : TCPINC_CORE_CRYPTO_OK;
+	tcpinc_gcm_soft_account(a, len);
 	tcpinc_gcm_soft_ctr(a, nonce, out, out, len);
 	tcpinc_gcm_soft_tag(a, nonce, ad, ad_len, out, len, out + len);
 	return TCPINC_CORE_CRYPTO_OK;
@@ -540,6 +577,7 @@ int tcpinc_aead_open(void *ctx, void *handle, const u8 *nonce,
 		      err == -EBADMSG ? TCPINC_CORE_CRYPTO_EAUTH : TCPINC_CORE_CRYPTO_ERR;
 		goto out;
 	}
+	tcpinc_gcm_soft_account(a, len);
 	tcpinc_gcm_soft_tag(a, nonce, ad, ad_len, in, len, tag);
 	if (crypto_memneq(tag, in + len, TCPINC_TAG_LEN)) {
 		err = TCPINC_CORE_CRYPTO_EAUTH;
@@ -578,6 +616,7 @@ void tcpinc_gcm_pool_init(void)
 	struct tcpinc_gcm_pool *p = &tcpinc_gcm_pool;
 	struct tcpinc_gcm_tfm *f;
 
+	tcpinc_aead_cache = kmem_cache_create("tcpinc_aead", sizeof(struct tcpinc_aead), 0, 0, NULL);
 	spin_lock_init(&p->lock);
 	INIT_LIST_HEAD(&p->free);
 	p->nfree = 0;
@@ -606,4 +645,6 @@ void tcpinc_gcm_pool_exit(void)
 		tcpinc_gcm_tfm_free(f);
 	}
 	p->nfree = 0;
+	kmem_cache_destroy(tcpinc_aead_cache);	/* NULL is fine */
+	tcpinc_aead_cache = NULL;
 }
