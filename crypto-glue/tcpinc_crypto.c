@@ -106,14 +106,18 @@ static int tcpinc_random_bytes(void *ctx, u8 *out, size_t len)
 
 /*
  * A session's receive buffer: one Init or frame at a time (at most 65538
- * bytes), taken when its header arrives and given back once read. The core
- * runs under the socket lock in process context (recvmsg, poll, the work
- * item), so it may sleep for memory; kvmalloc falls back to vmalloc for a
- * peer's 64 KiB frames when no order-5 block is free.
+ * bytes), taken when its header arrives and given back once read. The
+ * data path calls the core under the socket lock in process context
+ * (recvmsg, poll, the work item), where this may sleep for memory, and
+ * kvmalloc falls back to vmalloc for a peer's 64 KiB frames when no
+ * order-5 block is free. Called with BHs off or from softirq (the
+ * self-tests do), it must not sleep: GFP_ATOMIC, kmalloc only.
  */
 static void *tcpinc_mem_alloc(void *ctx, size_t len)
 {
-	return kvmalloc(len, GFP_KERNEL | __GFP_NOWARN);
+	gfp_t gfp = preemptible() ? GFP_KERNEL : GFP_ATOMIC;
+
+	return kvmalloc(len, gfp | __GFP_NOWARN);
 }
 
 /* The core wiped the buffer. */
