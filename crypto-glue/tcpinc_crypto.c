@@ -133,6 +133,7 @@ static const struct tcpinc_core_crypto_ops tcpinc_crypto_table = {
 	.aead_free = tcpinc_aead_free,
 	.aead_seal = tcpinc_aead_seal,
 	.aead_open = tcpinc_aead_open,
+	.aead_open_segs = tcpinc_aead_open_segs,
 	.kex_keygen = tcpinc_kex_keygen,
 	.kex_validate = tcpinc_kex_validate,
 	.kex_shared = tcpinc_kex_shared,

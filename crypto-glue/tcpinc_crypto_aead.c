@@ -538,26 +538,23 @@ int tcpinc_aead_seal(void *ctx, void *handle, const u8 *nonce,
 	return TCPINC_CORE_CRYPTO_OK;
 }
 
-int tcpinc_aead_open(void *ctx, void *handle, const u8 *nonce,
-		     const u8 *ad, size_t ad_len,
-		     const u8 *in, size_t in_len, u8 *out)
+/*
+ * Opens len bytes of ciphertext at in, with the received tag at tag_in,
+ * into out (which may equal in).
+ */
+static int tcpinc_aead_open_at(struct tcpinc_aead *a, const u8 *nonce, const u8 *ad,
+			       size_t ad_len, const u8 *in, size_t len, const u8 *tag_in, u8 *out)
 {
-	struct tcpinc_aead *a = handle;
 	struct poly1305_desc_ctx poly;
 	u32 state[CHACHA_STATE_WORDS];
 	u8 tag[TCPINC_TAG_LEN];
-	size_t len;
 	int err;
-
-	if (in_len < TCPINC_TAG_LEN)
-		return TCPINC_CORE_CRYPTO_EAUTH;
-	len = in_len - TCPINC_TAG_LEN;
 
 	if (a->id == TCPINC_CORE_AEAD_CHACHA20_POLY1305) {
 		/* Authenticate first: no plaintext is produced on failure. */
 		tcpinc_chacha_start(a, nonce, state, &poly);
 		tcpinc_chacha_tag(&poly, ad, ad_len, in, len, tag);
-		if (crypto_memneq(tag, in + len, TCPINC_TAG_LEN)) {
+		if (crypto_memneq(tag, tag_in, TCPINC_TAG_LEN)) {
 			err = TCPINC_CORE_CRYPTO_EAUTH;
 		} else {
 			if (len)
@@ -569,7 +566,7 @@ int tcpinc_aead_open(void *ctx, void *handle, const u8 *nonce,
 	}
 	if (tcpinc_gcm_fast_ok(a)) {
 		/* In place on out; the tag goes to a linear copy first. */
-		memcpy(tag, in + len, TCPINC_TAG_LEN);
+		memcpy(tag, tag_in, TCPINC_TAG_LEN);
 		if (out != in)
 			memmove(out, in, len);
 		err = tcpinc_gcm_fast(a, false, nonce, ad, ad_len, out, len, tag);
@@ -579,7 +576,7 @@ int tcpinc_aead_open(void *ctx, void *handle, const u8 *nonce,
 	}
 	tcpinc_gcm_soft_account(a, len);
 	tcpinc_gcm_soft_tag(a, nonce, ad, ad_len, in, len, tag);
-	if (crypto_memneq(tag, in + len, TCPINC_TAG_LEN)) {
+	if (crypto_memneq(tag, tag_in, TCPINC_TAG_LEN)) {
 		err = TCPINC_CORE_CRYPTO_EAUTH;
 	} else {
 		tcpinc_gcm_soft_ctr(a, nonce, out, in, len);
@@ -589,6 +586,48 @@ out:
 	/* The contract: nothing unauthenticated survives a failed open. */
 	if (err && len)
 		memzero_explicit(out, len);
+	memzero_explicit(tag, sizeof(tag));
+	return err;
+}
+
+int tcpinc_aead_open(void *ctx, void *handle, const u8 *nonce,
+		     const u8 *ad, size_t ad_len,
+		     const u8 *in, size_t in_len, u8 *out)
+{
+	if (in_len < TCPINC_TAG_LEN)
+		return TCPINC_CORE_CRYPTO_EAUTH;
+	return tcpinc_aead_open_at(handle, nonce, ad, ad_len, in, in_len - TCPINC_TAG_LEN,
+				   in + in_len - TCPINC_TAG_LEN, out);
+}
+
+/*
+ * A frame spread over an skb's pieces: each ciphertext byte is read where
+ * it lies and written once, to its place in out, where it is then opened in
+ * place (every AEAD path here works on one contiguous buffer: the AES
+ * library, GHASH, ChaCha20's block counter and AES-NI's in-place request);
+ * the tag, which may itself be cut, goes to a linear copy. No buffer of the
+ * frame's size is needed.
+ */
+int tcpinc_aead_open_segs(void *ctx, void *handle, const u8 *nonce,
+			  const u8 *ad, size_t ad_len,
+			  const struct tcpinc_core_seg *in, size_t nin, u8 *out)
+{
+	size_t total = tcpinc_segs_len(in, nin), len, pos = 0, i;
+	u8 tag[TCPINC_TAG_LEN];
+	int err;
+
+	if (total < TCPINC_TAG_LEN)
+		return TCPINC_CORE_CRYPTO_EAUTH;
+	len = total - TCPINC_TAG_LEN;
+	for (i = 0; i < nin; i++) {
+		size_t n = in[i].len, c = pos < len ? min(n, len - pos) : 0;
+
+		memcpy(out + pos, in[i].data, c);
+		if (n > c)	/* the rest of this piece is tag: pos + c >= len */
+			memcpy(tag + (pos + c - len), in[i].data + c, n - c);
+		pos += n;
+	}
+	err = tcpinc_aead_open_at(handle, nonce, ad, ad_len, out, len, tag, out);
 	memzero_explicit(tag, sizeof(tag));
 	return err;
 }

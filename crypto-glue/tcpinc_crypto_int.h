@@ -21,6 +21,9 @@ int tcpinc_aead_seal(void *ctx, void *handle, const u8 *nonce,
 int tcpinc_aead_open(void *ctx, void *handle, const u8 *nonce,
 		     const u8 *ad, size_t ad_len,
 		     const u8 *in, size_t in_len, u8 *out);
+int tcpinc_aead_open_segs(void *ctx, void *handle, const u8 *nonce,
+			  const u8 *ad, size_t ad_len,
+			  const struct tcpinc_core_seg *in, size_t nin, u8 *out);
 void tcpinc_gcm_pool_init(void);
 void tcpinc_gcm_pool_exit(void);
 

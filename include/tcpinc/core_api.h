@@ -131,6 +131,16 @@ struct tcpinc_core_crypto_ops {
 	int (*aead_open)(void *ctx, void *handle, const tcpinc_u8 *nonce,
 			 const tcpinc_u8 *ad, tcpinc_usize ad_len,
 			 const tcpinc_u8 *in, tcpinc_usize in_len, tcpinc_u8 *out);
+	/*
+	 * aead_open_segs - aead_open of in = the concatenated segs (ciphertext
+	 * | tag, in_len bytes in all), read where they lie; out (in_len - 16
+	 * bytes) overlaps none of them. Same failure contract. Optional: NULL
+	 * makes the core gather such input into one buffer first.
+	 */
+	int (*aead_open_segs)(void *ctx, void *handle, const tcpinc_u8 *nonce,
+			      const tcpinc_u8 *ad, tcpinc_usize ad_len,
+			      const struct tcpinc_core_seg *in, tcpinc_usize nin,
+			      tcpinc_u8 *out);
 
 	/*
 	 * kex_keygen - fresh ephemeral key pair: out_priv (32 bytes; 56 for
@@ -300,6 +310,19 @@ int tcpinc_core_tc_poll_output(struct tcpinc_core_tc_session *sess, tcpinc_u8 *o
 int tcpinc_core_tc_receive(struct tcpinc_core_tc_session *sess, const tcpinc_u8 *in,
 			   tcpinc_usize len, tcpinc_usize *out_consumed,
 			   struct tcpinc_core_tc_event *out_ev);
+/*
+ * tcpinc_core_tc_receive_segs - receive() of input that lies in several
+ * pieces (an skb's linear part and page fragments), in stream order: a
+ * frame that lies whole in them but not in the first piece is opened where
+ * it lies (aead_open_segs), only its plaintext taking a buffer; anything
+ * else is taken from the first piece as receive() takes it.
+ * *out_consumed counts bytes across the pieces. At most
+ * TCPINC_CORE_TC_MAX_SEGS pieces are looked at.
+ */
+#define TCPINC_CORE_TC_MAX_SEGS 20
+int tcpinc_core_tc_receive_segs(struct tcpinc_core_tc_session *sess,
+				const struct tcpinc_core_seg *in, tcpinc_usize nin,
+				tcpinc_usize *out_consumed, struct tcpinc_core_tc_event *out_ev);
 int tcpinc_core_tc_seal(struct tcpinc_core_tc_session *sess, const tcpinc_u8 *data,
 			tcpinc_usize len, tcpinc_u32 flags, tcpinc_u16 urgent_ptr,
 			tcpinc_u8 *out, tcpinc_usize cap, tcpinc_usize *out_len);

@@ -12,6 +12,7 @@
 #include "tcpinc.h"
 #include "tcpinc_crypt.h"
 #include "tcpinc_crypt_int.h"
+#include "tcpinc_crypt_skb.h"
 #include "tcpinc/core_api.h"
 
 struct tcpinc_crypt_rx_state {
@@ -19,43 +20,6 @@ struct tcpinc_crypt_rx_state {
 	struct sock *sk;
 	int status;
 };
-
-/*
- * tcpinc_crypt_skb_piece - the contiguous bytes of skb from off on (at most len) that
- * the core may read in place, their count in *n; NULL if they must be
- * copied. The linear part and the skb's own page fragments qualify. Shared
- * fragments (sendfile/splice pages that a local sender may still change)
- * do not: the core authenticates, then decrypts, the same bytes, and they
- * must not change in between. Neither do highmem pages or a frag_list.
- */
-static const u8 *tcpinc_crypt_skb_piece(const struct sk_buff *skb, unsigned int off, size_t len,
-			      size_t *n)
-{
-	unsigned int start = skb_headlen(skb);
-	int i;
-
-	if (off < start) {
-		*n = min_t(size_t, len, start - off);
-		return skb->data + off;
-	}
-	if (skb_has_shared_frag(skb))
-		return NULL;
-	for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
-		const skb_frag_t *f = &skb_shinfo(skb)->frags[i];
-		unsigned int end = start + skb_frag_size(f);
-
-		if (off < end) {
-			struct page *pg = skb_frag_page(f);
-
-			if (PageHighMem(pg))
-				return NULL;
-			*n = min_t(size_t, len, end - off);
-			return (const u8 *)page_address(pg) + skb_frag_off(f) + (off - start);
-		}
-		start = end;
-	}
-	return NULL;
-}
 
 /*
  * tcp_read_sock() actor: feeds the skb's ciphertext to the core and
@@ -67,6 +31,7 @@ static int tcpinc_crypt_rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
 {
 	struct tcpinc_crypt_rx_state *rs = desc->arg.data;
 	struct tcpinc_crypt *cr = rs->cr;
+	struct tcpinc_core_seg segs[TCPINC_CORE_TC_MAX_SEGS];
 	u8 chunk[TCPINC_CRYPT_RX_CHUNK];
 	size_t done = 0;
 
@@ -82,17 +47,24 @@ static int tcpinc_crypt_rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
 		return 0;
 	while (done < len && !cr->rx_len && !cr->eof && !cr->err) {
 		struct tcpinc_core_tc_event ev = {};
-		size_t n = 0, used = 0;
-		const u8 *in = tcpinc_crypt_skb_piece(skb, offset + done, len - done, &n);
+		unsigned int nsegs = tcpinc_crypt_skb_segs(skb, offset + done, len - done, segs,
+							   ARRAY_SIZE(segs));
+		size_t n, used = 0;
 		int st;
 
-		if (!in) {
-			n = min_t(size_t, len - done, sizeof(chunk));
-			if (skb_copy_bits(skb, offset + done, chunk, n))
+		if (!nsegs) {
+			segs[0].len = min_t(size_t, len - done, sizeof(chunk));
+			if (skb_copy_bits(skb, offset + done, chunk, segs[0].len))
 				break;
-			in = chunk;
+			segs[0].data = chunk;
+			nsegs = 1;
 		}
-		st = tcpinc_core_tc_receive(cr->sess, in, n, &used, &ev);
+		/*
+		 * A frame lying across the pieces is opened where it lies;
+		 * otherwise the core takes from the first piece.
+		 */
+		n = segs[0].len;
+		st = tcpinc_core_tc_receive_segs(cr->sess, segs, nsegs, &used, &ev);
 		done += used;
 		if (st == TCPINC_CORE_TC_NO_MEMORY) {
 			/* What was used is kept in the core; the rest waits in TCP. */

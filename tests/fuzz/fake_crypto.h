@@ -69,7 +69,7 @@ inline tcpinc_core_crypto_ops fake_crypto_ops(decltype(tcpinc_core_crypto_ops::k
                                               decltype(tcpinc_core_crypto_ops::kex_validate) validate,
                                               decltype(tcpinc_core_crypto_ops::kex_shared) shared) {
   return {nullptr, fake_hmac, fake_aead_new, fake_aead_free, fake_seal,
-          fake_open, keygen,   validate,      shared,         fake_random,
+          fake_open, nullptr,  keygen,        validate,       shared,         fake_random,
           fake_mem_alloc, fake_mem_free};
 }
 

@@ -6,6 +6,7 @@
 // (kNoMemory) without losing a byte.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -316,6 +317,106 @@ TEST(TcpcryptRxBuffer, AuthFailureFreesBuffer) {
     EXPECT_EQ(frames, 0);
     EXPECT_EQ(openssl_live_rx_buffers(), 0);
   }
+}
+
+// feed_segs - wire to s as the kernel glue hands an skb over: as pieces
+// (cut at cuts), from the current position on, all remaining pieces per
+// call. Counts the frames opened where they lay (the buffer taken was the
+// plaintext's size although the frame was not whole in the first piece).
+Bytes feed_segs(Session* s, const Bytes& wire, const std::vector<usize>& cuts, int* frames,
+                int* in_place) {
+  std::vector<usize> ends = cuts;
+  ends.push_back(wire.size());
+  Bytes out;
+  usize pos = 0;
+  for (int guard = 0; pos < wire.size() && guard < 100000; guard++) {
+    std::vector<tcpinc_core_seg> segs;
+    usize from = pos;
+    for (usize e : ends) {
+      if (e <= from) continue;
+      segs.push_back({wire.data() + from, e - from});
+      from = e;
+    }
+    usize used = 0;
+    RecvEvent ev{};
+    long before = openssl_rx_buffer_bytes();
+    Status st = s->receive_segs(segs.data(), segs.size(), &used, &ev);
+    EXPECT_TRUE(st == Status::kOk || st == Status::kNeedMore) << int(st);
+    if (st != Status::kOk && st != Status::kNeedMore) return out;
+    if (ev.frame) {
+      ++*frames;
+      if (before == 0 && segs[0].len < used && used == ev.data_len + kFrameOverhead)
+        *in_place += openssl_rx_buffer_bytes() == static_cast<long>(used - kFrameHeaderLen - kAeadTagLen);
+      out.insert(out.end(), ev.data, ev.data + ev.data_len);
+      s->rx_done();
+    }
+    EXPECT_GT(used, 0u);
+    if (!used) break;
+    pos += used;
+  }
+  EXPECT_EQ(pos, wire.size());
+  return out;
+}
+
+// Frames handed over in pieces (an skb's linear part and page fragments):
+// one lying across pieces is opened where it lies, into a buffer of its
+// plaintext's size; the header, the flags byte and the tag may each be cut.
+TEST(TcpcryptRxBuffer, FrameAcrossPiecesOpensWhereItLies) {
+  for (usize len : {1, 17, 1000, 16300}) {
+    Pair p;
+    Bytes want, wire;
+    std::vector<usize> cuts;
+    usize flen = len + kFrameOverhead;
+    int n = 0;
+    // One frame per cut position class: in the header, at the flags byte,
+    // in the data, in the tag, plus three cuts within one frame.
+    for (usize cut : {usize(1), usize(2), usize(3), usize(4), flen / 2, flen - 16, flen - 1}) {
+      Bytes d = pattern(len, static_cast<u8>(n++));
+      Bytes f = seal(p.a.get(), d);
+      cuts.push_back(wire.size() + cut);
+      if (cut == flen / 2 && flen > 8) {
+        cuts.push_back(wire.size() + cut + 1);
+        cuts.push_back(wire.size() + flen - 2);
+      }
+      wire.insert(wire.end(), f.begin(), f.end());
+      want.insert(want.end(), d.begin(), d.end());
+    }
+    std::sort(cuts.begin(), cuts.end());
+    cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+    int frames = 0, in_place = 0;
+    Bytes got = feed_segs(p.b.get(), wire, cuts, &frames, &in_place);
+    EXPECT_EQ(frames, 7) << "data length " << len;
+    EXPECT_TRUE(got == want) << "data length " << len;
+    EXPECT_EQ(in_place, 7) << "data length " << len;
+    EXPECT_EQ(openssl_live_rx_buffers(), 0);
+  }
+}
+
+// A frame not whole in the pieces handed over is gathered as receive()
+// gathers it, and a tampered frame across pieces fails authentication.
+TEST(TcpcryptRxBuffer, PiecesShortOfAFrameAndTampering) {
+  Pair p;
+  Bytes d = pattern(5000, 9);
+  Bytes f = seal(p.a.get(), d);
+  tcpinc_core_seg segs[2] = {{f.data(), 100}, {f.data() + 100, 1000}};
+  usize used = 0;
+  RecvEvent ev{};
+  EXPECT_EQ(p.b->receive_segs(segs, 2, &used, &ev), Status::kNeedMore);
+  EXPECT_EQ(used, 100u);  // only the first piece: the frame is gathered
+  tcpinc_core_seg rest[2] = {{f.data() + 100, 1000}, {f.data() + 1100, f.size() - 1100}};
+  usize used2 = 0;
+  EXPECT_EQ(p.b->receive_segs(rest, 2, &used2, &ev), Status::kNeedMore);
+  EXPECT_EQ(used2, 1000u);
+  EXPECT_EQ(p.b->receive_segs(rest + 1, 1, &used2, &ev), Status::kOk);
+  ASSERT_TRUE(ev.frame);
+  EXPECT_EQ(Bytes(ev.data, ev.data + ev.data_len), d);
+  p.b->rx_done();
+  Bytes g = seal(p.a.get(), d);
+  g[2000] ^= 0x40;
+  tcpinc_core_seg bad[3] = {{g.data(), 10}, {g.data() + 10, 3000}, {g.data() + 3010, g.size() - 3010}};
+  EXPECT_EQ(p.b->receive_segs(bad, 3, &used, &ev), Status::kAuthFailure);
+  EXPECT_FALSE(ev.frame);
+  EXPECT_EQ(openssl_live_rx_buffers(), 0);
 }
 
 }  // namespace

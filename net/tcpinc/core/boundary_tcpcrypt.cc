@@ -81,6 +81,16 @@ int tcpinc_core_tc_receive(tcpinc_core_tc_session* sess, const tcpinc_u8* in, tc
   return C(st);
 }
 
+int tcpinc_core_tc_receive_segs(tcpinc_core_tc_session* sess, const tcpinc_core_seg* in,
+                                tcpinc_usize nin, tcpinc_usize* out_consumed,
+                                tcpinc_core_tc_event* out_ev) {
+  RecvEvent ev{};
+  Status st = S(sess)->receive_segs(in, nin, out_consumed, &ev);
+  *out_ev = tcpinc_core_tc_event{ev.data,     ev.data_len,   ev.frame_offset, ev.established, ev.frame,
+                                 ev.eof,      ev.urgent,     ev.urgent_ptr,   ev.rekeyed};
+  return C(st);
+}
+
 int tcpinc_core_tc_seal(tcpinc_core_tc_session* sess, const tcpinc_u8* data, tcpinc_usize len,
                         tcpinc_u32 flags, tcpinc_u16 urgent_ptr, tcpinc_u8* out, tcpinc_usize cap,
                         tcpinc_usize* out_len) {

@@ -53,19 +53,9 @@ Status seal_frame(const CryptoOps& ops, const FrameKey& key, u64 offset, const S
   return Status::kOk;
 }
 
-Status open_frame(const CryptoOps& ops, const FrameKey& key, u64 offset, const u8* frame,
-                  usize frame_len, u8* plain, OpenedFrame* out) {
-  FrameHeader h{};
-  Status st = parse_frame_header(frame, frame_len, &h);
-  if (st == Status::kNeedMore) return Status::kBadFrame;
-  if (st != Status::kOk) return st;
-  if (frame_len != kFrameHeaderLen + usize{h.clen}) return Status::kBadFrame;
-  u8 nonce[kAeadNonceLen];
-  frame_nonce(key.nr, offset, nonce);
-  usize plen = h.clen - kAeadTagLen;
-  int rc = ops.aead_open(ops.ctx, key.aead, nonce, frame, kFrameHeaderLen,
-                         frame + kFrameHeaderLen, h.clen, plain);
-  wipe(nonce, sizeof nonce);
+// The plaintext of an authentic frame: flags, the urgent field, the data.
+static Status parse_plaintext(const FrameHeader& h, int rc, u8* plain, usize plen,
+                              OpenedFrame* out) {
   if (rc != TCPINC_CORE_CRYPTO_OK) {
     // Belt and braces: the provider promises zeros, the core makes sure.
     wipe(plain, plen);
@@ -87,6 +77,36 @@ Status open_frame(const CryptoOps& ops, const FrameKey& key, u64 offset, const u
   o.data_len = r.remaining();
   *out = o;
   return Status::kOk;
+}
+
+Status open_frame(const CryptoOps& ops, const FrameKey& key, u64 offset, const u8* frame,
+                  usize frame_len, u8* plain, OpenedFrame* out) {
+  FrameHeader h{};
+  Status st = parse_frame_header(frame, frame_len, &h);
+  if (st == Status::kNeedMore) return Status::kBadFrame;
+  if (st != Status::kOk) return st;
+  if (frame_len != kFrameHeaderLen + usize{h.clen}) return Status::kBadFrame;
+  u8 nonce[kAeadNonceLen];
+  frame_nonce(key.nr, offset, nonce);
+  int rc = ops.aead_open(ops.ctx, key.aead, nonce, frame, kFrameHeaderLen,
+                         frame + kFrameHeaderLen, h.clen, plain);
+  wipe(nonce, sizeof nonce);
+  return parse_plaintext(h, rc, plain, h.clen - kAeadTagLen, out);
+}
+
+Status open_frame_segs(const CryptoOps& ops, const FrameKey& key, u64 offset, const u8* hdr,
+                       const Seg* segs, usize nsegs, u8* plain, OpenedFrame* out) {
+  FrameHeader h{};
+  Status st = parse_frame_header(hdr, kFrameHeaderLen, &h);
+  if (st != Status::kOk) return st == Status::kNeedMore ? Status::kBadFrame : st;
+  usize total = 0;
+  for (usize i = 0; i < nsegs; i++) total += segs[i].len;
+  if (total != h.clen || !ops.aead_open_segs) return Status::kBadArgument;
+  u8 nonce[kAeadNonceLen];
+  frame_nonce(key.nr, offset, nonce);
+  int rc = ops.aead_open_segs(ops.ctx, key.aead, nonce, hdr, kFrameHeaderLen, segs, nsegs, plain);
+  wipe(nonce, sizeof nonce);
+  return parse_plaintext(h, rc, plain, h.clen - kAeadTagLen, out);
 }
 
 }  // namespace tcpinc::tcpcrypt

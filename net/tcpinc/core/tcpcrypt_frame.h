@@ -88,6 +88,12 @@ Status seal_frame(const CryptoOps& ops, const FrameKey& key, u64 offset, const S
 Status open_frame(const CryptoOps& ops, const FrameKey& key, u64 offset, const u8* frame,
                   usize frame_len, u8* plain, OpenedFrame* out);
 
+// open_frame_segs - open_frame of a frame whose 3 header bytes are hdr and
+// whose clen ciphertext and tag bytes are the concatenated segs, read where
+// they lie (ops.aead_open_segs) into plain (clen - 16 bytes).
+Status open_frame_segs(const CryptoOps& ops, const FrameKey& key, u64 offset, const u8* hdr,
+                       const Seg* segs, usize nsegs, u8* plain, OpenedFrame* out);
+
 }  // namespace tcpinc::tcpcrypt
 
 #endif  // TCPINC_CORE_TCPCRYPT_FRAME_H

@@ -304,7 +304,7 @@ Status Session::receive_frame(const u8* in, usize len, usize* out_consumed, Recv
       if (!rx_alloc(h.clen - kAeadTagLen)) return Status::kNoMemory;
       usize total = kFrameHeaderLen + h.clen;
       *out_consumed = total;
-      return open_buffered(in, total, rx_buf_, ev);
+      return open_buffered(in, total, nullptr, 0, rx_buf_, ev);
     }
   }
   // Reassembly: the 3-byte header, then the whole frame in one buffer of
@@ -331,13 +331,55 @@ Status Session::receive_frame(const u8* in, usize len, usize* out_consumed, Recv
   used += take;
   *out_consumed = used;
   if (rx_len_ < rx_need_) return Status::kNeedMore;
-  return open_buffered(rx_buf_, rx_len_, rx_buf_ + kFrameHeaderLen, ev);
+  return open_buffered(rx_buf_, rx_len_, nullptr, 0, rx_buf_ + kFrameHeaderLen, ev);
 }
 
-Status Session::open_buffered(const u8* frame, usize frame_len, u8* plain, RecvEvent* ev) {
+Status Session::receive_segs(const Seg* in, usize nin, usize* out_consumed, RecvEvent* out_ev) {
+  while (nin > 1 && in[0].len == 0) {
+    in++;
+    nin--;
+  }
+  if (nin > TCPINC_CORE_TC_MAX_SEGS) nin = TCPINC_CORE_TC_MAX_SEGS;
+  const Seg first = nin ? in[0] : Seg{nullptr, 0};
+  // Only a frame that starts at the first byte, with nothing of it taken
+  // yet, can be opened where it lies; and only one that does not lie whole
+  // in the first piece needs to be (receive opens that one in place).
+  if (state_ != State::kEstablished || rx_len_ != 0 || fin_received_ || nin < 2 ||
+      !ops_->aead_open_segs)
+    return receive(first.data, first.len, out_consumed, out_ev);
+  u8 hdr[kFrameHeaderLen];
+  usize total = 0, got = 0;
+  for (usize i = 0; i < nin; i++) {
+    for (usize j = 0; j < in[i].len && got < kFrameHeaderLen; j++) hdr[got++] = in[i].data[j];
+    total += in[i].len;
+  }
+  FrameHeader h{};
+  if (got < kFrameHeaderLen || parse_frame_header(hdr, got, &h) != Status::kOk ||
+      first.len >= kFrameHeaderLen + h.clen || total < kFrameHeaderLen + h.clen)
+    return receive(first.data, first.len, out_consumed, out_ev);
+  // The ciphertext and tag: the pieces after the header, up to the frame's end.
+  Seg ct[TCPINC_CORE_TC_MAX_SEGS];
+  usize nct = 0, skip = kFrameHeaderLen, want = h.clen;
+  for (usize i = 0; i < nin && want; i++) {
+    usize off = skip < in[i].len ? skip : in[i].len;
+    skip -= off;
+    usize n = in[i].len - off < want ? in[i].len - off : want;
+    if (n) ct[nct++] = Seg{in[i].data + off, n};
+    want -= n;
+  }
+  *out_consumed = 0;
+  *out_ev = RecvEvent{};
+  rx_done();
+  if (!rx_alloc(h.clen - kAeadTagLen)) return Status::kNoMemory;
+  *out_consumed = kFrameHeaderLen + h.clen;
+  return open_buffered(hdr, kFrameHeaderLen + h.clen, ct, nct, rx_buf_, out_ev);
+}
+
+Status Session::open_buffered(const u8* frame, usize frame_len, const Seg* segs, usize nsegs,
+                              u8* plain, RecvEvent* ev) {
   const CryptoOps& ops = *ops_;
   FrameHeader h{};
-  Status st = parse_frame_header(frame, frame_len, &h);
+  Status st = parse_frame_header(frame, segs ? kFrameHeaderLen : frame_len, &h);
   if (st != Status::kOk) return fail(st);
   // A rekey frame is tried under generation + 1 and the generation is only
   // committed once it authenticates (a forged bit changes the AD anyway).
@@ -351,7 +393,8 @@ Status Session::open_buffered(const u8* frame, usize frame_len, u8* plain, RecvE
   OpenedFrame of{};
   // Plaintext lands in rx_buf_: in place behind the header when the frame
   // was reassembled there, at its start when it came whole in the input.
-  st = open_frame(ops, *key, recv_off_, frame, frame_len, plain, &of);
+  st = segs ? open_frame_segs(ops, *key, recv_off_, frame, segs, nsegs, plain, &of)
+            : open_frame(ops, *key, recv_off_, frame, frame_len, plain, &of);
   if (st != Status::kOk) {
     if (h.rekey) direction_release(ops, &next);
     return fail(st);

@@ -93,6 +93,12 @@ class Session {
   // receive - see the contract above. kNeedMore: all input buffered.
   Status receive(const u8* in, usize len, usize* out_consumed, RecvEvent* out_ev);
 
+  // receive_segs - receive() of input in pieces, in stream order: a frame
+  // lying whole in them, beyond the first, is opened where it lies (the
+  // provider's aead_open_segs); anything else is taken from the first piece
+  // as receive() takes it. At most TCPINC_CORE_TC_MAX_SEGS pieces count.
+  Status receive_segs(const Seg* in, usize nin, usize* out_consumed, RecvEvent* out_ev);
+
   // seal - one frame of data (<= kMaxDataLen, 2 less with urgent) into out.
   Status seal(const u8* data, usize len, const SendOptions& opt, u8* out, usize cap,
               usize* out_len);
@@ -152,7 +158,10 @@ class Session {
   Status establish(const u8* ss, const u8* sn, usize sn_len, Role original_role);
   Status receive_init(const u8* in, usize len, usize* out_consumed, RecvEvent* ev);
   Status receive_frame(const u8* in, usize len, usize* out_consumed, RecvEvent* ev);
-  Status open_buffered(const u8* frame, usize frame_len, u8* plain, RecvEvent* ev);
+  // open_buffered - open a frame: whole at frame, or (segs) its header at
+  // frame and its ciphertext and tag in segs.
+  Status open_buffered(const u8* frame, usize frame_len, const Seg* segs, usize nsegs, u8* plain,
+                       RecvEvent* ev);
   bool init_pending() const { return pending_sent_ < pending_len_; }
 
   const CryptoOps* ops_;
