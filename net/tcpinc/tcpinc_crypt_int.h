@@ -15,7 +15,8 @@
 
 /*
  * The send buffer (cr->tx_buf), taken for a frame and given back once TCP
- * has queued it all: 16 KiB, one order-2 block. It holds one full frame
+ * has queued it all: 16 KiB, one order-2 block (vmalloc when the page
+ * allocator has none: TCP copies from it either way). It holds one full frame
  * plus slack for an empty rekey frame staged behind it, so a frame carries
  * 16,300 application bytes (kTLS's records carry 16,384).
  */
@@ -23,7 +24,7 @@
 #define TCPINC_CRYPT_FRAME_DATA	(TCPINC_CRYPT_TX_BUF - TCPINC_CORE_TC_FRAME_OVERHEAD - 64)
 /*
  * Ciphertext copied off TCP's queue, on the stack, per core call where it
- * cannot be read in place (tcpinc_crypt_skb_piece: shared fragments,
+ * cannot be read in place (tcpinc_crypt_skb_segs: shared fragments,
  * highmem, frag_list; rare). The core gathers such pieces into its frame.
  */
 #define TCPINC_CRYPT_RX_CHUNK	256

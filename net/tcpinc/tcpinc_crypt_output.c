@@ -5,7 +5,7 @@
  * FINp frame, rekey frames (TCP_CRYPT_REKEY, after a byte count) and
  * keep-alive by rekey. Calls only tcpinc_crypt_session.c. Socket lock held.
  */
-#include <linux/slab.h>
+#include <linux/mm.h>
 #include <linux/uio.h>
 #include <net/tcp.h>
 
@@ -30,7 +30,7 @@
 u8 *tcpinc_crypt_tx_buf(struct tcpinc_crypt *cr)
 {
 	if (!cr->tx_buf)
-		cr->tx_buf = kmalloc(TCPINC_CRYPT_TX_BUF, GFP_KERNEL | __GFP_NOWARN);
+		cr->tx_buf = kvmalloc(TCPINC_CRYPT_TX_BUF, GFP_KERNEL | __GFP_NOWARN);
 	return cr->tx_buf;
 }
 
@@ -40,7 +40,7 @@ void tcpinc_crypt_tx_buf_put(struct tcpinc_crypt *cr)
 	if (cr->tx_len || cr->tx_busy)
 		return;
 	cr->tx_off = 0;
-	kfree(cr->tx_buf);
+	kvfree(cr->tx_buf);
 	cr->tx_buf = NULL;
 }
 

@@ -122,7 +122,7 @@ void tcpinc_crypt_free(struct tcpinc_sock *ctx)
 	 */
 	if (cr->started)
 		tcpinc_core_tc_session_destroy(cr->sess);
-	kfree(cr->tx_buf);
+	kvfree(cr->tx_buf);
 	kfree(cr);
 }
 
