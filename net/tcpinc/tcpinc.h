@@ -420,7 +420,7 @@ struct tcpinc_sock {
 	struct list_head crypt_node;
 	/* Set at init to the tcpinc_core_eno_size() bytes after the struct; the object is under lock. */
 	struct tcpinc_core_eno *eno;
-	struct rcu_head rcu;		/* the ULP release's kfree_rcu */
+	struct rcu_head rcu;		/* the ULP release's call_rcu */
 };
 
 extern struct tcp_ulp_ops tcpinc_ulp_ops;

@@ -25,10 +25,18 @@
 #include "tcpinc_proto.h"
 #include "tcpinc_ulp.h"
 
-/* The core's negotiation object lives right behind the context. */
+/*
+ * Contexts come from their own cache: a context with the core's ENO object
+ * right behind it is about 1.1 KiB, which kmalloc would round up to 2 KiB,
+ * on each end of every connection. Created by tcpinc_ulp_register() before
+ * the ULP exists, destroyed by tcpinc_ulp_unregister() once the last
+ * context's grace period is over.
+ */
+static struct kmem_cache *tcpinc_ctx_cache;
+
 static struct tcpinc_sock *tcpinc_ctx_alloc(struct sock *sk, gfp_t gfp)
 {
-	struct tcpinc_sock *ctx = kzalloc(sizeof(*ctx) + tcpinc_eno_ctx_extra(), gfp);
+	struct tcpinc_sock *ctx = kmem_cache_zalloc(tcpinc_ctx_cache, gfp);
 
 	if (!ctx)
 		return NULL;
@@ -70,7 +78,7 @@ static int tcpinc_ulp_init(struct sock *sk)
 	if (err) {
 		net_info_ratelimited("tcpinc: TCP_ULP \"tcpcrypt\" refused (EOPNOTSUPP): the socket's protocol ops are already replaced (BPF sockmap?)\n");
 		TCPINC_DEC_STATS(sock_net(sk), TCPINC_MIB_CTX_LIVE);
-		kfree(ctx);
+		kmem_cache_free(tcpinc_ctx_cache, ctx);
 		goto refused;
 	}
 	return 0;
@@ -129,6 +137,12 @@ static void tcpinc_ulp_clone(const struct request_sock *req, struct sock *newsk,
  * icsk_ulp_data (RCU readers in the callbacks) and is freed after a grace
  * period.
  */
+/* After the grace period: no RCU reader (callbacks, get_info) sees ctx any more. */
+static void tcpinc_ctx_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(tcpinc_ctx_cache, container_of(head, struct tcpinc_sock, rcu));
+}
+
 static void tcpinc_ulp_release(struct sock *sk)
 {
 	struct inet_connection_sock *icsk = inet_csk(sk);
@@ -145,7 +159,8 @@ static void tcpinc_ulp_release(struct sock *sk)
 	tcpinc_crypt_free(ctx);
 	tcpinc_eno_sock_release(ctx);
 	TCPINC_DEC_STATS(sock_net(sk), TCPINC_MIB_CTX_LIVE);
-	kfree_rcu(ctx, rcu);
+	/* call_rcu, not kfree_rcu: tcpinc_ulp_unregister's rcu_barrier() waits for it. */
+	call_rcu(&ctx->rcu, tcpinc_ctx_free_rcu);
 }
 
 /*
@@ -216,12 +231,29 @@ static const struct tcpinc_eno_ops tcpinc_ulp_eno_ops = {
 
 int tcpinc_ulp_register(void)
 {
+	int err;
+
+	tcpinc_ctx_cache = kmem_cache_create("tcpinc_sock",
+					     sizeof(struct tcpinc_sock) + tcpinc_eno_ctx_extra(),
+					     0, 0, NULL);
+	if (!tcpinc_ctx_cache)
+		return -ENOMEM;
 	/* Before the ULP exists: no hook or clone runs for it until then. */
 	tcpinc_eno_set_ops(&tcpinc_ulp_eno_ops);
-	return tcp_register_ulp(&tcpinc_ulp_ops);
+	err = tcp_register_ulp(&tcpinc_ulp_ops);
+	if (err)
+		kmem_cache_destroy(tcpinc_ctx_cache);
+	return err;
 }
 
 void tcpinc_ulp_unregister(void)
 {
 	tcp_unregister_ulp(&tcpinc_ulp_ops);
+	/*
+	 * No socket holds the module (each ULP user holds a reference until
+	 * its release), so no context is live; wait for the grace periods of
+	 * the last ones freed.
+	 */
+	rcu_barrier();
+	kmem_cache_destroy(tcpinc_ctx_cache);
 }
