@@ -262,9 +262,9 @@ def tcpdump_start(a):
 def tcpdump_stop(p, path):
     # tcpdump lags behind under TCG, and what its buffer holds at SIGINT is
     # lost ("received by filter" but not "captured"): stop it only once the
-    # file (flushed per packet, -U) has stopped growing for a second.
+    # file (flushed per packet, -U) has stopped growing for two seconds.
     deadline, last, still = time.monotonic() + 30 * TF, -1, 0
-    while time.monotonic() < deadline and still < 5:
+    while time.monotonic() < deadline and still < 10:
         size = os.path.getsize(path)
         still = still + 1 if size == last else 0
         last = size
