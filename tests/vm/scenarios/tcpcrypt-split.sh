@@ -9,7 +9,8 @@
 #   h1 192.0.2.1 (client)  ====  h2 192.0.2.2 (server, tcpdump -s 0)
 # TSO, GSO and GRO off on both veth ends, so every segment the sender's TCP
 # cuts reaches the receiver as its own skb (or coalesced by TCP's receive
-# queue when the reader is slow). For a tiny MSS (89 bytes of payload) and
+# queue when the reader is slow); tail loss probes off (a probe sends a
+# corked partial segment). For a tiny MSS (89 bytes of payload) and
 # ~536 (523), each on its own connection, frames of 1, 2, 3, 17, 100, 1000
 # and 16384 data bytes (21 ... 16404 bytes sealed, all coprime to the MSS),
 # one corked burst per target offset (a filler frame, then the measured
