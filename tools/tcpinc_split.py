@@ -12,7 +12,7 @@ How the cuts are placed: both ends set TCP_MAXSEG before connect (M plus
 the 12 bytes of the timestamp option, so M is the payload of a full
 segment; the effective value is read back and must be coprime to every
 frame size), TCP_NODELAY and a 4 MiB send buffer. Each send() of
-d <= 16384 bytes is one frame of F = d + 20 bytes (3-byte header, flags
+d <= 16300 bytes (the module's largest frame) is one frame of F = d + 20 bytes (3-byte header, flags
 byte, 16-byte tag). TCP_NODELAY alone starts a segment at every frame
 while the send queue is empty, and a long corked stream is cut early
 wherever the peer's window ends, so the sender places every cut itself:
@@ -31,7 +31,7 @@ off on both veth ends. It also turns tail loss probes off
 (net.ipv4.tcp_early_retrans=0): a probe that fires between the two sends
 of a burst sends the corked partial segment (it ignores the cork).
 
-Per data size d in 1, 2, 3, 17, 100, 1000, 16384 and each direction, the
+Per data size d in 1, 2, 3, 17, 100, 1000, 16300 and each direction, the
 receiver either waits 0.3 s before reading (segments queue and TCP
 coalesces them into one skb with several frags) and then reads with
 pauses, or reads at once. tcpdump (-s 0) in SERVER_NS captures the
@@ -80,7 +80,10 @@ SIOCOUTQ = 0x5411
 TCP_INFO_LEN, TCPI_NOTSENT, TCPI_SND_WND = 232, 144, 228
 TCP_ENO_SESSID, TCP_ENO_NEGTEP = 0x4541, 0x4542
 TCP_CRYPT_NO_RESUME = 0x4571
-SIZES = (1, 2, 3, 17, 100, 1000, 16384)
+# FRAME_MAX: the module's largest frame's data (TCPINC_CRYPT_FRAME_DATA:
+# a 16 KiB send buffer less overhead and slack); a send() of more is cut.
+FRAME_MAX = 16300
+SIZES = (1, 2, 3, 17, 100, 1000, FRAME_MAX)
 OVERHEAD = 20  # 3-byte frame header + flags byte + 16-byte tag
 TS_OPT = 12    # the timestamp option, subtracted from TCP_MAXSEG
 MARKER = b"tcpinc-split-plaintext-marker"
@@ -222,9 +225,9 @@ def traffic(c, s, mss):
     # Warm-up: 512 KiB each way, read at once, so that both receive
     # windows grow beyond a burst (they start at 10 segments).
     for name, snd, rcv in dirs:
-        warm = [(0, 16384)] * 32
+        warm = [(0, FRAME_MAX)] * 32
         exchange("warm-up %s" % name, snd, rcv, warm, False, align=False)
-        sent[name] += [(16384, None)] * 32
+        sent[name] += [(FRAME_MAX, None)] * 32
     for si, d in enumerate(SIZES):
         for di, (name, snd, rcv) in enumerate(dirs):
             slow = (si + di) % 2 == 0
