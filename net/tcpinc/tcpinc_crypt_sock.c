@@ -41,9 +41,10 @@
  * schedule the work item.
  *
  * Files (each calls only those listed after it): tcpinc_crypt_tx.c and
- * _rx.c (the socket entries), _sock.c (this one: lifecycle, the work item and keep-alive timer callback, which create
- * sessions, the socket callbacks, connect and poll), _pump.c (receive and
- * the pump), _output.c (what goes to TCP, rekey and keep-alive),
+ * _rx.c (the socket entries), _sock.c (this one: lifecycle, the work
+ * item and keep-alive timer callback, which create sessions, the socket
+ * callbacks, connect and poll), _pump.c (receive and the pump), _skb.c
+ * (where a received skb's ciphertext lies), _output.c (what goes to TCP, rekey and keep-alive),
  * _session.c (start, abort, getters).
  */
 #include <linux/mm.h>
@@ -62,8 +63,8 @@
 #include "tcpinc/core_api.h"
 
 /*
- * The data path state and the core session in one allocation: a few KiB
- * (the session is keys and state; frames in flight take their own
+ * The data path state and the core session in one allocation of about
+ * 1 KiB (the session is keys and state; frames in flight take their own
  * buffers). Sized once, as the core's size does not change.
  */
 static size_t tcpinc_crypt_alloc_size(void)
