@@ -68,7 +68,7 @@ static int tcpinc_crypt_rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
 		done += used;
 		if (st == TCPINC_CORE_TC_NO_MEMORY) {
 			/* What was used is kept in the core; the rest waits in TCP. */
-			WRITE_ONCE(cr->rx_nomem, true);
+			cr->rx_nomem = true;
 			break;
 		}
 		if (st != TCPINC_CORE_TC_OK && st != TCPINC_CORE_TC_NEED_MORE) {
@@ -161,7 +161,7 @@ bool tcpinc_crypt_pump(struct sock *sk, struct tcpinc_sock *ctx, int flags)
 			break;
 	}
 	if (!cr->rx_len && !cr->eof && sk->sk_state != TCP_LISTEN) {
-		WRITE_ONCE(cr->rx_nomem, false);
+		cr->rx_nomem = false;
 		tcpinc_crypt_drop_urgent(sk);
 		desc.arg.data = &rs;
 		desc.count = 1;

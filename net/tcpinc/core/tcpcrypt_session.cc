@@ -37,6 +37,25 @@ void Session::rx_free() {
   rx_plain_ = false;
 }
 
+usize Session::rx_take_header(const u8* in, usize len, usize hdr_len) {
+  usize take = min_usize(hdr_len - rx_len_, len);
+  copy_bytes(rx_hdr_ + rx_len_, in, take);
+  rx_len_ += take;
+  return take;
+}
+
+Status Session::rx_gather(const u8* in, usize len, usize hdr_len, usize* used) {
+  if (!rx_buf_) {
+    if (!rx_alloc(rx_need_)) return Status::kNoMemory;
+    copy_bytes(rx_buf_, rx_hdr_, hdr_len);
+  }
+  usize take = min_usize(rx_need_ - rx_len_, len);
+  copy_bytes(rx_buf_ + rx_len_, in, take);
+  rx_len_ += take;
+  *used += take;
+  return rx_len_ < rx_need_ ? Status::kNeedMore : Status::kOk;
+}
+
 void Session::rx_done() {
   if (rx_plain_) rx_free();
 }
@@ -237,10 +256,7 @@ Status Session::receive_init(const u8* in, usize len, usize* out_consumed, RecvE
   usize used = 0;
   // The 8-byte header first: its message_len says what to allocate.
   if (rx_need_ == 0) {
-    usize take = min_usize(kInitHeaderLen - rx_len_, len);
-    copy_bytes(rx_hdr_ + rx_len_, in, take);
-    rx_len_ += take;
-    used = take;
+    used = rx_take_header(in, len, kInitHeaderLen);
     *out_consumed = used;
     usize need = 0;
     Status st = init_message_len(magic, hs_.kex, rx_hdr_, rx_len_, &need);
@@ -248,16 +264,9 @@ Status Session::receive_init(const u8* in, usize len, usize* out_consumed, RecvE
     if (st != Status::kOk) return fail(st);
     rx_need_ = need;
   }
-  if (!rx_buf_) {
-    if (!rx_alloc(rx_need_)) return Status::kNoMemory;
-    copy_bytes(rx_buf_, rx_hdr_, kInitHeaderLen);
-  }
-  usize take = min_usize(rx_need_ - rx_len_, len - used);
-  copy_bytes(rx_buf_ + rx_len_, in + used, take);
-  rx_len_ += take;
-  used += take;
+  Status gathered = rx_gather(in + used, len - used, kInitHeaderLen, &used);
   *out_consumed = used;
-  if (rx_len_ < rx_need_) return Status::kNeedMore;
+  if (gathered != Status::kOk) return gathered;
   u8 ss0[kKeyLen];
   Status st;
   if (role_ == Role::kB) {
@@ -311,26 +320,16 @@ Status Session::receive_frame(const u8* in, usize len, usize* out_consumed, Recv
   // its size, opened in place.
   usize used = 0;
   if (rx_len_ < kFrameHeaderLen) {
-    usize take = min_usize(kFrameHeaderLen - rx_len_, len);
-    copy_bytes(rx_hdr_ + rx_len_, in, take);
-    rx_len_ += take;
-    used = take;
+    used = rx_take_header(in, len, kFrameHeaderLen);
     *out_consumed = used;
     if (rx_len_ < kFrameHeaderLen) return Status::kNeedMore;
     Status st = parse_frame_header(rx_hdr_, rx_len_, &h);
     if (st != Status::kOk) return fail(st);
     rx_need_ = kFrameHeaderLen + h.clen;
   }
-  if (!rx_buf_) {
-    if (!rx_alloc(rx_need_)) return Status::kNoMemory;
-    copy_bytes(rx_buf_, rx_hdr_, kFrameHeaderLen);
-  }
-  usize take = min_usize(rx_need_ - rx_len_, len - used);
-  copy_bytes(rx_buf_ + rx_len_, in + used, take);
-  rx_len_ += take;
-  used += take;
+  Status gathered = rx_gather(in + used, len - used, kFrameHeaderLen, &used);
   *out_consumed = used;
-  if (rx_len_ < rx_need_) return Status::kNeedMore;
+  if (gathered != Status::kOk) return gathered;
   return open_buffered(rx_buf_, rx_len_, nullptr, 0, rx_buf_ + kFrameHeaderLen, ev);
 }
 

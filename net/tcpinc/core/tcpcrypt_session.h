@@ -200,6 +200,13 @@ class Session {
   // An idle session holds none. rx_hdr_ collects a header until then.
   u8* rx_alloc(usize n);
   void rx_free();
+  // rx_take_header - up to hdr_len bytes of a header into rx_hdr_; how many
+  // of in it took.
+  usize rx_take_header(const u8* in, usize len, usize hdr_len);
+  // rx_gather - the rest of a message whose header (hdr_len bytes in
+  // rx_hdr_) set rx_need_, into rx_buf_, taken now if it is not yet; adds
+  // what it took of in to *used. kOk once the whole message is there.
+  Status rx_gather(const u8* in, usize len, usize hdr_len, usize* used);
   usize rx_len_;   // bytes of the message so far (in rx_hdr_ until rx_buf_ exists)
   usize rx_need_;  // its whole length, once the header says (0 before)
   u8* rx_buf_;
