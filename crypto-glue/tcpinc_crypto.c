@@ -57,36 +57,75 @@ static struct crypto_shash *tcpinc_sha256;
 
 /* ---- HMAC-SHA256 ------------------------------------------------------- */
 
+#define TCPINC_HMAC_IPAD	0x3636363636363636ULL
+#define TCPINC_HMAC_OPAD	0x5c5c5c5c5c5c5c5cULL
+
+/*
+ * The exported state of one SHA-256 block hashed (struct sha256_state for
+ * every 6.1 sha256 driver: 104 bytes); a driver with a larger one makes
+ * hmac_sha256_many compute each message on its own.
+ */
+#define TCPINC_SHA256_STATE_MAX	128
+static bool tcpinc_sha256_exportable;
+
+/* pad = the key padded to a block (hashed first if longer), XOR ipad. */
+static int tcpinc_hmac_ipad(struct shash_desc *desc, const u8 *key, size_t key_len,
+			    u64 pad[SHA256_BLOCK_SIZE / sizeof(u64)])
+{
+	size_t i;
+	int err;
+
+	memset(pad, 0, SHA256_BLOCK_SIZE);
+	if (key_len > SHA256_BLOCK_SIZE) {
+		err = crypto_shash_digest(desc, key, key_len, (u8 *)pad);
+		if (err)
+			return err;
+	} else if (key_len) {
+		memcpy(pad, key, key_len);
+	}
+	/* Whole words: byte loops cost more than they should under TCG. */
+	for (i = 0; i < SHA256_BLOCK_SIZE / sizeof(u64); i++)
+		pad[i] ^= TCPINC_HMAC_IPAD;
+	return 0;
+}
+
+static void tcpinc_hmac_to_opad(u64 pad[SHA256_BLOCK_SIZE / sizeof(u64)])
+{
+	size_t i;
+
+	for (i = 0; i < SHA256_BLOCK_SIZE / sizeof(u64); i++)
+		pad[i] ^= TCPINC_HMAC_IPAD ^ TCPINC_HMAC_OPAD;
+}
+
+static int tcpinc_shash_segs(struct shash_desc *desc, const struct tcpinc_core_seg *segs,
+			     size_t nsegs)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; !err && i < nsegs; i++)
+		if (segs[i].len)
+			err = crypto_shash_update(desc, segs[i].data, segs[i].len);
+	return err;
+}
+
 static int tcpinc_hmac_sha256(void *ctx, const u8 *key, size_t key_len,
 			      const struct tcpinc_core_seg *segs, size_t nsegs, u8 *out)
 {
 	SHASH_DESC_ON_STACK(desc, tcpinc_sha256);
-	/* Whole words: byte loops cost more than they should under TCG. */
 	u64 pad[SHA256_BLOCK_SIZE / sizeof(u64)];
 	u8 inner[SHA256_DIGEST_SIZE];
-	size_t i;
 	int err;
 
 	desc->tfm = tcpinc_sha256;
-	memset(pad, 0, sizeof(pad));
-	if (key_len > SHA256_BLOCK_SIZE) {
-		err = crypto_shash_digest(desc, key, key_len, (u8 *)pad);
-		if (err)
-			goto out;
-	} else if (key_len) {
-		memcpy(pad, key, key_len);
-	}
-	for (i = 0; i < ARRAY_SIZE(pad); i++)
-		pad[i] ^= 0x3636363636363636ULL;
-	err = crypto_shash_init(desc) ?: crypto_shash_update(desc, (u8 *)pad, sizeof(pad));
-	for (i = 0; !err && i < nsegs; i++)
-		if (segs[i].len)
-			err = crypto_shash_update(desc, segs[i].data, segs[i].len);
-	err = err ?: crypto_shash_final(desc, inner);
+	err = tcpinc_hmac_ipad(desc, key, key_len, pad) ?:
+	      crypto_shash_init(desc) ?:
+	      crypto_shash_update(desc, (u8 *)pad, sizeof(pad)) ?:
+	      tcpinc_shash_segs(desc, segs, nsegs) ?:
+	      crypto_shash_final(desc, inner);
 	if (err)
 		goto out;
-	for (i = 0; i < ARRAY_SIZE(pad); i++)
-		pad[i] ^= 0x3636363636363636ULL ^ 0x5c5c5c5c5c5c5c5cULL;
+	tcpinc_hmac_to_opad(pad);
 	err = crypto_shash_init(desc) ?:
 	      crypto_shash_update(desc, (u8 *)pad, sizeof(pad)) ?:
 	      crypto_shash_finup(desc, inner, sizeof(inner), out);
@@ -96,6 +135,62 @@ out:
 	memzero_explicit(inner, sizeof(inner));
 	shash_desc_zero(desc);
 	return err ? TCPINC_CORE_CRYPTO_ERR : TCPINC_CORE_CRYPTO_OK;
+}
+
+/*
+ * Several messages under one key (the key schedule's two or three values
+ * of ss[i] or mk[j]): the ipad and opad blocks are hashed once and their
+ * states exported, and every message starts from those, so that each
+ * one beyond the first costs two SHA-256 blocks fewer. Every out is
+ * written only after its own segments were read (the CPRF chains T(n-1)
+ * through its out).
+ */
+static int tcpinc_hmac_sha256_many(void *ctx, const u8 *key, size_t key_len,
+				   const struct tcpinc_core_hmac_msg *msgs, size_t n)
+{
+	SHASH_DESC_ON_STACK(desc, tcpinc_sha256);
+	u64 pad[SHA256_BLOCK_SIZE / sizeof(u64)];
+	u8 istate[TCPINC_SHA256_STATE_MAX], ostate[TCPINC_SHA256_STATE_MAX];
+	u8 inner[SHA256_DIGEST_SIZE];
+	size_t i;
+	int err = 0;
+
+	if (!tcpinc_sha256_exportable || n > TCPINC_CORE_HMAC_MANY_MAX) {
+		for (i = 0; !err && i < n; i++)
+			err = tcpinc_hmac_sha256(ctx, key, key_len, msgs[i].segs, msgs[i].nsegs,
+						 msgs[i].out);
+		goto out;
+	}
+	desc->tfm = tcpinc_sha256;
+	err = tcpinc_hmac_ipad(desc, key, key_len, pad) ?:
+	      crypto_shash_init(desc) ?:
+	      crypto_shash_update(desc, (u8 *)pad, sizeof(pad)) ?:
+	      crypto_shash_export(desc, istate);
+	if (!err) {
+		tcpinc_hmac_to_opad(pad);
+		err = crypto_shash_init(desc) ?:
+		      crypto_shash_update(desc, (u8 *)pad, sizeof(pad)) ?:
+		      crypto_shash_export(desc, ostate);
+	}
+	for (i = 0; !err && i < n; i++)
+		err = crypto_shash_import(desc, istate) ?:
+		      tcpinc_shash_segs(desc, msgs[i].segs, msgs[i].nsegs) ?:
+		      crypto_shash_final(desc, inner) ?:
+		      crypto_shash_import(desc, ostate) ?:
+		      crypto_shash_finup(desc, inner, sizeof(inner), msgs[i].out);
+	/* The states are the key as much as the pads are. */
+	memzero_explicit(pad, sizeof(pad));
+	memzero_explicit(istate, sizeof(istate));
+	memzero_explicit(ostate, sizeof(ostate));
+	memzero_explicit(inner, sizeof(inner));
+	shash_desc_zero(desc);
+out:
+	if (err) {
+		for (i = 0; i < n; i++)
+			memzero_explicit(msgs[i].out, SHA256_DIGEST_SIZE);
+		return TCPINC_CORE_CRYPTO_ERR;
+	}
+	return TCPINC_CORE_CRYPTO_OK;
 }
 
 static int tcpinc_random_bytes(void *ctx, u8 *out, size_t len)
@@ -140,6 +235,7 @@ static const struct tcpinc_core_crypto_ops tcpinc_crypto_table = {
 	.random_bytes = tcpinc_random_bytes,
 	.mem_alloc = tcpinc_mem_alloc,
 	.mem_free = tcpinc_mem_free,
+	.hmac_sha256_many = tcpinc_hmac_sha256_many,
 };
 
 const struct tcpinc_core_crypto_ops *tcpinc_crypto_ops(void)
@@ -160,6 +256,7 @@ int tcpinc_crypto_init(void)
 		pr_err("tcpinc: no sha256 (%d)\n", err);
 		return err;
 	}
+	tcpinc_sha256_exportable = crypto_shash_statesize(tcpinc_sha256) <= TCPINC_SHA256_STATE_MAX;
 	err = tcpinc_p256_init();
 	if (err)
 		goto err_sha;

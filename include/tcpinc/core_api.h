@@ -101,6 +101,13 @@ struct tcpinc_core_seg {
 	tcpinc_usize len;
 };
 
+/* One message of hmac_sha256_many: its pieces and where its MAC goes. */
+struct tcpinc_core_hmac_msg {
+	const struct tcpinc_core_seg *segs;
+	tcpinc_usize nsegs;
+	tcpinc_u8 *out; /* 32 bytes */
+};
+
 struct tcpinc_core_crypto_ops {
 	void *ctx;
 
@@ -174,7 +181,21 @@ struct tcpinc_core_crypto_ops {
 	 */
 	void *(*mem_alloc)(void *ctx, tcpinc_usize len);
 	void (*mem_free)(void *ctx, void *p, tcpinc_usize len);
+
+	/*
+	 * hmac_sha256_many - msgs[i].out = HMAC-SHA256(key, msgs[i]'s segs)
+	 * for i < nmsgs (at most TCPINC_CORE_HMAC_MANY_MAX): the key schedule
+	 * derives two or three values from one key at a time, and a provider
+	 * that hashes the key's pads once for all of them saves two SHA-256
+	 * blocks per extra message. An out may be read by no other msg. On
+	 * failure every out is zeroed. Optional: NULL makes the core call
+	 * hmac_sha256 once per message. Last in the table, so that providers
+	 * written before it need not name it.
+	 */
+	int (*hmac_sha256_many)(void *ctx, const tcpinc_u8 *key, tcpinc_usize key_len,
+				const struct tcpinc_core_hmac_msg *msgs, tcpinc_usize nmsgs);
 };
+#define TCPINC_CORE_HMAC_MANY_MAX 4
 
 /* ====================================================================== */
 /* tcpcrypt status codes (owned by the tcpcrypt core)                     */

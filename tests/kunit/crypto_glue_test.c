@@ -167,6 +167,8 @@ static const void *tcpinc_kt_aead_gcm_gen_params(const void *prev, char *desc)
 
 /* hmac_sha256 = the kernel's hmac(sha256) for key lengths 0..131 and split input. */
 KT_ST_CASE(hmac_matches_kernel_template, tcpinc_st_hmac_cross())
+/* hmac_sha256_many = hmac(sha256) per message, 1-4 messages, chained pieces. */
+KT_ST_CASE(hmac_many_matches_kernel_template, tcpinc_st_hmac_many_cross())
 /* RFC 7748 6.1, low-order points give zero, random pairs agree with BHs off. */
 KT_ST_CASE(x25519_rfc7748_6_1, tcpinc_st_x25519_tests())
 /* RFC 7748 5.2's iterated test, after 1 and 1000 rounds. */
@@ -186,6 +188,7 @@ KT_ST_CASE(random_bytes, tcpinc_st_random_test())
 static struct kunit_case tcpinc_kt_crypto_cases[] = {
 	KUNIT_CASE_PARAM(tcpinc_kt_hkdf_rfc5869, tcpinc_kt_tcpinc_st_hkdf_gen_params),
 	KUNIT_CASE(tcpinc_kt_hmac_matches_kernel_template),
+	KUNIT_CASE(tcpinc_kt_hmac_many_matches_kernel_template),
 	KUNIT_CASE(tcpinc_kt_x25519_rfc7748_6_1),
 	KUNIT_CASE_PARAM(tcpinc_kt_x25519_rfc7748_5_2, tcpinc_kt_tcpinc_st_x25519_kat_gen_params),
 	KUNIT_CASE(tcpinc_kt_x25519_rfc7748_5_2_iterated),

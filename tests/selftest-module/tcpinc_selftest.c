@@ -152,6 +152,53 @@ static void tcpinc_st_hmac_cross(void)
 		crypto_free_shash(h);
 }
 
+/*
+ * hmac_sha256_many against the kernel's "hmac(sha256)", one message at a
+ * time: 1 to TCPINC_CORE_HMAC_MANY_MAX messages of different lengths and
+ * pieces under keys of 0 to 131 bytes, the core's chaining (a message
+ * whose first piece is its own out) included.
+ */
+static void tcpinc_st_hmac_many_cross(void)
+{
+	static const size_t key_lens[] = { 0, 1, 32, 64, 65, 131 };
+	struct crypto_shash *h = crypto_alloc_shash("hmac(sha256)", 0, 0);
+	u8 *buf = kmalloc(1024, GFP_KERNEL);
+	u8 out[TCPINC_CORE_HMAC_MANY_MAX][32], want[32];
+	struct tcpinc_core_seg segs[TCPINC_CORE_HMAC_MANY_MAX][2];
+	struct tcpinc_core_hmac_msg msgs[TCPINC_CORE_HMAC_MANY_MAX];
+	bool ok = !IS_ERR(h) && buf;
+	size_t i, n, m;
+
+	for (i = 0; ok && i < ARRAY_SIZE(key_lens); i++) {
+		for (n = 1; ok && n <= TCPINC_CORE_HMAC_MANY_MAX; n++) {
+			get_random_bytes(buf, 1024);
+			for (m = 0; m < n; m++) {
+				/* Message m: 32 bytes of its out, then 37 * m + 1 bytes. */
+				memcpy(out[m], buf + 900 + m * 8, 32);
+				segs[m][0] = (struct tcpinc_core_seg){ out[m], 32 };
+				segs[m][1] = (struct tcpinc_core_seg){ buf + 100 * m, 37 * m + 1 };
+				msgs[m] = (struct tcpinc_core_hmac_msg){ segs[m], 2, out[m] };
+			}
+			ok = !crypto_shash_setkey(h, buf + 600, key_lens[i]) &&
+			     !ops()->hmac_sha256_many(ops()->ctx, buf + 600, key_lens[i], msgs, n);
+			for (m = 0; ok && m < n; m++) {
+				SHASH_DESC_ON_STACK(desc, h);
+
+				desc->tfm = h;
+				ok = !crypto_shash_init(desc) &&
+				     !crypto_shash_update(desc, buf + 900 + m * 8, 32) &&
+				     !crypto_shash_finup(desc, buf + 100 * m, 37 * m + 1, want) &&
+				     !memcmp(out[m], want, 32);
+			}
+		}
+	}
+	tcpinc_st_check(ok, "hmac_sha256_many equals the kernel's hmac(sha256) per message (6 key lengths, 1-%d messages)",
+			TCPINC_CORE_HMAC_MANY_MAX);
+	kfree(buf);
+	if (!IS_ERR(h))
+		crypto_free_shash(h);
+}
+
 /* ---- X25519 ------------------------------------------------------------------ */
 
 static void tcpinc_st_x25519_tests(void)
@@ -1114,6 +1161,7 @@ static int __init tcpinc_selftest_init(void)
 
 	tcpinc_st_hkdf_tests();
 	tcpinc_st_hmac_cross();
+	tcpinc_st_hmac_many_cross();
 	tcpinc_st_x25519_tests();
 	tcpinc_st_x25519_rfc7748_5_2();
 	tcpinc_st_x448_tests();

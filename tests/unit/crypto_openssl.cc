@@ -73,6 +73,32 @@ int hmac_sha256(void*, const tcpinc_u8* key, tcpinc_usize key_len, const tcpinc_
   return ok ? TCPINC_CORE_CRYPTO_OK : TCPINC_CORE_CRYPTO_ERR;
 }
 
+// Several messages under one key: the keyed MAC context is set up once
+// and duplicated per message, as a kernel provider reuses its pad states.
+int hmac_sha256_many(void*, const tcpinc_u8* key, tcpinc_usize key_len,
+                     const tcpinc_core_hmac_msg* msgs, tcpinc_usize n) {
+  EVP_MAC_CTX* base = EVP_MAC_CTX_new(hmac_alg());
+  if (!base) return TCPINC_CORE_CRYPTO_ERR;
+  char digest[] = "SHA256";
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                         OSSL_PARAM_construct_end()};
+  static const tcpinc_u8 empty = 0;
+  int ok = n <= TCPINC_CORE_HMAC_MANY_MAX && EVP_MAC_init(base, key_len ? key : &empty, key_len, params);
+  for (tcpinc_usize i = 0; ok && i < n; i++) {
+    EVP_MAC_CTX* c = EVP_MAC_CTX_dup(base);
+    ok = c != nullptr;
+    for (tcpinc_usize j = 0; ok && j < msgs[i].nsegs; j++)
+      if (msgs[i].segs[j].len) ok = EVP_MAC_update(c, msgs[i].segs[j].data, msgs[i].segs[j].len);
+    size_t outl = 0;
+    if (ok) ok = EVP_MAC_final(c, msgs[i].out, &outl, 32) && outl == 32;
+    EVP_MAC_CTX_free(c);
+  }
+  EVP_MAC_CTX_free(base);
+  if (!ok)
+    for (tcpinc_usize i = 0; i < n; i++) memset(msgs[i].out, 0, 32);
+  return ok ? TCPINC_CORE_CRYPTO_OK : TCPINC_CORE_CRYPTO_ERR;
+}
+
 void aead_free(void*, void* handle) {
   if (!handle) return;
   auto* a = static_cast<AeadCtx*>(handle);
@@ -312,6 +338,7 @@ const tcpinc_core_crypto_ops kOps = {
     kex_keygen, kex_validate,
     kex_shared, random_bytes,
     mem_alloc, mem_free,
+    hmac_sha256_many,
 };
 
 }  // namespace

@@ -211,8 +211,9 @@ TEST(TcpcryptResumption, SuboptionParsing) {
 }
 
 // The ratchet's cost on the SYN path: each end computes resume[i] once
-// (B checks A's half with it and keeps it) and ss[i+1] once.
-int g_hmacs;
+// (B checks A's half with it and keeps it) and ss[i+1] once, both in one
+// provider call.
+int g_hmacs, g_calls;
 TEST(TcpcryptResumption, EachEndComputesResumeIdOnce) {
   ResumeSecret h0{}, h1{};
   fresh(&h0, &h1);
@@ -220,16 +221,25 @@ TEST(TcpcryptResumption, EachEndComputesResumeIdOnce) {
   counting.hmac_sha256 = [](void* c, const tcpinc_u8* k, tcpinc_usize kl, const tcpinc_core_seg* s,
                             tcpinc_usize n, tcpinc_u8* out) {
     g_hmacs++;
+    g_calls++;
     return ops()->hmac_sha256(c, k, kl, s, n, out);
   };
+  counting.hmac_sha256_many = [](void* c, const tcpinc_u8* k, tcpinc_usize kl,
+                                 const tcpinc_core_hmac_msg* m, tcpinc_usize n) {
+    g_hmacs += static_cast<int>(n);
+    g_calls++;
+    return ops()->hmac_sha256_many(c, k, kl, m, n);
+  };
   ResumeAttempt ao{}, al{};
-  g_hmacs = 0;
+  g_hmacs = g_calls = 0;
   ASSERT_EQ(resumption_take(counting, {false, false, 8}, &h0, &ao), Status::kOk);
   EXPECT_EQ(g_hmacs, 2);
+  EXPECT_EQ(g_calls, 1);
   u8 sub[kMaxResumeSuboptionLen];
   usize sub_len = 0;
   ResumeSuboption offer = on_the_wire(ao, sub, &sub_len);
-  // A wrong half costs one HMAC and leaves the entry as it was.
+  // A wrong half costs the same provider call and leaves the entry as it
+  // was (the glue's cache only calls accept for a half it has indexed).
   ResumeSecret before;
   memcpy(&before, &h1, sizeof before);  // bytes, padding included, for memcmp below
   u8 bad[kMaxResumeSuboptionLen];
@@ -237,13 +247,15 @@ TEST(TcpcryptResumption, EachEndComputesResumeIdOnce) {
   bad[1] ^= 1;
   ResumeSuboption wrong{};
   ASSERT_EQ(resumption_parse_suboption(bad, sub_len, &wrong), Status::kOk);
-  g_hmacs = 0;
+  g_hmacs = g_calls = 0;
   EXPECT_EQ(resumption_accept(counting, {false, false, 8}, &h1, wrong, &al), Status::kResumeMismatch);
-  EXPECT_EQ(g_hmacs, 1);
+  EXPECT_EQ(g_hmacs, 2);
+  EXPECT_EQ(g_calls, 1);
   EXPECT_EQ(memcmp(&before, &h1, sizeof before), 0);
-  g_hmacs = 0;
+  g_hmacs = g_calls = 0;
   ASSERT_EQ(resumption_accept(counting, {false, false, 8}, &h1, offer, &al), Status::kOk);
   EXPECT_EQ(g_hmacs, 2);
+  EXPECT_EQ(g_calls, 1);
   // Both attempts hold the same resume[i]: the answer matches A's.
   u8 ans[kMaxResumeSuboptionLen];
   usize ans_len = 0;

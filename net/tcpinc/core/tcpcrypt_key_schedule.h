@@ -52,6 +52,33 @@ Status hkdf_extract(const CryptoOps& ops, const u8* salt, usize salt_len, const 
 Status cprf(const CryptoOps& ops, const u8* key, const u8* info, usize info_len, u8* out,
             usize out_len);
 
+// CprfReq - one output of cprf_many: out_len bytes of CPRF(key, info).
+struct CprfReq {
+  const u8* info;
+  usize info_len;
+  u8* out;
+  usize out_len;
+};
+
+// cprf_many - the n (1..TCPINC_CORE_HMAC_MANY_MAX) CPRF outputs of one key,
+// computed in step, so that each round of HMACs is one provider call and
+// a provider with hmac_sha256_many hashes the key's pads once. No out may
+// overlap key, an info or another out; on failure every out is zeroed.
+Status cprf_many(const CryptoOps& ops, const u8* key, const CprfReq* reqs, usize n);
+
+// session_keys - what an established session takes from ss[i] and sn[i]:
+// mk0[32] = mk[0], sid[33] = the session ID (see session_id), and, unless
+// next is nullptr, next[32] = ss[i+1]. One key, so one cprf_many.
+Status session_keys(const CryptoOps& ops, const u8* ss, const u8* sn, usize sn_len, u8 tep_byte,
+                    u8* mk0, u8* sid, u8* next);
+
+// traffic_keys - k_ab[j] and k_ba[j] from mk[j], in one cprf_many.
+Status traffic_keys(const CryptoOps& ops, const u8* mk, u16 aead, TrafficKey* ab, TrafficKey* ba);
+
+// resume_and_next - resume[18] = resume[i] and next[32] = ss[i+1] from
+// ss[i] in one cprf_many; neither may be ss.
+Status resume_and_next(const CryptoOps& ops, const u8* ss, u8* resume, u8* next);
+
 // next_ss - out[32] = ss[i+1] from ss[i]. out may equal ss.
 Status next_ss(const CryptoOps& ops, const u8* ss, u8* out);
 

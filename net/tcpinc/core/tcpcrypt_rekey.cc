@@ -6,27 +6,53 @@
 
 namespace tcpinc::tcpcrypt {
 
-// key_from_mk - the provider context and NR for mk; on failure nothing is
-// left allocated or unwiped.
-static Status key_from_mk(const CryptoOps& ops, DirectionKeys* d) {
-  TrafficKey tk;
-  Status st = traffic_key(ops, d->mk, d->key_const, d->aead, &tk);
-  if (st != Status::kOk) return st;
+// key_from_tk - the provider context and NR of a derived traffic key.
+static Status key_from_tk(const CryptoOps& ops, const TrafficKey& tk, DirectionKeys* d) {
   void* h = nullptr;
   int rc = ops.aead_new(ops.ctx, d->aead, tk.key, tk.key_len, &h);
   if (rc != TCPINC_CORE_CRYPTO_OK) return Status::kCryptoFailure;
   d->key.aead = h;
   copy_bytes(d->key.nr, tk.nr, kAeadNonceLen);
   d->live = true;
-  return Status::kOk;  // tk wipes itself
+  return Status::kOk;
 }
 
-Status direction_init(const CryptoOps& ops, u16 aead, const u8* mk0, u8 key_const,
-                      DirectionKeys* out) {
+// key_from_mk - the provider context and NR for mk; on failure nothing is
+// left allocated or unwiped.
+static Status key_from_mk(const CryptoOps& ops, DirectionKeys* d) {
+  TrafficKey tk;
+  Status st = traffic_key(ops, d->mk, d->key_const, d->aead, &tk);
+  return st == Status::kOk ? key_from_tk(ops, tk, d) : st;  // tk wipes itself
+}
+
+// init_from - generation 0's fields, before its key.
+static void init_from(u16 aead, const u8* mk0, u8 key_const, DirectionKeys* out) {
   wipe(out, sizeof *out);
   out->aead = aead;
   out->key_const = key_const;
   copy_bytes(out->mk, mk0, kKeyLen);
+}
+
+Status directions_init(const CryptoOps& ops, u16 aead, const u8* mk0, Role original_role,
+                       DirectionKeys* send, DirectionKeys* recv) {
+  // The key direction follows the original roles (RFC 8548 section 3.5).
+  bool a = original_role == Role::kA;
+  init_from(aead, mk0, a ? kConstKeyA : kConstKeyB, send);
+  init_from(aead, mk0, a ? kConstKeyB : kConstKeyA, recv);
+  TrafficKey ab, ba;  // both from mk[0] at once (traffic_keys)
+  Status st = traffic_keys(ops, mk0, aead, &ab, &ba);
+  if (st == Status::kOk) st = key_from_tk(ops, a ? ab : ba, send);
+  if (st == Status::kOk) st = key_from_tk(ops, a ? ba : ab, recv);
+  if (st != Status::kOk) {
+    direction_release(ops, send);
+    direction_release(ops, recv);
+  }
+  return st;  // ab and ba wipe themselves
+}
+
+Status direction_init(const CryptoOps& ops, u16 aead, const u8* mk0, u8 key_const,
+                      DirectionKeys* out) {
+  init_from(aead, mk0, key_const, out);
   Status st = key_from_mk(ops, out);
   if (st != Status::kOk) wipe(out, sizeof *out);
   return st;

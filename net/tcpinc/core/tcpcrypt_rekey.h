@@ -14,6 +14,7 @@
 
 #include "crypto.h"
 #include "tcpcrypt_frame.h"
+#include "tcpcrypt_handshake.h"
 #include "tcpcrypt_key_schedule.h"
 #include "tcpcrypt_status.h"
 #include "types.h"
@@ -34,6 +35,12 @@ struct DirectionKeys {
 // direction_init - generation 0 from mk[0]; *out must not be live.
 Status direction_init(const CryptoOps& ops, u16 aead, const u8* mk0, u8 key_const,
                       DirectionKeys* out);
+
+// directions_init - both directions' generation 0 from mk[0] (send and
+// receive as the session's original role says), their two traffic keys
+// derived together; neither may be live, and on failure neither is.
+Status directions_init(const CryptoOps& ops, u16 aead, const u8* mk0, Role original_role,
+                       DirectionKeys* send, DirectionKeys* recv);
 
 // direction_next - generation cur.gen + 1 into *out (cur is unchanged).
 Status direction_next(const CryptoOps& ops, const DirectionKeys& cur, DirectionKeys* out);

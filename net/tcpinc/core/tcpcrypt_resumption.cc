@@ -20,10 +20,10 @@ static Status fail_closed(ResumeSecret* entry, ResumeAttempt* out, Status st) {
 }
 
 // take_with_id - resumption_take once resume[i] = CPRF(ss[i], CONST_RESUME)
-// is known (B computed it to check A's half; A computes it here). Both
-// callers checked that the entry is valid.
+// and ss[i+1] are known (resume_and_next: B needs resume[i] to check A's
+// half, A to send its own). Both callers checked that the entry is valid.
 static Status take_with_id(const CryptoOps& ops, const ResumePolicy& policy, ResumeSecret* entry,
-                           const u8* resume, ResumeAttempt* out) {
+                           const u8* resume, const u8* next, ResumeAttempt* out) {
   // A zeroed policy means the safe default of 8 nonce bytes (RFC 8548 3.5
   // MUST); no nonce at all has to be asked for explicitly.
   usize nonce_len = policy.nonce_len == 0                      ? kDefaultResumeNonceLen
@@ -49,7 +49,7 @@ static Status take_with_id(const CryptoOps& ops, const ResumePolicy& policy, Res
     if (policy.no_cache) {
       resumption_wipe(entry);
     } else {
-      st = next_ss(ops, entry->ss, entry->ss);
+      copy_bytes(entry->ss, next, kKeyLen);
       entry->index++;
     }
   }
@@ -60,11 +60,12 @@ Status resumption_take(const CryptoOps& ops, const ResumePolicy& policy, ResumeS
                        ResumeAttempt* out) {
   if (policy.ignore_resumption) return Status::kNotResumption;
   if (!entry->valid) return Status::kBadArgument;
-  u8 resume[kResumeLen];
-  Status st = resume_id(ops, entry->ss, resume);
-  st = st == Status::kOk ? take_with_id(ops, policy, entry, resume, out)
+  u8 resume[kResumeLen], next[kKeyLen];
+  Status st = resume_and_next(ops, entry->ss, resume, next);
+  st = st == Status::kOk ? take_with_id(ops, policy, entry, resume, next, out)
                          : fail_closed(entry, out, st);
   wipe(resume, sizeof resume);
+  wipe(next, sizeof next);
   return st;
 }
 
@@ -109,13 +110,16 @@ Status resumption_accept(const CryptoOps& ops, const ResumePolicy& policy, Resum
   if (!entry->valid) return Status::kBadArgument;
   if ((offer.tep & ~kTepVBit) != entry->kex) return Status::kResumeMismatch;
   // resume[i] once: its peer half is checked, then the attempt keeps it.
-  u8 resume[kResumeLen];
+  // ss[i+1] comes from the same provider call; the glue's cache only gets
+  // here for a half it has indexed, so it is rarely derived in vain.
+  u8 resume[kResumeLen], next[kKeyLen];
   Role peer = entry->original_role == Role::kA ? Role::kB : Role::kA;
-  Status st = resume_id(ops, entry->ss, resume);
+  Status st = resume_and_next(ops, entry->ss, resume, next);
   if (st == Status::kOk && !equal_secret(half_of(resume, peer), offer.half, kResumeHalfLen))
     st = Status::kResumeMismatch;
-  if (st == Status::kOk) st = take_with_id(ops, policy, entry, resume, out);
+  if (st == Status::kOk) st = take_with_id(ops, policy, entry, resume, next, out);
   wipe(resume, sizeof resume);
+  wipe(next, sizeof next);
   return st;
 }
 

@@ -69,16 +69,12 @@ void Session::destroy() {
   wipe(this, sizeof *this);
 }
 
-Status Session::establish(const u8* ss, const u8* sn, usize sn_len, Role original_role) {
+Status Session::establish(const u8* ss, const u8* sn, usize sn_len, Role original_role,
+                          u8* next_ss) {
   const CryptoOps& ops = *ops_;
   u8 mk0[kKeyLen];
-  Status st = first_mk(ops, ss, sn, sn_len, mk0);
-  if (st == Status::kOk) st = tcpcrypt::session_id(ops, ss, sn, sn_len, tep_byte_, session_id_);
-  // The key direction follows the original roles (RFC 8548 section 3.5).
-  u8 send_const = original_role == Role::kA ? kConstKeyA : kConstKeyB;
-  u8 recv_const = original_role == Role::kA ? kConstKeyB : kConstKeyA;
-  if (st == Status::kOk) st = direction_init(ops, aead_, mk0, send_const, &send_);
-  if (st == Status::kOk) st = direction_init(ops, aead_, mk0, recv_const, &recv_);
+  Status st = session_keys(ops, ss, sn, sn_len, tep_byte_, mk0, session_id_, next_ss);
+  if (st == Status::kOk) st = directions_init(ops, aead_, mk0, original_role, &send_, &recv_);
   wipe(mk0, sizeof mk0);
   if (st != Status::kOk) return st;
   state_ = State::kEstablished;
@@ -107,7 +103,7 @@ Status Session::start(const CryptoOps* ops, const SessionConfig& cfg) {
       aead_ = a->aead;
       // The cache already holds ss[i+1] (resumption_take), so nothing here
       // is exportable; ss[i] is erased right after mk[0].
-      st = establish(a->ss, sn, sn_len, a->original_role);
+      st = establish(a->ss, sn, sn_len, a->original_role, nullptr);
     }
     wipe(sn, sizeof sn);
     resumption_wipe(a);
@@ -280,16 +276,15 @@ Status Session::receive_init(const u8* in, usize len, usize* out_consumed, RecvE
   }
   if (st == Status::kOk) {
     recv_off_ += rx_len_;
-    st = establish(ss0, nullptr, 0, role_);
+    // ss[1] for the cache along with mk[0]; ss[0] is erased below.
+    st = establish(ss0, nullptr, 0, role_, no_cache_ ? nullptr : next_.ss);
   }
   if (st == Status::kOk && !no_cache_) {
-    // After mk[0] from ss[0]: keep ss[1] for the cache, erase ss[0].
-    st = next_ss(*ops_, ss0, next_.ss);
     next_.index = 1;
     next_.kex = kex_;
     next_.aead = aead_;
     next_.original_role = role_;
-    next_.valid = st == Status::kOk;
+    next_.valid = true;
   }
   wipe(ss0, sizeof ss0);
   if (st != Status::kOk) return fail(st);

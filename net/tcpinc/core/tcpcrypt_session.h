@@ -155,7 +155,9 @@ class Session {
   enum class State : u8 { kIdle = 0, kAwaitInit, kEstablished, kFailed };
 
   Status fail(Status s);
-  Status establish(const u8* ss, const u8* sn, usize sn_len, Role original_role);
+  // establish - keys from ss[i] and sn[i]; next_ss, unless nullptr, gets
+  // ss[i+1] from the same derivation.
+  Status establish(const u8* ss, const u8* sn, usize sn_len, Role original_role, u8* next_ss);
   Status receive_init(const u8* in, usize len, usize* out_consumed, RecvEvent* ev);
   Status receive_frame(const u8* in, usize len, usize* out_consumed, RecvEvent* ev);
   // open_buffered - open a frame: whole at frame, or (segs) its header at
