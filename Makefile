@@ -68,7 +68,7 @@ help:
 	@echo "make fuzz      libFuzzer targets, FUZZ_SECONDS each (default 60)"
 	@echo "make bench     userspace benchmarks (printed, never asserted)"
 	@echo "make bench-vm  in-guest benchmarks: plain TCP with the module loaded vs not"
-	@echo "               (BENCHES='tcpcrypt-vs-ktls resume-rate conn-cost conn-memory tep-rate')"
+	@echo "               (BENCHES='tcpcrypt-vs-ktls resume-rate conn-cost conn-profile conn-memory tep-rate')"
 	@echo "make vm        VM scenarios only (SCENARIOS='a b' to pick)"
 	@echo "make kunit     KUnit suites on the debug kernel (KASAN, lockdep, kmemleak, UBSAN)"
 	@echo "make debug-vm  VM scenarios on the debug kernel + kmemleak scan (SCENARIOS='a b')"
