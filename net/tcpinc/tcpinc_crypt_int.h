@@ -14,13 +14,19 @@
 #include "tcpinc/core_api.h"
 
 /*
- * The send buffer (cr->tx_buf), taken for a frame and given back once TCP
- * has queued it all: 16 KiB, one order-2 block (vmalloc when the page
- * allocator has none: TCP copies from it either way). It holds one full frame
- * plus slack for an empty rekey frame staged behind it, so a frame carries
- * 16,300 application bytes (kTLS's records carry 16,384).
+ * The send buffer (cr->tx_buf) is taken for a frame and given back once TCP
+ * has queued it all, sized to that frame (tcpinc_crypt_tx_buf): a small
+ * frame comes from a kmalloc slab cache, a full one is 16 KiB, one order-2
+ * block (vmalloc when the page allocator has none: TCP copies from it
+ * either way). Every data frame's buffer keeps room for an empty rekey
+ * frame staged behind it (TCPINC_CRYPT_TX_SLACK). A full frame carries
+ * 16,300 application bytes (kTLS's records carry 16,384), so that it and
+ * the slack fit in 16 KiB. The core's own
+ * output (Init1/Init2, rekey answers) has no size known in advance and gets
+ * TCPINC_CRYPT_TX_BUF.
  */
 #define TCPINC_CRYPT_TX_BUF	16384
+#define TCPINC_CRYPT_TX_SLACK	TCPINC_CORE_TC_FRAME_OVERHEAD
 #define TCPINC_CRYPT_FRAME_DATA	(TCPINC_CRYPT_TX_BUF - TCPINC_CORE_TC_FRAME_OVERHEAD - 64)
 /*
  * Ciphertext copied off TCP's queue, on the stack, per core call where it
@@ -57,13 +63,17 @@ struct tcpinc_crypt {
 	 */
 	struct tcpinc_core_tc_session *sess;	/* core session */
 	/*
-	 * TCPINC_CRYPT_TX_BUF bytes of ciphertext being queued to TCP, or
-	 * NULL: taken by tcpinc_crypt_tx_buf(), freed by tcpinc_crypt_flush()
-	 * once TCP has it all (tx_len 0, no flusher asleep on it: tx_busy).
-	 * It only ever holds ciphertext and Init messages once a call returns
-	 * (sendmsg seals in place, and wipes what it could not seal).
+	 * Ciphertext being queued to TCP (tx_cap bytes of buffer), or NULL:
+	 * taken by tcpinc_crypt_tx_buf() for the frame being staged, freed by
+	 * tcpinc_crypt_flush() once TCP has it all (tx_len 0, no flusher
+	 * asleep on it: tx_busy). It only ever holds ciphertext and Init
+	 * messages once a call returns (sendmsg seals in place, and wipes
+	 * what it could not seal). Both under the socket lock; neither
+	 * changes while tx_busy (a flusher asleep in tcp_sendmsg_locked()
+	 * still points into the buffer).
 	 */
 	u8 *tx_buf;
+	size_t tx_cap;
 	size_t tx_off, tx_len;		/* staged ciphertext not yet queued */
 	const u8 *rx_data;		/* plaintext of the open frame (the core's buffer) */
 	size_t rx_off, rx_len;
@@ -120,7 +130,7 @@ void tcpinc_crypt_cache_export(struct sock *sk, struct tcpinc_sock *ctx, struct 
 void tcpinc_crypt_summary_publish(struct tcpinc_sock *ctx, struct tcpinc_crypt *cr);
 
 /* tcpinc_crypt_output.c */
-u8 *tcpinc_crypt_tx_buf(struct tcpinc_crypt *cr);
+u8 *tcpinc_crypt_tx_buf(struct tcpinc_crypt *cr, size_t size);
 void tcpinc_crypt_tx_buf_put(struct tcpinc_crypt *cr);
 bool tcpinc_crypt_flush(struct sock *sk, struct tcpinc_crypt *cr, int flags);
 int tcpinc_crypt_poll_output(struct sock *sk, struct tcpinc_crypt *cr);

@@ -24,14 +24,41 @@
 #define TCPINC_CRYPT_TX_FLAGS	(MSG_DONTWAIT | MSG_MORE | MSG_EOR | MSG_NOSIGNAL)
 
 /*
- * tcpinc_crypt_tx_buf - the send buffer, taken when a frame is to be staged;
- * NULL (logged by the caller's errno) when there is no memory.
+ * tcpinc_crypt_tx_buf - the send buffer with room for size bytes behind
+ * whatever is staged, taken when a frame is to be staged; NULL (logged by
+ * the caller's errno) when there is no memory, or when the buffer is too
+ * small while a flusher sleeps on it (tx_busy: it cannot move then; only
+ * tcpinc_crypt_send_rekey() stages behind other bytes, and checks first).
+ *
+ * Sized to the frame, so that a small one (a request, an echo, the FINp
+ * frame) comes from a kmalloc slab cache rather than as an order-2 block
+ * from the page allocator: connections that send little pay for little.
+ * The size is rounded up to what the allocator hands out anyway, and that
+ * is the capacity recorded (tx_cap) and given to the core. A buffer big
+ * enough is kept; otherwise the staged bytes (ciphertext) move to offset 0
+ * of a new one.
  */
-u8 *tcpinc_crypt_tx_buf(struct tcpinc_crypt *cr)
+u8 *tcpinc_crypt_tx_buf(struct tcpinc_crypt *cr, size_t size)
 {
-	if (!cr->tx_buf)
-		cr->tx_buf = kvmalloc(TCPINC_CRYPT_TX_BUF, GFP_KERNEL | __GFP_NOWARN);
-	return cr->tx_buf;
+	size_t end = cr->tx_len ? cr->tx_off + cr->tx_len : 0;
+	size_t cap;
+	u8 *buf;
+
+	if (cr->tx_buf && size <= cr->tx_cap - end)
+		return cr->tx_buf;
+	if (cr->tx_busy)
+		return NULL;
+	cap = kmalloc_size_roundup(cr->tx_len + size);
+	buf = kvmalloc(cap, GFP_KERNEL | __GFP_NOWARN);
+	if (!buf)
+		return NULL;
+	if (cr->tx_len)
+		memcpy(buf, cr->tx_buf + cr->tx_off, cr->tx_len);
+	kvfree(cr->tx_buf);	/* ciphertext only (tcpinc_crypt_int.h) */
+	cr->tx_buf = buf;
+	cr->tx_cap = cap;
+	cr->tx_off = 0;
+	return buf;
 }
 
 /* The send buffer goes once nothing is staged in it and no flusher uses it. */
@@ -42,6 +69,7 @@ void tcpinc_crypt_tx_buf_put(struct tcpinc_crypt *cr)
 	cr->tx_off = 0;
 	kvfree(cr->tx_buf);
 	cr->tx_buf = NULL;
+	cr->tx_cap = 0;
 }
 
 /*
@@ -95,9 +123,10 @@ int tcpinc_crypt_poll_output(struct sock *sk, struct tcpinc_crypt *cr)
 		return 0;	/* ordered behind staged ciphertext */
 	if (!tcpinc_core_tc_output_pending(cr->sess))
 		return TCPINC_CORE_TC_OK;
-	if (!tcpinc_crypt_tx_buf(cr))
+	/* How much is owed is not known here: a full buffer. */
+	if (!tcpinc_crypt_tx_buf(cr, TCPINC_CRYPT_TX_BUF))
 		return TCPINC_CORE_TC_NO_MEMORY;	/* the next pump tries again */
-	st = tcpinc_core_tc_poll_output(cr->sess, cr->tx_buf, TCPINC_CRYPT_TX_BUF, &len);
+	st = tcpinc_core_tc_poll_output(cr->sess, cr->tx_buf, cr->tx_cap, &len);
 	cr->tx_off = 0;
 	WRITE_ONCE(cr->tx_len, st == TCPINC_CORE_TC_OK ? len : 0);
 	tcpinc_crypt_tx_buf_put(cr);	/* if nothing was staged */
@@ -124,12 +153,12 @@ void tcpinc_crypt_send_finp(struct sock *sk, struct tcpinc_sock *ctx)
 	/* Staged ciphertext first: FINp must be on the last frame. */
 	if (!tcpinc_crypt_flush(sk, cr, 0))
 		return;
-	if (!tcpinc_crypt_tx_buf(cr)) {
+	if (!tcpinc_crypt_tx_buf(cr, TCPINC_CORE_TC_FRAME_OVERHEAD)) {
 		net_warn_ratelimited("tcpinc: no memory for the FINp frame; the peer will see a FIN without it\n");
 		return;
 	}
 	if (tcpinc_core_tc_seal(cr->sess, NULL, 0, TCPINC_CORE_TC_SEAL_FIN, 0, cr->tx_buf,
-				TCPINC_CRYPT_TX_BUF, &len) != TCPINC_CORE_TC_OK) {
+				cr->tx_cap, &len) != TCPINC_CORE_TC_OK) {
 		tcpinc_crypt_tx_buf_put(cr);
 		return;
 	}
@@ -180,16 +209,20 @@ int tcpinc_crypt_send_rekey(struct sock *sk, struct tcpinc_crypt *cr)
 	 * Ciphertext TCP could not take yet (a non-blocking sender left it
 	 * staged, or a flusher is asleep in tcp_sendmsg_locked()) goes first;
 	 * the rekey frame is sealed right behind it, in the send buffer's
-	 * slack, and the flusher sends both in order. tcpinc_crypt_flush() re-reads
-	 * tx_len, so a sleeping flusher picks the frame up too.
+	 * slack (TCPINC_CRYPT_TX_SLACK), and the flusher sends both in order.
+	 * tcpinc_crypt_flush() re-reads tx_len, so a sleeping flusher picks
+	 * the frame up too. Without slack (behind the core's own output), the
+	 * staged bytes move to a bigger buffer, unless a flusher sleeps on
+	 * them.
 	 */
 	tcpinc_crypt_flush(sk, cr, MSG_DONTWAIT);
 	end = cr->tx_len ? cr->tx_off + cr->tx_len : 0;
-	if (end + TCPINC_CORE_TC_FRAME_OVERHEAD > TCPINC_CRYPT_TX_BUF)
+	if (cr->tx_busy && end + TCPINC_CORE_TC_FRAME_OVERHEAD > cr->tx_cap)
 		return -EAGAIN;	/* no room behind the staged bytes (not seen in practice) */
-	if (!tcpinc_crypt_tx_buf(cr))
+	if (!tcpinc_crypt_tx_buf(cr, TCPINC_CORE_TC_FRAME_OVERHEAD))
 		return -ENOMEM;
-	st = tcpinc_core_tc_keepalive(cr->sess, cr->tx_buf + end, TCPINC_CRYPT_TX_BUF - end, &len);
+	end = cr->tx_len ? cr->tx_off + cr->tx_len : 0;	/* the staged bytes may have moved */
+	st = tcpinc_core_tc_keepalive(cr->sess, cr->tx_buf + end, cr->tx_cap - end, &len);
 	if (st != TCPINC_CORE_TC_OK) {
 		tcpinc_crypt_tx_buf_put(cr);
 		return st == TCPINC_CORE_TC_REKEY_PENDING ? -EBUSY : -EPROTO;

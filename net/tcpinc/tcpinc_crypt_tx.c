@@ -113,9 +113,14 @@ static int tcpinc_crypt_seal_frames(struct sock *sk, struct tcpinc_sock *ctx,
 				    struct tcpinc_crypt *cr, struct msghdr *msg, size_t size,
 				    size_t *sent)
 {
+	/* A full frame and its slack stay one order-2 block. */
+	BUILD_BUG_ON(TCPINC_CRYPT_FRAME_DATA + TCPINC_CORE_TC_FRAME_OVERHEAD +
+		     TCPINC_CRYPT_TX_SLACK > TCPINC_CRYPT_TX_BUF);
 	while (*sent < size) {
 		size_t n = min_t(size_t, size - *sent, TCPINC_CRYPT_FRAME_DATA), len = 0;
-		u8 *buf = tcpinc_crypt_tx_buf(cr);
+		/* The frame (n + overhead: data at TCPINC_CRYPT_DATA_OFF, tag last) and slack. */
+		u8 *buf = tcpinc_crypt_tx_buf(cr, n + TCPINC_CORE_TC_FRAME_OVERHEAD +
+					      TCPINC_CRYPT_TX_SLACK);
 		int st;
 
 		if (!buf) {
@@ -135,9 +140,9 @@ static int tcpinc_crypt_seal_frames(struct sock *sk, struct tcpinc_sock *ctx,
 			return -EFAULT;
 		}
 		st = tcpinc_core_tc_seal(cr->sess, buf + TCPINC_CRYPT_DATA_OFF, n, 0, 0,
-					 buf, TCPINC_CRYPT_TX_BUF, &len);
+					 buf, cr->tx_cap, &len);
 		if (st != TCPINC_CORE_TC_OK) {
-			memzero_explicit(buf, TCPINC_CRYPT_TX_BUF);
+			memzero_explicit(buf, cr->tx_cap);
 			tcpinc_crypt_tx_buf_put(cr);
 			tcpinc_crypt_abort_locked(sk, cr, TCPINC_ERR_PROTO, "cannot seal a frame");
 			return -cr->err;
