@@ -12,9 +12,13 @@ loop samples left out), then for the samples under one of the module's
 functions a split by what the innermost module function was doing -
 crypto (SHA-256, HMAC, GCM, AES, ...), allocation, TCP's own work called
 by the module (sending, connecting), the module's own logic - and the
-functions whose inclusive time grew most over BASE. The busy time also
-holds the interpreter's start, the same in every mode. Sampling under
-TCG is coarse: read the figures as shares, not as exact times."""
+functions whose inclusive time grew most over BASE. "TCP's own work"
+holds what plain TCP does too (the module calls it instead of the
+application), so only the other kinds are what tcpcrypt adds. The busy
+time also holds the interpreter's start, the same in every mode.
+Sampling under TCG is coarse and its totals drift with the host's load:
+read the split as shares within one run, and take per-connection times
+from conn-cost."""
 import argparse
 import collections
 import re
@@ -100,10 +104,6 @@ def main():
         for kind, n in kinds.most_common():
             print("  %7.1f us  %s; most under: %s" % (us(n), kind, ", ".join(
                 "%s %.1f" % (fn[:48], us(v)) for fn, v in tops[kind].most_common(4))))
-        own = sum(n for kind, n in kinds.items() if not kind.startswith("TCP"))
-        print("  %7.1f us  over %s in all; the module's own work (all but TCP's) is %.1f, so TCP"
-              " itself did %.1f more" % (us(len(s) - len(base)), base_name, us(own),
-                                           us(len(s) - len(base) - own)))
         inc = inclusive(s)
         print("  functions whose inclusive time grew most over %s (us per connection):" % base_name)
         grown = sorted(inc, key=lambda fn: base_inc[fn] - inc[fn])[:a.top]
