@@ -23,6 +23,12 @@
  */
 #define TCPINC_CRYPT_TX_FLAGS	(MSG_DONTWAIT | MSG_MORE | MSG_EOR | MSG_NOSIGNAL)
 
+/* Where the next staged byte would go: behind what is staged, else at 0. */
+static size_t tcpinc_crypt_tx_end(const struct tcpinc_crypt *cr)
+{
+	return cr->tx_len ? cr->tx_off + cr->tx_len : 0;
+}
+
 /*
  * tcpinc_crypt_tx_buf - the send buffer with room for size bytes behind
  * whatever is staged, taken when a frame is to be staged; NULL (logged by
@@ -40,7 +46,7 @@
  */
 u8 *tcpinc_crypt_tx_buf(struct tcpinc_crypt *cr, size_t size)
 {
-	size_t end = cr->tx_len ? cr->tx_off + cr->tx_len : 0;
+	size_t end = tcpinc_crypt_tx_end(cr);
 	size_t cap;
 	u8 *buf;
 
@@ -216,12 +222,12 @@ int tcpinc_crypt_send_rekey(struct sock *sk, struct tcpinc_crypt *cr)
 	 * them.
 	 */
 	tcpinc_crypt_flush(sk, cr, MSG_DONTWAIT);
-	end = cr->tx_len ? cr->tx_off + cr->tx_len : 0;
+	end = tcpinc_crypt_tx_end(cr);
 	if (cr->tx_busy && end + TCPINC_CORE_TC_FRAME_OVERHEAD > cr->tx_cap)
 		return -EAGAIN;	/* no room behind the staged bytes (not seen in practice) */
 	if (!tcpinc_crypt_tx_buf(cr, TCPINC_CORE_TC_FRAME_OVERHEAD))
 		return -ENOMEM;
-	end = cr->tx_len ? cr->tx_off + cr->tx_len : 0;	/* the staged bytes may have moved */
+	end = tcpinc_crypt_tx_end(cr);	/* the staged bytes may have moved */
 	st = tcpinc_core_tc_keepalive(cr->sess, cr->tx_buf + end, cr->tx_cap - end, &len);
 	if (st != TCPINC_CORE_TC_OK) {
 		tcpinc_crypt_tx_buf_put(cr);

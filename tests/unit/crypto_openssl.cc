@@ -55,44 +55,47 @@ const EC_GROUP* p256() {
   return g;
 }
 
-int hmac_sha256(void*, const tcpinc_u8* key, tcpinc_usize key_len, const tcpinc_core_seg* segs,
-                tcpinc_usize nsegs, tcpinc_u8* out) {
+// keyed_mac - an HMAC-SHA256 context keyed with key, or nullptr.
+EVP_MAC_CTX* keyed_mac(const tcpinc_u8* key, tcpinc_usize key_len) {
   EVP_MAC_CTX* c = EVP_MAC_CTX_new(hmac_alg());
-  if (!c) return TCPINC_CORE_CRYPTO_ERR;
+  if (!c) return nullptr;
   char digest[] = "SHA256";
   OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
                          OSSL_PARAM_construct_end()};
   // EVP_MAC_init refuses a NULL key even for length 0.
   static const tcpinc_u8 empty = 0;
-  int ok = EVP_MAC_init(c, key_len ? key : &empty, key_len, params);
+  if (!EVP_MAC_init(c, key_len ? key : &empty, key_len, params)) {
+    EVP_MAC_CTX_free(c);
+    return nullptr;
+  }
+  return c;
+}
+
+// mac_segs - out[32] = the MAC of c's key over the segments; frees c.
+bool mac_segs(EVP_MAC_CTX* c, const tcpinc_core_seg* segs, tcpinc_usize nsegs, tcpinc_u8* out) {
+  bool ok = c != nullptr;
   for (tcpinc_usize i = 0; ok && i < nsegs; i++)
     if (segs[i].len) ok = EVP_MAC_update(c, segs[i].data, segs[i].len);
   size_t outl = 0;
   if (ok) ok = EVP_MAC_final(c, out, &outl, 32) && outl == 32;
   EVP_MAC_CTX_free(c);
-  return ok ? TCPINC_CORE_CRYPTO_OK : TCPINC_CORE_CRYPTO_ERR;
+  return ok;
+}
+
+int hmac_sha256(void*, const tcpinc_u8* key, tcpinc_usize key_len, const tcpinc_core_seg* segs,
+                tcpinc_usize nsegs, tcpinc_u8* out) {
+  return mac_segs(keyed_mac(key, key_len), segs, nsegs, out) ? TCPINC_CORE_CRYPTO_OK
+                                                             : TCPINC_CORE_CRYPTO_ERR;
 }
 
 // Several messages under one key: the keyed MAC context is set up once
 // and duplicated per message, as a kernel provider reuses its pad states.
 int hmac_sha256_many(void*, const tcpinc_u8* key, tcpinc_usize key_len,
                      const tcpinc_core_hmac_msg* msgs, tcpinc_usize n) {
-  EVP_MAC_CTX* base = EVP_MAC_CTX_new(hmac_alg());
-  if (!base) return TCPINC_CORE_CRYPTO_ERR;
-  char digest[] = "SHA256";
-  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-                         OSSL_PARAM_construct_end()};
-  static const tcpinc_u8 empty = 0;
-  int ok = n <= TCPINC_CORE_HMAC_MANY_MAX && EVP_MAC_init(base, key_len ? key : &empty, key_len, params);
-  for (tcpinc_usize i = 0; ok && i < n; i++) {
-    EVP_MAC_CTX* c = EVP_MAC_CTX_dup(base);
-    ok = c != nullptr;
-    for (tcpinc_usize j = 0; ok && j < msgs[i].nsegs; j++)
-      if (msgs[i].segs[j].len) ok = EVP_MAC_update(c, msgs[i].segs[j].data, msgs[i].segs[j].len);
-    size_t outl = 0;
-    if (ok) ok = EVP_MAC_final(c, msgs[i].out, &outl, 32) && outl == 32;
-    EVP_MAC_CTX_free(c);
-  }
+  EVP_MAC_CTX* base = n <= TCPINC_CORE_HMAC_MANY_MAX ? keyed_mac(key, key_len) : nullptr;
+  bool ok = base != nullptr;
+  for (tcpinc_usize i = 0; ok && i < n; i++)
+    ok = mac_segs(EVP_MAC_CTX_dup(base), msgs[i].segs, msgs[i].nsegs, msgs[i].out);
   EVP_MAC_CTX_free(base);
   if (!ok)
     for (tcpinc_usize i = 0; i < n; i++) memset(msgs[i].out, 0, 32);
