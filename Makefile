@@ -69,6 +69,8 @@ help:
 	@echo "make bench     userspace benchmarks (printed, never asserted)"
 	@echo "make bench-vm  in-guest benchmarks: plain TCP with the module loaded vs not"
 	@echo "               (BENCHES='tcpcrypt-vs-ktls resume-rate conn-cost conn-profile conn-memory tep-rate')"
+	@echo "               ICOUNT=1: the guest clock counts instructions (1 ns = 1 instruction): figures"
+	@echo "               that do not move with the host's load (conn-cost; not conn-profile)"
 	@echo "make vm        VM scenarios only (SCENARIOS='a b' to pick)"
 	@echo "make kunit     KUnit suites on the debug kernel (KASAN, lockdep, kmemleak, UBSAN)"
 	@echo "make debug-vm  VM scenarios on the debug kernel + kmemleak scan (SCENARIOS='a b')"
@@ -103,7 +105,7 @@ bench:
 	$(MAKE) -C tests/bench run
 
 bench-vm: all
-	/usr/bin/python3 tests/vm/run.py --scenario-dir tests/vm/bench $(or $(BENCHES),plain-throughput)
+	TCPINC_VM_ICOUNT=$(if $(filter 1,$(ICOUNT)),1,0) /usr/bin/python3 tests/vm/run.py --scenario-dir tests/vm/bench $(or $(BENCHES),plain-throughput)
 	@grep -h '^BENCH' build/vm/logs/$$(ls -t build/vm/logs | head -1)/out/*.log || true
 
 vm: all

@@ -22,7 +22,9 @@ res runner
 OUT_ROOT=$TCPINC_OUT
 # The time factor reaches every scenario, lib.sh and tcpinc_sock.py.
 TCPINC_VM_TIME_FACTOR=${TCPINC_VM_TIME_FACTOR:-1}
-export TCPINC_TOP TCPINC_KO TCPINC_VM_TIME_FACTOR
+# 1 when the guest's clock counts instructions (run.py, TCPINC_VM_ICOUNT).
+TCPINC_VM_ICOUNT=${TCPINC_VM_ICOUNT:-0}
+export TCPINC_TOP TCPINC_KO TCPINC_VM_TIME_FACTOR TCPINC_VM_ICOUNT
 cd /
 
 module_loaded() { [ -d /sys/module/tcpinc ]; }

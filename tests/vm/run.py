@@ -130,6 +130,15 @@ def run_guest_scenarios(env, names, paths, logdir, report, timing):
             conf[var] = tag
             extra_9p += ["-virtfs", f"local,path={opt_path(Path(os.environ[var]))},"
                          f"mount_tag={tag},readonly=on,security_model=none,multidevs=remap"]
+    # TCPINC_VM_ICOUNT=1 (benchmarks only): the guest's clock counts its own
+    # instructions (-icount shift=0: one instruction is one nanosecond of
+    # guest time; sleep=on: idle time passes at the host's pace, so the
+    # guest's timeouts still bound its waits for I/O). A
+    # benchmark's "microseconds" are then thousands of guest instructions,
+    # the same on a busy host as on a quiet one.
+    if os.environ.get("TCPINC_VM_ICOUNT") == "1":
+        conf["TCPINC_VM_ICOUNT"] = "1"
+        extra_9p += ["-icount", "shift=0,sleep=on"]
     (out / ".harness" / "conf.sh").write_text(shell_conf(conf))
     initrd = image_9p(env)
     q = Qemu("guest", env, logdir, initrd, mem=f"{mem}M", prefix="", extra=[
