@@ -145,6 +145,14 @@ int tcpinc_cache_take(struct net *net, const struct in6_addr *peer, const u8 *te
 	if (!c || pol->ignore_resumption || tcpinc_vm_copied())
 		return -ENOENT;
 	spin_lock_bh(&c->lock);
+	/*
+	 * The newest chain: the peer is most likely to still hold it (its
+	 * cache evicts least recently used first). hash_add() inserts at the
+	 * head of the bucket, so the first live entry of this peer with a TEP
+	 * we offer is the newest: the walk stops there instead of visiting
+	 * every chain to this peer (up to resume_cache_max of them, under a
+	 * lock taken in softirq, on every SYN we send).
+	 */
 	hash_for_each_possible_safe(c->by_peer, e, tmp, by_peer, peer_key(c, peer)) {
 		if (!ipv6_addr_equal(&e->peer, peer))
 			continue;
@@ -153,9 +161,10 @@ int tcpinc_cache_take(struct net *net, const struct in6_addr *peer, const u8 *te
 			TCPINC_INC_STATS(net, TCPINC_MIB_CACHE_EXPIRED);
 			continue;
 		}
-		/* The newest chain: the peer is most likely to still hold it. */
-		if (tep_in(teps, n, e->tep) && (!best || time_after(e->expires, best->expires)))
+		if (tep_in(teps, n, e->tep)) {
 			best = e;
+			break;
+		}
 	}
 	if (best) {
 		st = tcpinc_core_tc_resume_take(tcpinc_crypto_ops(), pol, &best->secret, out);

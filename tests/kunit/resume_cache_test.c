@@ -341,6 +341,55 @@ static void kt_lru_eviction(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tcpinc_cache_count(NET), 0U);
 }
 
+/*
+ * Many chains to one peer: a take proposes the newest chain with a TEP
+ * we offer, and keeps proposing it as it ratchets. The walk stops at the
+ * first such entry (tcpinc_cache_take); this says which one it must be.
+ */
+static void kt_take_newest_chain(struct kunit *test)
+{
+	struct tcpinc_core_tc_resume_secret sa, sb, copy;
+	struct tcpinc_core_tc_resume_attempt att;
+	static const u8 teps[] = { TEP }, both[] = { TEP, 0x21 };
+	u64 chain[4], got = 0;
+	u8 tep = 0;
+	int i;
+
+	kt_fresh_pair(test, &sa, &sb);
+	tcpinc_core_tc_resume_wipe_secret(&sb);
+	for (i = 0; i < 3; i++) {
+		memcpy(&copy, &sa, sizeof(copy));
+		chain[i] = tcpinc_cache_insert(NET, &addr_b, TEP, &copy);
+		KUNIT_ASSERT_NE(test, chain[i], 0ULL);
+	}
+	/* The newest entry of all is for a TEP the first takes do not offer. */
+	memcpy(&copy, &sa, sizeof(copy));
+	chain[3] = tcpinc_cache_insert(NET, &addr_b, 0x21, &copy);
+	KUNIT_ASSERT_NE(test, chain[3], 0ULL);
+	tcpinc_core_tc_resume_wipe_secret(&sa);
+	KUNIT_EXPECT_EQ(test, tcpinc_cache_count(NET), 4U);
+	for (i = 0; i < 2; i++) {
+		KUNIT_ASSERT_EQ(test, tcpinc_cache_take(NET, &addr_b, teps, 1, &pol_default, &att,
+							&tep, &got), 0);
+		tcpinc_core_tc_resume_wipe_attempt(&att);
+		KUNIT_EXPECT_EQ(test, tep, TEP);
+		KUNIT_EXPECT_EQ(test, got, chain[2]);	/* ratcheted, still the newest */
+	}
+	/* Offering that TEP too: the newest chain is the 0x21 one. */
+	KUNIT_ASSERT_EQ(test, tcpinc_cache_take(NET, &addr_b, both, 2, &pol_default, &att, &tep,
+						&got), 0);
+	tcpinc_core_tc_resume_wipe_attempt(&att);
+	KUNIT_EXPECT_EQ(test, tep, (u8)0x21);
+	KUNIT_EXPECT_EQ(test, got, chain[3]);
+	/* Flushing the newest TEP chain brings the previous one back. */
+	KUNIT_EXPECT_TRUE(test, tcpinc_cache_flush_chain(NET, chain[2]));
+	KUNIT_ASSERT_EQ(test, tcpinc_cache_take(NET, &addr_b, teps, 1, &pol_default, &att, &tep,
+						&got), 0);
+	tcpinc_core_tc_resume_wipe_attempt(&att);
+	KUNIT_EXPECT_EQ(test, got, chain[1]);
+	KUNIT_EXPECT_EQ(test, tcpinc_cache_count(NET), 3U);
+}
+
 static void kt_expiry(struct kunit *test)
 {
 	struct tcpinc_core_tc_resume_attempt att;
@@ -609,6 +658,7 @@ static struct kunit_case kt_cases[] = {
 	KUNIT_CASE(kt_take_accept_once),
 	KUNIT_CASE(kt_no_cache_ends_chain),
 	KUNIT_CASE(kt_lru_eviction),
+	KUNIT_CASE(kt_take_newest_chain),
 	KUNIT_CASE(kt_expiry),
 	KUNIT_CASE(kt_wipe_triggers),
 	KUNIT_CASE(kt_vmgenid_window),
