@@ -18,9 +18,10 @@
  *                Otherwise (softirq interrupting a kernel FPU section, no
  *                AES-NI, pool empty) a software GCM on the AES library and
  *                GHASH with a per-key 4 KiB table (gf128mul_4k_lle) once
- *                the key has carried 64 KiB, the bitwise gf128mul_lle
- *                before that (and if the table could not be had), so that
- *                idle connections hold no table.
+ *                the key has carried 64 KiB, a 16-entry table of H's
+ *                4-bit multiples built on the stack for each tag before
+ *                that (and if the table could not be had), so that idle
+ *                connections hold no table.
  *  ChaCha20-     the chacha and poly1305 libraries (as WireGuard): no
  *  Poly1305      transform, no allocation, SIMD when usable.
  *  X25519        the curve25519 library (stateless, never sleeps).
