@@ -124,27 +124,27 @@ def run_guest_scenarios(env, names, paths, logdir, report, timing):
     # on the host, tests/pkg/dkms.sh) that the guest shows over the host
     # tree and over the kernel's /lib/modules/KVER: the guest sees that
     # installed system.
-    extra_9p = []
+    extra_args = []
     for var, tag in (("TCPINC_VM_ROOT_LAYER", "layer"), ("TCPINC_VM_MODULES_LAYER", "modlayer")):
         if os.environ.get(var):
             conf[var] = tag
-            extra_9p += ["-virtfs", f"local,path={opt_path(Path(os.environ[var]))},"
+            extra_args += ["-virtfs", f"local,path={opt_path(Path(os.environ[var]))},"
                          f"mount_tag={tag},readonly=on,security_model=none,multidevs=remap"]
     # TCPINC_VM_ICOUNT=1 (benchmarks only): the guest's clock counts its own
     # instructions (-icount shift=0: one instruction is one nanosecond of
     # guest time; sleep=on: idle time passes at the host's pace, so the
-    # guest's timeouts still bound its waits for I/O). A
-    # benchmark's "microseconds" are then thousands of guest instructions,
-    # the same on a busy host as on a quiet one.
+    # guest's timeouts still bound its waits for I/O). A benchmark's
+    # "microseconds" are then thousands of guest instructions, the same on
+    # a busy host as on a quiet one.
     if os.environ.get("TCPINC_VM_ICOUNT") == "1":
         conf["TCPINC_VM_ICOUNT"] = "1"
-        extra_9p += ["-icount", "shift=0,sleep=on"]
+        extra_args += ["-icount", "shift=0,sleep=on"]
     (out / ".harness" / "conf.sh").write_text(shell_conf(conf))
     initrd = image_9p(env)
     q = Qemu("guest", env, logdir, initrd, mem=f"{mem}M", prefix="", extra=[
         "-virtfs", "local,path=/,mount_tag=host0,readonly=on,security_model=none,multidevs=remap",
         "-virtfs", f"local,path={opt_path(out)},mount_tag=out,security_model=none,multidevs=remap",
-    ] + extra_9p)
+    ] + extra_args)
     t0 = time.monotonic()
     q.start()
     deadline = t0 + budget
