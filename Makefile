@@ -71,7 +71,7 @@ help:
 	@echo "               (BENCHES='tcpcrypt-vs-ktls resume-rate conn-cost conn-profile conn-trace"
 	@echo "               conn-memory tep-rate'); ICOUNT=1: the guest clock counts instructions"
 	@echo "               (1 ns = 1 instruction), figures that do not move with the host's load"
-	@echo "               (conn-cost, conn-trace; conn-profile skips)"
+	@echo "               (conn-cost, conn-trace, conn-profile)"
 	@echo "make vm        VM scenarios only (SCENARIOS='a b' to pick)"
 	@echo "make kunit     KUnit suites on the debug kernel (KASAN, lockdep, kmemleak, UBSAN)"
 	@echo "make debug-vm  VM scenarios on the debug kernel + kmemleak scan (SCENARIOS='a b')"

@@ -16,8 +16,6 @@ set -euo pipefail
 . "$TCPINC_TOP/tests/vm/lib.sh"
 
 command -v perf >/dev/null || skip "perf is not installed (apt-get install linux-perf)"
-# Seen on Debian 12's QEMU: perf record -a never returns under -icount.
-[ "${TCPINC_VM_ICOUNT:-0}" = 1 ] && skip "perf record hangs under ICOUNT=1; run it without"
 B="/usr/bin/python3 $TCPINC_TOP/tools/tcpinc_bench.py"
 COUNT=${TCPINC_BENCH_COUNT:-2000}
 FREQ=4000

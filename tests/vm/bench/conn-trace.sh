@@ -12,8 +12,8 @@
 # the crypto provider and TCP's own entry points; tools/tcpinc_fgraph.py
 # prints calls, inclusive and self cost per connection, with tracing's
 # own cost per traced call (measured from the two runs) taken off.
-# conn-profile (perf) does the same by sampling, but perf record never
-# returns under -icount.
+# conn-profile (perf) does the same by sampling; this one counts every
+# call, so small functions are not lost between samples.
 #   h1 192.0.2.1 (client sockets) ==== h2 192.0.2.2 (listeners, 7981-7993)
 set -euo pipefail
 . "$TCPINC_TOP/tests/vm/lib.sh"
