@@ -18,7 +18,9 @@ application), so only the other kinds are what tcpcrypt adds. The busy
 time also holds the interpreter's start, the same in every mode.
 Sampling under TCG is coarse and its totals drift with the host's load:
 read the split as shares within one run, and take per-connection times
-from conn-cost."""
+from conn-cost. Under ICOUNT=1 (make bench-vm) the guest's clock counts
+instructions, so the samples fall every so many instructions and the
+figures are thousands of instructions, steady from run to run."""
 import argparse
 import collections
 import re
