@@ -12,8 +12,9 @@ duration includes its untraced callees, and the durations of the traced
 ones below it. Tracing itself costs instructions at every traced call:
 the per-call cost is estimated as (traced - untraced) / traced calls,
 with the benchmark's own cost per connection measured in the same guest
-run without tracing (--untraced) and with it (--traced). Each function is printed with calls per
-connection and its inclusive and self time per connection, raw and
+run without tracing (--untraced) and with it (--traced). Each function
+is printed with calls per connection and its inclusive and self time
+per connection, raw and
 with that cost taken off once per traced call in its subtree (inclusive)
 or once per own call (self). The correction is an estimate: read the
 corrected figures to a few thousand instructions."""
@@ -47,7 +48,7 @@ def parse(path):
                 d, sub = float(dur), 1 + nsub
             else:
                 continue
-            a = agg[name.replace("()", "").strip()]
+            a = agg[name]
             a[0] += 1
             a[1] += d
             a[2] += d - child

@@ -33,9 +33,9 @@ done
 up=$(median "${us[plain]}"); ut=$(median "${us[tcpcrypt]}"); ur=$(median "${us[resume]}")
 # Under ICOUNT=1 the guest's clock counts instructions: a microsecond is
 # a thousand guest instructions, whatever else the host is doing.
-unit="microseconds"
-[ "${TCPINC_VM_ICOUNT:-0}" = 1 ] && unit="thousands of guest instructions (-icount)"
+unit="microseconds" what=""
+if [ "${TCPINC_VM_ICOUNT:-0}" = 1 ]; then
+	unit="thousands of guest instructions (-icount)" what=" in guest instructions"
+fi
 echo "$unit per connection, one process (median of $ROUNDS x $COUNT): plain $up, tcpcrypt full $ut, tcpcrypt resumed $ur"
-what=""
-[ "${TCPINC_VM_ICOUNT:-0}" = 1 ] && what=" in guest instructions"
 /usr/bin/python3 -c "import sys; up,ut,ur=map(float,sys.argv[1:4]); print('BENCH connection cost without context switches%s: resumed/plain = %.2f, full/plain = %.2f (as rates: resumed %.2fx plain, full %.2fx plain)' % (sys.argv[4], ur/up, ut/up, up/ur, up/ut))" "$up" "$ut" "$ur" "$what"
