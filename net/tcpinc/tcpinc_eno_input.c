@@ -302,6 +302,10 @@ static unsigned int in_listener_cookie_ack(struct sock *lsk, struct sk_buff *skb
 	return e ? NF_ACCEPT : lost_negotiation(sock_net(lsk), lsk, NULL);
 }
 
+/* NOP, NOP, kind 8 (timestamps), length 10: tcp_options_write()'s layout. */
+#define TCPINC_NOP_NOP_TS	((TCPOPT_NOP << 24) | (TCPOPT_NOP << 16) | \
+				 (TCPOPT_TIMESTAMP << 8) | TCPOLEN_TIMESTAMP)
+
 /* An incoming segment as the hook reads it. */
 struct in_seg {
 	const struct tcphdr *th;	/* header and options, in buf or the skb */
@@ -330,6 +334,19 @@ static bool in_read_seg(struct sk_buff *skb, struct in_seg *s)
 		return false;
 	if (!th->syn && th->doff == 5)
 		return false;	/* no option at all: the common data path */
+	/*
+	 * Timestamps alone, as Linux lays them out (NOP, NOP, TS): the 12
+	 * bytes hold no other option, so no ENO. Most segments of a
+	 * connection look like this; they skip the scan below.
+	 */
+	if (!th->syn && th->doff == 8) {
+		__be32 first;
+		const __be32 *p = skb_header_pointer(skb, s->thoff + sizeof(*th), sizeof(first),
+						     &first);
+
+		if (p && *p == htonl(TCPINC_NOP_NOP_TS))
+			return false;
+	}
 	th = skb_header_pointer(skb, s->thoff, th->doff * 4, s->buf);
 	if (!th)
 		return false;
