@@ -271,7 +271,7 @@ struct tcpinc_core_tc_session;
  * tcpinc_resume, the stack), so their storage size is fixed here; the
  * members are the core's alone.
  */
-#define TCPINC_CORE_TC_RESUME_SECRET_SIZE 64
+#define TCPINC_CORE_TC_RESUME_SECRET_SIZE 112
 #define TCPINC_CORE_TC_RESUME_ATTEMPT_SIZE 96
 
 /* A cached resumption secret (next unused ss[i] of a chain). */
@@ -376,8 +376,13 @@ int tcpinc_core_tc_resume_take(const struct tcpinc_core_crypto_ops *ops,
 			       struct tcpinc_core_tc_resume_attempt *out);
 int tcpinc_core_tc_resume_build(const struct tcpinc_core_tc_resume_attempt *a,
 				tcpinc_u8 *out, tcpinc_usize cap, tcpinc_usize *out_len);
+/*
+ * tcpinc_core_tc_resume_peer_half - the half the peer sends for the entry's
+ * index. It also primes the entry (resume[i] and ss[i+1], one provider
+ * call), so that the take or accept of that index derives nothing more.
+ */
 int tcpinc_core_tc_resume_peer_half(const struct tcpinc_core_crypto_ops *ops,
-				    const struct tcpinc_core_tc_resume_secret *entry,
+				    struct tcpinc_core_tc_resume_secret *entry,
 				    tcpinc_u8 *out_half);
 int tcpinc_core_tc_resume_accept(const struct tcpinc_core_crypto_ops *ops,
 				 const struct tcpinc_core_tc_resume_policy *policy,

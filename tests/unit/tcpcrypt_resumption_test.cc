@@ -214,6 +214,13 @@ TEST(TcpcryptResumption, SuboptionParsing) {
 // (B checks A's half with it and keeps it) and ss[i+1] once, both in one
 // provider call.
 int g_hmacs, g_calls;
+// Each end derives resume[i] and ss[i+1] once per index: the cache indexes
+// an entry by its peer half, which primes it, and the take or accept then
+// derives only what priming left out. A chain fresh from a full exchange
+// (index 1) is primed with resume[i] alone, as it may never be used; a
+// chain resumed before, with ss[i+1] too, in the same provider call.
+// Without priming it took two calls per index and end (resume[i] with
+// ss[i+1] at the take or accept, resume[i+1] again for the index).
 TEST(TcpcryptResumption, EachEndComputesResumeIdOnce) {
   ResumeSecret h0{}, h1{};
   fresh(&h0, &h1);
@@ -230,16 +237,31 @@ TEST(TcpcryptResumption, EachEndComputesResumeIdOnce) {
     g_calls++;
     return ops()->hmac_sha256_many(c, k, kl, m, n);
   };
+  // What the values must be: resume[1] and ss[2] of ss[1].
+  u8 want_resume[kResumeLen], want_next[kKeyLen];
+  ASSERT_EQ(resume_and_next(*ops(), h0.ss, want_resume, want_next), Status::kOk);
   ResumeAttempt ao{}, al{};
+  // A's entry, straight from the session, primes itself: one call.
   g_hmacs = g_calls = 0;
   ASSERT_EQ(resumption_take(counting, {false, false, 8}, &h0, &ao), Status::kOk);
   EXPECT_EQ(g_hmacs, 2);
   EXPECT_EQ(g_calls, 1);
+  EXPECT_EQ(Bytes(ao.resume, ao.resume + kResumeLen), Bytes(want_resume, want_resume + kResumeLen));
+  EXPECT_EQ(Bytes(h0.ss, h0.ss + kKeyLen), Bytes(want_next, want_next + kKeyLen));
+  EXPECT_EQ(h0.primed, kPrimedNone);
   u8 sub[kMaxResumeSuboptionLen];
   usize sub_len = 0;
   ResumeSuboption offer = on_the_wire(ao, sub, &sub_len);
-  // A wrong half costs the same provider call and leaves the entry as it
-  // was (the glue's cache only calls accept for a half it has indexed).
+  // B indexes its fresh entry: resume[1] only. Asking again costs nothing.
+  u8 half[kResumeHalfLen];
+  g_hmacs = g_calls = 0;
+  ASSERT_EQ(resumption_peer_half(counting, &h1, half), Status::kOk);
+  ASSERT_EQ(resumption_peer_half(counting, &h1, half), Status::kOk);
+  EXPECT_EQ(g_hmacs, 1);
+  EXPECT_EQ(g_calls, 1);
+  EXPECT_EQ(h1.primed, kPrimedResume);
+  EXPECT_EQ(Bytes(half, half + kResumeHalfLen), Bytes(offer.half, offer.half + kResumeHalfLen));
+  // A wrong half costs no call and leaves the entry as it was.
   ResumeSecret before;
   memcpy(&before, &h1, sizeof before);  // bytes, padding included, for memcmp below
   u8 bad[kMaxResumeSuboptionLen];
@@ -249,19 +271,43 @@ TEST(TcpcryptResumption, EachEndComputesResumeIdOnce) {
   ASSERT_EQ(resumption_parse_suboption(bad, sub_len, &wrong), Status::kOk);
   g_hmacs = g_calls = 0;
   EXPECT_EQ(resumption_accept(counting, {false, false, 8}, &h1, wrong, &al), Status::kResumeMismatch);
-  EXPECT_EQ(g_hmacs, 2);
-  EXPECT_EQ(g_calls, 1);
+  EXPECT_EQ(g_calls, 0);
   EXPECT_EQ(memcmp(&before, &h1, sizeof before), 0);
-  g_hmacs = g_calls = 0;
+  // The right one derives ss[2] only.
   ASSERT_EQ(resumption_accept(counting, {false, false, 8}, &h1, offer, &al), Status::kOk);
-  EXPECT_EQ(g_hmacs, 2);
+  EXPECT_EQ(g_hmacs, 1);
   EXPECT_EQ(g_calls, 1);
+  // The ratchet unprimed B's entry and wiped what priming held.
+  EXPECT_EQ(h1.primed, kPrimedNone);
+  EXPECT_EQ(Bytes(h1.next, h1.next + kKeyLen), Bytes(kKeyLen, 0));
+  EXPECT_EQ(Bytes(h1.resume, h1.resume + kResumeLen), Bytes(kResumeLen, 0));
+  EXPECT_EQ(Bytes(h1.ss, h1.ss + kKeyLen), Bytes(want_next, want_next + kKeyLen));
   // Both attempts hold the same resume[i]: the answer matches A's.
   u8 ans[kMaxResumeSuboptionLen];
   usize ans_len = 0;
   EXPECT_EQ(resumption_check_answer(ao, on_the_wire(al, ans, &ans_len)), Status::kOk);
   EXPECT_EQ(h0.index, 2u);
   EXPECT_EQ(h1.index, 2u);
+  // Index 2, a chain in use: indexing derives resume[2] and ss[3] in one
+  // call, and the take or accept then derives nothing.
+  u8 half0[kResumeHalfLen];
+  g_hmacs = g_calls = 0;
+  ASSERT_EQ(resumption_peer_half(counting, &h0, half0), Status::kOk);
+  ASSERT_EQ(resumption_peer_half(counting, &h1, half), Status::kOk);
+  EXPECT_EQ(g_hmacs, 4);
+  EXPECT_EQ(g_calls, 2);
+  EXPECT_EQ(h0.primed, kPrimedNext);
+  resumption_wipe(&ao);
+  resumption_wipe(&al);
+  ASSERT_EQ(resumption_take(counting, {false, false, 8}, &h0, &ao), Status::kOk);
+  offer = on_the_wire(ao, sub, &sub_len);
+  EXPECT_EQ(Bytes(half, half + kResumeHalfLen), Bytes(offer.half, offer.half + kResumeHalfLen));
+  ASSERT_EQ(resumption_accept(counting, {false, false, 8}, &h1, offer, &al), Status::kOk);
+  EXPECT_EQ(g_calls, 2);
+  EXPECT_EQ(resumption_check_answer(ao, on_the_wire(al, ans, &ans_len)), Status::kOk);
+  EXPECT_EQ(h0.index, 3u);
+  EXPECT_EQ(h1.index, 3u);
+  EXPECT_EQ(Bytes(h0.ss, h0.ss + kKeyLen), Bytes(h1.ss, h1.ss + kKeyLen));
   resumption_wipe(&ao);
   resumption_wipe(&al);
 }
@@ -288,7 +334,7 @@ TEST(TcpcryptResumption, MismatchesAreIgnored) {
   EXPECT_EQ(resumption_answer_half(empty, half), Status::kBadArgument);
   EXPECT_EQ(resumption_build_suboption(empty, sub, sizeof sub, &len), Status::kBadArgument);
   ResumeSecret none{};
-  EXPECT_EQ(resumption_peer_half(*ops(), none, half), Status::kBadArgument);
+  EXPECT_EQ(resumption_peer_half(*ops(), &none, half), Status::kBadArgument);
   EXPECT_EQ(resumption_accept(*ops(), {false, false, 8}, &none, offer, &al), Status::kBadArgument);
   u8 sn[16];
   usize sn_len = 0;

@@ -252,7 +252,7 @@ static void run_resume_vector(const std::string& name, bool original_a_opens, u8
   ResumeSuboption offer{};
   ASSERT_EQ(resumption_parse_suboption(sub, sub_len, &offer), Status::kOk);
   u8 half[9];
-  ASSERT_EQ(resumption_peer_half(ops(), *listener, half), Status::kOk);
+  ASSERT_EQ(resumption_peer_half(ops(), listener, half), Status::kOk);
   EXPECT_EQ(0, memcmp(half, offer.half, 9));
   ResumePolicy pol_l{false, false, len_policy(nonce_listen.size())};
   ASSERT_EQ(resumption_accept(ops(), pol_l, listener, offer, &al), Status::kOk);

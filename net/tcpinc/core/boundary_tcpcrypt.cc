@@ -30,9 +30,6 @@ static_assert(kMaxResumeSuboptionLen == TCPINC_CORE_TC_MAX_RESUME_SUBOPT_LEN);
 Session* S(tcpinc_core_tc_session* p) { return reinterpret_cast<Session*>(p); }
 const Session* S(const tcpinc_core_tc_session* p) { return reinterpret_cast<const Session*>(p); }
 ResumeSecret* RS(tcpinc_core_tc_resume_secret* p) { return reinterpret_cast<ResumeSecret*>(p); }
-const ResumeSecret* RS(const tcpinc_core_tc_resume_secret* p) {
-  return reinterpret_cast<const ResumeSecret*>(p);
-}
 ResumeAttempt* RA(tcpinc_core_tc_resume_attempt* p) { return reinterpret_cast<ResumeAttempt*>(p); }
 const ResumeAttempt* RA(const tcpinc_core_tc_resume_attempt* p) {
   return reinterpret_cast<const ResumeAttempt*>(p);
@@ -140,9 +137,9 @@ int tcpinc_core_tc_resume_build(const tcpinc_core_tc_resume_attempt* a, tcpinc_u
   return C(resumption_build_suboption(*RA(a), out, cap, out_len));
 }
 
-int tcpinc_core_tc_resume_peer_half(const tcpinc_core_crypto_ops* ops, const tcpinc_core_tc_resume_secret* entry,
+int tcpinc_core_tc_resume_peer_half(const tcpinc_core_crypto_ops* ops, tcpinc_core_tc_resume_secret* entry,
                                     tcpinc_u8* out_half) {
-  return C(resumption_peer_half(*ops, *RS(entry), out_half));
+  return C(resumption_peer_half(*ops, RS(entry), out_half));
 }
 
 int tcpinc_core_tc_resume_accept(const tcpinc_core_crypto_ops* ops, const tcpinc_core_tc_resume_policy* policy,

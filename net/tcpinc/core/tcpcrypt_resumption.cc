@@ -19,11 +19,34 @@ static Status fail_closed(ResumeSecret* entry, ResumeAttempt* out, Status st) {
   return st == Status::kInvalidPublicKey ? Status::kCryptoFailure : st;
 }
 
-// take_with_id - resumption_take once resume[i] = CPRF(ss[i], CONST_RESUME)
-// and ss[i+1] are known (resume_and_next: B needs resume[i] to check A's
-// half, A to send its own). Both callers checked that the entry is valid.
+// prime - derive what the entry's index i needs, unless the entry holds
+// it already: resume[i] = CPRF(ss[i], CONST_RESUME), and with_next also
+// ss[i+1]; both at once where neither is there (one provider call). The
+// caller checked that the entry is valid. On failure the entry is as it
+// was (the key schedule zeroes what it could not derive).
+static Status prime(const CryptoOps& ops, ResumeSecret* entry, bool with_next) {
+  if (entry->primed == kPrimedNext || (entry->primed == kPrimedResume && !with_next))
+    return Status::kOk;
+  Status st;
+  u8 primed;
+  if (entry->primed == kPrimedResume) {
+    st = next_ss(ops, entry->ss, entry->next);
+    primed = kPrimedNext;
+  } else if (with_next) {
+    st = resume_and_next(ops, entry->ss, entry->resume, entry->next);
+    primed = kPrimedNext;
+  } else {
+    st = resume_id(ops, entry->ss, entry->resume);
+    primed = kPrimedResume;
+  }
+  if (st == Status::kOk) entry->primed = primed;
+  return st;
+}
+
+// take_with_id - resumption_take or accept on a primed entry: B needed
+// resume[i] to check A's half, A needs it to send its own.
 static Status take_with_id(const CryptoOps& ops, const ResumePolicy& policy, ResumeSecret* entry,
-                           const u8* resume, const u8* next, ResumeAttempt* out) {
+                           ResumeAttempt* out) {
   // A zeroed policy means the safe default of 8 nonce bytes (RFC 8548 3.5
   // MUST); no nonce at all has to be asked for explicitly.
   usize nonce_len = policy.nonce_len == 0                      ? kDefaultResumeNonceLen
@@ -31,7 +54,7 @@ static Status take_with_id(const CryptoOps& ops, const ResumePolicy& policy, Res
                                                               : policy.nonce_len;
   if (nonce_len > kMaxResumeNonceLen) return Status::kBadArgument;
   wipe(out, sizeof *out);
-  copy_bytes(out->resume, resume, kResumeLen);
+  copy_bytes(out->resume, entry->resume, kResumeLen);
   Status st = Status::kOk;
   if (nonce_len)
     st = map_crypto(ops.random_bytes(ops.ctx, out->nonce, nonce_len));
@@ -49,8 +72,11 @@ static Status take_with_id(const CryptoOps& ops, const ResumePolicy& policy, Res
     if (policy.no_cache) {
       resumption_wipe(entry);
     } else {
-      copy_bytes(entry->ss, next, kKeyLen);
+      copy_bytes(entry->ss, entry->next, kKeyLen);
       entry->index++;
+      wipe(entry->resume, kResumeLen);
+      wipe(entry->next, kKeyLen);
+      entry->primed = kPrimedNone;
     }
   }
   return st == Status::kOk ? st : fail_closed(entry, out, st);
@@ -60,13 +86,8 @@ Status resumption_take(const CryptoOps& ops, const ResumePolicy& policy, ResumeS
                        ResumeAttempt* out) {
   if (policy.ignore_resumption) return Status::kNotResumption;
   if (!entry->valid) return Status::kBadArgument;
-  u8 resume[kResumeLen], next[kKeyLen];
-  Status st = resume_and_next(ops, entry->ss, resume, next);
-  st = st == Status::kOk ? take_with_id(ops, policy, entry, resume, next, out)
-                         : fail_closed(entry, out, st);
-  wipe(resume, sizeof resume);
-  wipe(next, sizeof next);
-  return st;
+  Status st = prime(ops, entry, true);
+  return st == Status::kOk ? take_with_id(ops, policy, entry, out) : fail_closed(entry, out, st);
 }
 
 Status resumption_build_suboption(const ResumeAttempt& a, u8* out, usize cap, usize* out_len) {
@@ -94,14 +115,17 @@ Status resumption_parse_suboption(const u8* sub, usize len, ResumeSuboption* out
   return Status::kOk;
 }
 
-Status resumption_peer_half(const CryptoOps& ops, const ResumeSecret& entry, u8* out) {
-  if (!entry.valid) return Status::kBadArgument;
-  u8 resume[kResumeLen];
-  Role peer = entry.original_role == Role::kA ? Role::kB : Role::kA;
-  Status st = resume_id(ops, entry.ss, resume);
-  if (st == Status::kOk) copy_bytes(out, half_of(resume, peer), kResumeHalfLen);
-  wipe(resume, sizeof resume);
-  return st;
+Status resumption_peer_half(const CryptoOps& ops, ResumeSecret* entry, u8* out) {
+  if (!entry->valid) return Status::kBadArgument;
+  // A chain resumed before (index > 1) will likely be resumed again: its
+  // ss[i+1] comes in the same provider call, so that the take or accept
+  // then derives nothing. A chain fresh from a full exchange may never be
+  // used: only resume[i] (the accept derives ss[i+1] if it comes).
+  Status st = prime(ops, entry, entry->index > 1);
+  if (st != Status::kOk) return st;
+  Role peer = entry->original_role == Role::kA ? Role::kB : Role::kA;
+  copy_bytes(out, half_of(entry->resume, peer), kResumeHalfLen);
+  return Status::kOk;
 }
 
 Status resumption_accept(const CryptoOps& ops, const ResumePolicy& policy, ResumeSecret* entry,
@@ -109,17 +133,14 @@ Status resumption_accept(const CryptoOps& ops, const ResumePolicy& policy, Resum
   if (policy.ignore_resumption) return Status::kNotResumption;
   if (!entry->valid) return Status::kBadArgument;
   if ((offer.tep & ~kTepVBit) != entry->kex) return Status::kResumeMismatch;
-  // resume[i] once: its peer half is checked, then the attempt keeps it.
-  // ss[i+1] comes from the same provider call; the glue's cache only gets
-  // here for a half it has indexed, so it is rarely derived in vain.
-  u8 resume[kResumeLen], next[kKeyLen];
+  // The glue's cache indexed this entry by its peer half, which primed
+  // resume[i]: a mismatch costs no HMAC and leaves the entry as it was.
   Role peer = entry->original_role == Role::kA ? Role::kB : Role::kA;
-  Status st = resume_and_next(ops, entry->ss, resume, next);
-  if (st == Status::kOk && !equal_secret(half_of(resume, peer), offer.half, kResumeHalfLen))
+  Status st = prime(ops, entry, false);
+  if (st == Status::kOk && !equal_secret(half_of(entry->resume, peer), offer.half, kResumeHalfLen))
     st = Status::kResumeMismatch;
-  if (st == Status::kOk) st = take_with_id(ops, policy, entry, resume, next, out);
-  wipe(resume, sizeof resume);
-  wipe(next, sizeof next);
+  if (st == Status::kOk) st = prime(ops, entry, true);
+  if (st == Status::kOk) st = take_with_id(ops, policy, entry, out);
   return st;
 }
 

@@ -29,6 +29,7 @@ constexpr usize kMaxResumeNonceLen = 8;
 constexpr usize kDefaultResumeNonceLen = 8;  // MUST default (no reuse prohibition here)
 constexpr usize kMaxResumeSuboptionLen = 1 + kResumeHalfLen + kMaxResumeNonceLen;
 constexpr u8 kTepVBit = 0x80;
+constexpr u8 kPrimedNone = 0, kPrimedResume = 1, kPrimedNext = 2;  // ResumeSecret::primed
 constexpr u8 kResumeNonceLenDefault = TCPINC_CORE_TC_RESUME_NONCE_DEFAULT;  // 8 bytes
 constexpr u8 kResumeNonceLenNone = TCPINC_CORE_TC_RESUME_NONCE_NONE;        // 0 bytes
 
@@ -51,6 +52,14 @@ struct ResumeSecret {
   u16 aead;
   Role original_role;
   bool valid;
+  // What index i will need, derived once (see prime() in the .cc):
+  // kPrimedResume: resume[i] (both halves: the cache's index); kPrimedNext:
+  // ss[i+1] as well. A take or accept of a primed entry derives nothing
+  // more, and every ratchet unprimes. Derived from ss alone: the entry
+  // holds nothing that ss does not already give.
+  u8 primed;
+  u8 resume[kResumeLen];
+  u8 next[kKeyLen];
 };
 
 // ResumeAttempt - one connection's use of one ss[i]; owned by that
@@ -89,8 +98,8 @@ Status resumption_build_suboption(const ResumeAttempt& a, u8* out, usize cap, us
 Status resumption_parse_suboption(const u8* sub, usize len, ResumeSuboption* out);
 
 // resumption_peer_half - the 9 bytes the peer of this chain sends for the
-// entry's current index (what B indexes its cache by).
-Status resumption_peer_half(const CryptoOps& ops, const ResumeSecret& entry, u8* out);
+// entry's current index (what B indexes its cache by). Primes the entry.
+Status resumption_peer_half(const CryptoOps& ops, ResumeSecret* entry, u8* out);
 
 // resumption_accept - B: if the offer names this entry (same TEP, matching
 // half), take it; kResumeMismatch otherwise, kNotResumption if ignored.
