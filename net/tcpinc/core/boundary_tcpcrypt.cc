@@ -21,6 +21,10 @@ static_assert(alignof(ResumeSecret) <= alignof(tcpinc_core_tc_resume_secret));
 static_assert(alignof(ResumeAttempt) <= alignof(tcpinc_core_tc_resume_attempt));
 // The allocated handle: its size is asked of tcpinc_core_tc_session_size().
 static_assert(alignof(Session) <= 8, "glue allocations are 8-byte aligned");
+// The glue allocates the session behind its struct tcpinc_crypt (152 bytes
+// in 6.1, pahole) from kmalloc-1k: a session beyond 872 bytes doubles that
+// (Documentation/tcpcrypt-kernel.md, "Memory per connection").
+static_assert(sizeof(Session) <= 1024 - 152, "session and tcpinc_crypt within kmalloc-1k");
 static_assert(kSessionIdLen == TCPINC_CORE_TC_SESSION_ID_LEN);
 static_assert(kMaxFrameLen == TCPINC_CORE_TC_MAX_FRAME_LEN);
 static_assert(kMaxDataLen == TCPINC_CORE_TC_MAX_DATA_LEN);

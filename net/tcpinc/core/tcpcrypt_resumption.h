@@ -43,20 +43,27 @@ struct ResumePolicy {
   u8 nonce_len;
 };
 
-// ResumeSecret - a cache entry: the next unused secret of one ss[0] chain,
-// and what the original session fixed (group, AEAD - Part E.9 - and role).
-struct ResumeSecret {
+// ChainSecret - the next unused secret of one ss[0] chain, and what the
+// original session fixed (group, AEAD - Part E.9 - and role): what a
+// session hands the cache (Session::export_resumption).
+struct ChainSecret {
   u8 ss[kKeyLen];
   u64 index;
   u8 kex;
   u16 aead;
   Role original_role;
   bool valid;
-  // What index i will need, derived once (see prime() in the .cc):
-  // kPrimedResume: resume[i] (both halves: the cache's index); kPrimedNext:
-  // ss[i+1] as well. A take or accept of a primed entry derives nothing
-  // more, and every ratchet unprimes. Derived from ss alone: the entry
-  // holds nothing that ss does not already give.
+};
+
+// ResumeSecret - a cache entry: a ChainSecret and what its index i will
+// need, derived once (see prime() in the .cc): kPrimedResume: resume[i]
+// (both halves: the cache's index); kPrimedNext: ss[i+1] as well. A take
+// or accept of a primed entry derives nothing more, and every ratchet
+// unprimes. Derived from ss alone: the entry holds nothing that ss does
+// not already give. Kept out of ChainSecret so that a session, which
+// holds one from its key exchange to the cache, stays within its
+// allocation (kmalloc-1k with the glue's part).
+struct ResumeSecret : ChainSecret {
   u8 primed;
   u8 resume[kResumeLen];
   u8 next[kKeyLen];
@@ -121,6 +128,7 @@ Status resumption_sn(const ResumeAttempt& a, const u8* peer_nonce, usize peer_no
 
 inline void resumption_wipe(ResumeAttempt* a) { wipe(a, sizeof *a); }
 inline void resumption_wipe(ResumeSecret* s) { wipe(s, sizeof *s); }
+inline void resumption_wipe(ChainSecret* s) { wipe(s, sizeof *s); }
 
 }  // namespace tcpinc::tcpcrypt
 

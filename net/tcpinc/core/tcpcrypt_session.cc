@@ -230,7 +230,8 @@ Status Session::session_id(u8* out, usize cap, usize* out_len) const {
 
 Status Session::export_resumption(ResumeSecret* out) {
   if (state_ != State::kEstablished || !next_.valid) return Status::kNotCacheable;
-  copy_bytes(out, &next_, sizeof next_);
+  wipe(out, sizeof *out);  // unprimed
+  copy_bytes(static_cast<ChainSecret*>(out), &next_, sizeof next_);
   resumption_wipe(&next_);
   return Status::kOk;
 }

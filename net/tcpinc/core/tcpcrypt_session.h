@@ -181,7 +181,7 @@ class Session {
   usize pending_sent_;
   u8 session_id_[kSessionIdLen];
   // ss[1] for the cache, until exported or flushed.
-  ResumeSecret next_;
+  ChainSecret next_;
   DirectionKeys send_;  // generation of the last sealed frame
   DirectionKeys recv_;  // remote generation
   // Generation steps still to take, one per sealed frame, each frame with
