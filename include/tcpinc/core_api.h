@@ -378,8 +378,9 @@ int tcpinc_core_tc_resume_build(const struct tcpinc_core_tc_resume_attempt *a,
 				tcpinc_u8 *out, tcpinc_usize cap, tcpinc_usize *out_len);
 /*
  * tcpinc_core_tc_resume_peer_half - the half the peer sends for the entry's
- * index. It also primes the entry (resume[i] and ss[i+1], one provider
- * call), so that the take or accept of that index derives nothing more.
+ * index. It also primes the entry: resume[i], and for a chain resumed
+ * before ss[i+1] too, in one provider call, so that the take or accept of
+ * that index derives nothing more.
  */
 int tcpinc_core_tc_resume_peer_half(const struct tcpinc_core_crypto_ops *ops,
 				    struct tcpinc_core_tc_resume_secret *entry,
