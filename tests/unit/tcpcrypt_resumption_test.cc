@@ -210,11 +210,9 @@ TEST(TcpcryptResumption, SuboptionParsing) {
   EXPECT_EQ(resumption_parse_suboption(sub, 10, &s), Status::kNotResumption);
 }
 
-// The ratchet's cost on the SYN path: each end computes resume[i] once
-// (B checks A's half with it and keeps it) and ss[i+1] once, both in one
-// provider call.
+// Provider calls and HMACs counted by the test below.
 int g_hmacs, g_calls;
-// Each end derives resume[i] and ss[i+1] once per index: the cache indexes
+// The ratchet's cost: each end derives resume[i] and ss[i+1] once per index: the cache indexes
 // an entry by its peer half, which primes it, and the take or accept then
 // derives only what priming left out. A chain fresh from a full exchange
 // (index 1) is primed with resume[i] alone, as it may never be used; a
