@@ -27,7 +27,8 @@ bench scenarios. Prints one JSON object; never asserts on a speed.
 
 Modes: plain (TCP), tcpcrypt (the tcpinc ULP), ktls (Linux kTLS software
 AES-128-GCM, keys set directly with setsockopt(SOL_TLS), no handshake);
-rate and cost also take resume.
+rate and cost also take resume; cost also takes eno-off (the ULP on both
+ends, ENO turned off on the client: a plain connection through the module).
 """
 import argparse
 import json
@@ -42,6 +43,8 @@ from tcpinc_netns import setns
 SOL_TCP, TCP_ULP, SOL_TLS, TLS_TX, TLS_RX = 6, 31, 282, 1, 2
 TCP_CRYPT_NO_RESUME = 0x4571  # include/uapi/linux/tcpinc.h
 TCP_ENO_TEPS = 0x4543
+TCP_ENO_ENABLED = 0x4540
+TCP_ENO_NEGTEP = 0x4542
 TEP = None  # --tep: the one TEP both ends offer (TCP_ENO_TEPS), else the defaults
 TLS_1_2, AES_GCM_128 = 0x0303, 51
 
@@ -56,11 +59,15 @@ def ktls_info(direction):
 
 def prepare(sock, mode, listening=False):
     # "tcpcrypt": every connection does the full key exchange (Init1/Init2);
-    # "resume": connections resume from the cache once one exchange filled it.
-    if mode in ("tcpcrypt", "resume"):
+    # "resume": connections resume from the cache once one exchange filled it;
+    # "eno-off": both ends take the ULP but the client turns ENO off, so the
+    # connection stays plain TCP: what the module's presence alone costs.
+    if mode in ("tcpcrypt", "resume", "eno-off"):
         sock.setsockopt(SOL_TCP, TCP_ULP, b"tcpcrypt")
         if TEP is not None:
             sock.setsockopt(SOL_TCP, TCP_ENO_TEPS, bytes([TEP]))
+    if mode == "eno-off" and not listening:
+        sock.setsockopt(SOL_TCP, TCP_ENO_ENABLED, 0)
     if mode == "tcpcrypt" and not listening:
         sock.setsockopt(SOL_TCP, TCP_CRYPT_NO_RESUME, 1)
 
@@ -70,6 +77,14 @@ def after_connect(sock, mode, server):
         sock.setsockopt(SOL_TCP, TCP_ULP, b"tls")
         sock.setsockopt(SOL_TLS, TLS_TX, ktls_info(0))
         sock.setsockopt(SOL_TLS, TLS_RX, ktls_info(1))
+
+
+def negotiated_tep(sock):
+    # TCP_ENO_NEGTEP: 0 or an error when the connection is not encrypted.
+    try:
+        return sock.getsockopt(SOL_TCP, TCP_ENO_NEGTEP)
+    except OSError:
+        return 0
 
 
 def fam(addr):
@@ -163,6 +178,8 @@ def cost(a):
              "server_close")
     spent = [0.0] * len(names)
 
+    encrypted = []
+
     def one():
         t = [time.monotonic()]
         c = socket.socket(fam(a.addr), socket.SOCK_STREAM)
@@ -171,6 +188,8 @@ def cost(a):
         c.connect((a.addr, a.port))
         s, _ = ls.accept()
         t.append(time.monotonic())
+        if not encrypted:  # the warm-up connection, outside the figures
+            encrypted.append(negotiated_tep(s) != 0)
         c.send(b"x")
         ok = s.recv(1) == b"x"
         t.append(time.monotonic())
@@ -191,7 +210,8 @@ def cost(a):
     t0 = time.monotonic()
     ok = sum(one() for _ in range(a.count))
     dt = time.monotonic() - t0
-    out = {"mode": a.mode, "connections": a.count, "echoed": ok, "us_per_connection": round(dt / a.count * 1e6)}
+    out = {"mode": a.mode, "connections": a.count, "echoed": ok, "us_per_connection": round(dt / a.count * 1e6),
+           "encrypted": encrypted[0]}
     out.update((n + "_us", round(v / a.count * 1e6)) for n, v in zip(names, spent))
     print(json.dumps(out))
 
@@ -307,7 +327,7 @@ def main():
     ap.add_argument("cmd", choices=["serve", "bulk", "rate", "cost", "hold"])
     ap.add_argument("--addr", required=True)
     ap.add_argument("--port", type=int, required=True)
-    ap.add_argument("--mode", choices=["plain", "tcpcrypt", "resume", "ktls"], required=True)
+    ap.add_argument("--mode", choices=["plain", "tcpcrypt", "resume", "eno-off", "ktls"], required=True)
     ap.add_argument("--size", type=int, default=64 << 20)
     ap.add_argument("--count", type=int, default=100)
     ap.add_argument("--echo", action="store_true")

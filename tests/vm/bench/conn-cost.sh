@@ -10,8 +10,10 @@
 # two processes on the guest's one vCPU, where every switch between them
 # also flushes the guest TLB under TCG; this one shows how much of its
 # ratio is the module's own work. Plain TCP vs tcpcrypt resumed vs full,
-# per phase (setup = socket + TCP_ULP).
-#   h1 192.0.2.1 (client sockets) ==== h2 192.0.2.2 (listeners, 7961-7963)
+# per phase (setup = socket + TCP_ULP), and eno-off: the ULP on both ends
+# with ENO turned off on the client, a plain connection through the module
+# (what its presence alone costs).
+#   h1 192.0.2.1 (client sockets) ==== h2 192.0.2.2 (listeners, 7961-7964)
 set -euo pipefail
 . "$TCPINC_TOP/tests/vm/lib.sh"
 
@@ -19,23 +21,26 @@ B="/usr/bin/python3 $TCPINC_TOP/tools/tcpinc_bench.py"
 ROUNDS=${TCPINC_BENCH_ROUNDS:-3}
 COUNT=${TCPINC_BENCH_COUNT:-300}
 netns_pair
-declare -A port=([plain]=7961 [tcpcrypt]=7962 [resume]=7963) us
+declare -A port=([plain]=7961 [tcpcrypt]=7962 [resume]=7963 [eno-off]=7964) us
 for r in $(seq 1 "$ROUNDS"); do
-	for m in plain tcpcrypt resume; do
+	for m in plain tcpcrypt resume eno-off; do
 		out=$(timeout 300 $B cost --server-ns h2 --client-ns h1 --addr 192.0.2.2 \
 			--port $((${port[$m]} + 10 * r)) --mode $m --count "$COUNT")
 		echo "round $r: $out"
 		[ "$(json_field "$out" echoed)" = "$(json_field "$out" connections)" ] ||
 			fail "$m: not every connection echoed"
+		want=True; [ "$m" != plain ] && [ "$m" != eno-off ] || want=False
+		[ "$(json_field "$out" encrypted)" = "$want" ] || fail "$m: encrypted is not $want"
 		us[$m]+="$(json_field "$out" us_per_connection) "
 	done
 done
 up=$(median "${us[plain]}"); ut=$(median "${us[tcpcrypt]}"); ur=$(median "${us[resume]}")
+uo=$(median "${us[eno-off]}")
 # Under ICOUNT=1 the guest's clock counts instructions: a microsecond is
 # a thousand guest instructions, whatever else the host is doing.
 unit="microseconds" what=""
 if [ "${TCPINC_VM_ICOUNT:-0}" = 1 ]; then
 	unit="thousands of guest instructions (-icount)" what=" in guest instructions"
 fi
-echo "$unit per connection, one process (median of $ROUNDS x $COUNT): plain $up, tcpcrypt full $ut, tcpcrypt resumed $ur"
-/usr/bin/python3 -c "import sys; up,ut,ur=map(float,sys.argv[1:4]); print('BENCH connection cost without context switches%s: resumed/plain = %.2f, full/plain = %.2f (as rates: resumed %.2fx plain, full %.2fx plain)' % (sys.argv[4], ur/up, ut/up, up/ur, up/ut))" "$up" "$ut" "$ur" "$what"
+echo "$unit per connection, one process (median of $ROUNDS x $COUNT): plain $up, tcpcrypt full $ut, tcpcrypt resumed $ur, ULP with ENO off $uo"
+/usr/bin/python3 -c "import sys; up,ut,ur,uo=map(float,sys.argv[1:5]); print('BENCH connection cost without context switches%s: resumed/plain = %.2f, full/plain = %.2f (as rates: resumed %.2fx plain, full %.2fx plain); the module on a plain connection (eno-off/plain) = %.2f' % (sys.argv[5], ur/up, ut/up, up/ur, up/ut, uo/up))" "$up" "$ut" "$ur" "$uo" "$what"
