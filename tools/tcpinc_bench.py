@@ -31,6 +31,7 @@ rate and cost also take resume; cost also takes eno-off (the ULP on both
 ends, ENO turned off on the client: a plain connection through the module).
 """
 import argparse
+import errno
 import json
 import resource
 import socket
@@ -80,11 +81,12 @@ def after_connect(sock, mode, server):
 
 
 def negotiated_tep(sock):
-    # TCP_ENO_NEGTEP: 0 or an error when the connection is not encrypted.
+    # TCP_ENO_NEGTEP: the TEP byte once ENO is enabled; EINVAL on a socket
+    # with the ULP whose ENO is off, ENOPROTOOPT on one without the ULP.
     try:
-        return sock.getsockopt(SOL_TCP, TCP_ENO_NEGTEP)
-    except OSError:
-        return 0
+        return "0x%02x" % sock.getsockopt(SOL_TCP, TCP_ENO_NEGTEP)
+    except OSError as e:
+        return errno.errorcode.get(e.errno, str(e.errno))
 
 
 def fam(addr):
@@ -178,7 +180,7 @@ def cost(a):
              "server_close")
     spent = [0.0] * len(names)
 
-    encrypted = []
+    negtep = []
 
     def one():
         t = [time.monotonic()]
@@ -188,8 +190,8 @@ def cost(a):
         c.connect((a.addr, a.port))
         s, _ = ls.accept()
         t.append(time.monotonic())
-        if not encrypted:  # the warm-up connection, outside the figures
-            encrypted.append(negotiated_tep(s) != 0)
+        if not negtep:  # the warm-up connection, outside the figures
+            negtep.append(negotiated_tep(s))
         c.send(b"x")
         ok = s.recv(1) == b"x"
         t.append(time.monotonic())
@@ -211,7 +213,7 @@ def cost(a):
     ok = sum(one() for _ in range(a.count))
     dt = time.monotonic() - t0
     out = {"mode": a.mode, "connections": a.count, "echoed": ok, "us_per_connection": round(dt / a.count * 1e6),
-           "encrypted": encrypted[0]}
+           "negtep": negtep[0]}
     out.update((n + "_us", round(v / a.count * 1e6)) for n, v in zip(names, spent))
     print(json.dumps(out))
 

@@ -29,8 +29,14 @@ for r in $(seq 1 "$ROUNDS"); do
 		echo "round $r: $out"
 		[ "$(json_field "$out" echoed)" = "$(json_field "$out" connections)" ] ||
 			fail "$m: not every connection echoed"
-		want=True; [ "$m" != plain ] && [ "$m" != eno-off ] || want=False
-		[ "$(json_field "$out" encrypted)" = "$want" ] || fail "$m: encrypted is not $want"
+		# What the warm-up connection negotiated (TCP_ENO_NEGTEP on the
+		# server's socket): no ULP, the ULP with ENO off, or a TEP.
+		tep=$(json_field "$out" negtep)
+		case $m in
+		plain) [ "$tep" = ENOPROTOOPT ] || fail "$m: NEGTEP gave $tep, not ENOPROTOOPT (no ULP)" ;;
+		eno-off) [ "$tep" = EINVAL ] || fail "$m: NEGTEP gave $tep, not EINVAL (ULP, ENO off)" ;;
+		*) [[ "$tep" == 0x* && "$tep" != 0x00 ]] || fail "$m: NEGTEP gave $tep, not a TEP" ;;
+		esac
 		us[$m]+="$(json_field "$out" us_per_connection) "
 	done
 done
