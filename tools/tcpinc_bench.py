@@ -29,10 +29,12 @@ Modes: plain (TCP), tcpcrypt (the tcpinc ULP), ktls (Linux kTLS software
 AES-128-GCM, keys set directly with setsockopt(SOL_TLS), no handshake);
 rate and cost also take resume; cost also takes eno-off (the ULP on both
 ends, ENO turned off on the client: a plain connection through the module).
+cost --tcg-mark marks the timed loop for tools/tcg-count (bench conn-tcg).
 """
 import argparse
 import errno
 import json
+import os
 import resource
 import socket
 import struct
@@ -209,13 +211,38 @@ def cost(a):
 
     one()  # fills the resumption cache
     spent = [0.0] * len(names)
+    if a.tcg_mark:
+        tcg_mark(a.mode + "-start")
     t0 = time.monotonic()
     ok = sum(one() for _ in range(a.count))
     dt = time.monotonic() - t0
+    if a.tcg_mark:
+        tcg_mark(a.mode + "-end")
     out = {"mode": a.mode, "connections": a.count, "echoed": ok, "us_per_connection": round(dt / a.count * 1e6),
            "negtep": negtep[0]}
     out.update((n + "_us", round(v / a.count * 1e6)) for n, v in zip(names, spent))
     print(json.dumps(out))
+
+
+def tcg_mark(name):
+    """Has tools/tcg-count's plugin (loaded by QEMU when the scenario says
+    '# needs: tcg-count') snapshot its counters now: writes NAME to the mark
+    file and waits until the dump shows it (the plugin polls every 10 ms).
+    The counts include this wait's own reads of the dump, once per mark, not
+    per connection."""
+    mark, dump = os.environ["TCPINC_TCG_MARK"], os.environ["TCPINC_TCG_DUMP"]
+    with open(mark, "w") as f:
+        f.write(name + "\n")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            with open(dump) as f:
+                if ("mark %s\n" % name) in f.read():
+                    return
+        except FileNotFoundError:
+            pass
+        time.sleep(0.005)
+    sys.exit("tcg-count: no snapshot for mark %r in %s after 10 s" % (name, dump))
 
 
 def meminfo():
@@ -338,6 +365,8 @@ def main():
     ap.add_argument("--server-ns")
     ap.add_argument("--client-ns")
     ap.add_argument("--bulk-conns", type=int, default=0)
+    ap.add_argument("--tcg-mark", action="store_true",
+                    help="cost: snapshot the tcg-count plugin's counters around the timed loop")
     a = ap.parse_args()
     global TEP
     TEP = a.tep

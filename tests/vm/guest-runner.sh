@@ -24,6 +24,8 @@ OUT_ROOT=$TCPINC_OUT
 TCPINC_VM_TIME_FACTOR=${TCPINC_VM_TIME_FACTOR:-1}
 # 1 when the guest's clock counts instructions (run.py, TCPINC_VM_ICOUNT).
 TCPINC_VM_ICOUNT=${TCPINC_VM_ICOUNT:-0}
+# Set when a scenario needs tcg-count (run.py): the plugin's mark and dump files.
+[ -z "${TCPINC_TCG_MARK:-}" ] || export TCPINC_TCG_MARK TCPINC_TCG_DUMP
 export TCPINC_TOP TCPINC_KO TCPINC_VM_TIME_FACTOR TCPINC_VM_ICOUNT
 cd /
 

@@ -31,6 +31,7 @@ import shlex
 import shutil
 import signal
 import socket
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -97,6 +98,22 @@ def header(path):
     return tmo, needs, mem
 
 
+def tcg_count_plugin():
+    """tools/tcg-count's QEMU plugin, built with the host's gcc when its
+    sources are newer than the build."""
+    src = TOP / "tools" / "tcg-count"
+    so = BUILD / "tcpinc_tcg_count.so"
+    newest = max(p.stat().st_mtime for p in src.glob("*.[ch]"))
+    if not so.exists() or so.stat().st_mtime < newest:
+        cmd = ["gcc", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Werror", "-shared",
+               "-fPIC", "-fvisibility=hidden", "-pthread", "-o", str(so),
+               str(src / "tcpinc_tcg_count.c")]
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        if r.returncode:
+            die(f"building the tcg-count plugin failed: {' '.join(cmd)}\n{r.stderr}")
+    return so
+
+
 def guest_scenarios(sdir):
     return {p.stem: p for p in sorted(sdir.glob("*.sh"))}
 
@@ -107,10 +124,11 @@ def guest_scenarios(sdir):
 def run_guest_scenarios(env, names, paths, logdir, report, timing):
     out = logdir / "out"
     (out / ".harness").mkdir(parents=True, exist_ok=True)
-    lines, budget, mem = [], BOOT_BUDGET, 512
+    lines, budget, mem, tcg_count = [], BOOT_BUDGET, 512, False
     for n in names:
         tmo, needs, want = header(paths[n])
         mem = max(mem, want or 0)
+        tcg_count |= "tcg-count" in needs
         tmo *= TIME_FACTOR
         budget += tmo + PER_SCENARIO_SLACK
         lines.append(f"{n}|{paths[n]}|{tmo}|{' '.join(needs)}")
@@ -139,6 +157,17 @@ def run_guest_scenarios(env, names, paths, logdir, report, timing):
     if os.environ.get("TCPINC_VM_ICOUNT") == "1":
         conf["TCPINC_VM_ICOUNT"] = "1"
         extra_args += ["-icount", "shift=0,sleep=on"]
+    # "# needs: tcg-count" (benchmarks only): QEMU loads the block-counting
+    # plugin of tools/tcg-count for the whole boot; the guest asks for a
+    # snapshot of its counters through TCPINC_TCG_MARK and reads them from
+    # TCPINC_TCG_DUMP (both in the out share, same path on both sides).
+    if tcg_count:
+        plugin = tcg_count_plugin()
+        (out / ".tcg").mkdir(exist_ok=True)
+        conf["TCPINC_TCG_MARK"] = out / ".tcg" / "mark"
+        conf["TCPINC_TCG_DUMP"] = out / ".tcg" / "counts"
+        extra_args += ["-plugin", f"{opt_path(plugin)},mark={opt_path(conf['TCPINC_TCG_MARK'])},"
+                       f"dump={opt_path(conf['TCPINC_TCG_DUMP'])}"]
     (out / ".harness" / "conf.sh").write_text(shell_conf(conf))
     initrd = image_9p(env)
     q = Qemu("guest", env, logdir, initrd, mem=f"{mem}M", prefix="", extra=[

@@ -1,0 +1,156 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""tcpinc_tcg_report.py - per-connection figures from tools/tcg-count's dump.
+
+  tcpinc_tcg_report.py DUMP COUNT MODE... [--kallsyms FILE [--top N]]
+
+For each MODE, the counters between the marks MODE-start and MODE-end
+(written by tcpinc_bench.py cost --tcg-mark around COUNT connections) divided
+by COUNT, per guest region (user, kernel text, module area) and in total, in
+thousands: translated blocks entered, how many of those were steps of
+rep-prefixed string instructions (TCG runs one cheap block per step),
+instructions, memory accesses, and "unchained" transfers (returns, indirect
+jumps, direct jumps that leave the block's page: TCG resolves those with a
+lookup instead of a patched jump). Then the blocks translated per connection,
+and each mode's totals as ratios to the first mode's ("blocks": the blocks
+other than rep steps). Prints a line 'BENCH conn-tcg ...'. Exits 1 if a mark
+is missing.
+
+With --kallsyms (the guest's /proc/kallsyms), DUMP.blocks (blocks entered
+per start address in the kernel half) is broken down per function: the N
+functions whose blocks per connection grew most from the first mode to each
+other mode.
+"""
+import argparse
+import bisect
+import sys
+
+REGIONS = ("user", "kernel", "module")
+
+
+def load(path):
+    marks, cur = {}, None
+    with open(path) as f:
+        for line in f:
+            words = line.split()
+            if not words:
+                continue
+            if words[0] == "mark":
+                cur = marks.setdefault(" ".join(words[1:]), {})
+                continue
+            cur[words[0]] = {k: int(v) for k, v in (w.split("=") for w in words[1:])}
+    return marks
+
+
+def per_connection(marks, mode, count):
+    try:
+        a, b = marks[mode + "-start"], marks[mode + "-end"]
+    except KeyError as e:
+        sys.exit("tcpinc_tcg_report: no mark %s" % e)
+    out = {}
+    for r in REGIONS:
+        d = {k: (b[r][k] - a[r][k]) / count for k in a[r]}
+        d["unchained"] = d["ret"] + d["indirect"] + d["xpage"]
+        d["blocks"] = d["tbs"] - d["rep"]	# blocks other than rep steps
+        out[r] = d
+    out["total"] = {k: sum(out[r][k] for r in REGIONS) for k in out["user"]}
+    return out
+
+
+def load_blocks(path):
+    marks, cur = {}, None
+    with open(path) as f:
+        for line in f:
+            words = line.split()
+            if words[0] == "mark":
+                cur = marks.setdefault(" ".join(words[1:]), {})
+            else:
+                cur[int(words[0], 16)] = int(words[1])
+    return marks
+
+
+def load_kallsyms(path):
+    syms = []
+    with open(path) as f:
+        for line in f:
+            words = line.split()
+            if len(words) >= 3 and words[1] in "tTWw":
+                mod = " " + words[3] if len(words) > 3 else ""
+                syms.append((int(words[0], 16), words[2] + mod))
+    syms.sort()
+    return [a for a, _ in syms], [n for _, n in syms]
+
+
+def per_function(blocks, mode, count, addrs, names):
+    try:
+        a, b = blocks[mode + "-start"], blocks[mode + "-end"]
+    except KeyError as e:
+        sys.exit("tcpinc_tcg_report: no block mark %s" % e)
+    out = {}
+    for va, n in b.items():
+        d = n - a.get(va, 0)
+        if d <= 0:
+            continue
+        i = bisect.bisect_right(addrs, va) - 1
+        name = names[i] if i >= 0 else "?"
+        out[name] = out.get(name, 0) + d / count
+    return out
+
+
+def breakdown(dump, kallsyms, count, modes, top):
+    blocks = load_blocks(dump + ".blocks")
+    addrs, names = load_kallsyms(kallsyms)
+    if not addrs or not any(addrs):
+        print("per function: no addresses in %s (kptr_restrict?), skipped" % kallsyms)
+        return
+    per = {m: per_function(blocks, m, count, addrs, names) for m in modes}
+    base = per[modes[0]]
+    for m in modes[1:]:
+        grow = sorted(((v - base.get(f, 0), f) for f, v in per[m].items()), reverse=True)[:top]
+        total = sum(per[m].values()) - sum(base.values())
+        print("kernel-half blocks per connection, %s minus %s: %+.0f; the %d functions that grew most:"
+              % (m, modes[0], total, top))
+        for d, f in grow:
+            print("  %+8.0f  %8.0f  %s" % (d, per[m][f], f))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("dump")
+    ap.add_argument("count", type=int)
+    ap.add_argument("modes", nargs="+")
+    ap.add_argument("--kallsyms")
+    ap.add_argument("--top", type=int, default=25)
+    a = ap.parse_args()
+    marks, count, modes = load(a.dump), a.count, a.modes
+    res = {m: per_connection(marks, m, count) for m in modes}
+    cols = ("tbs", "rep", "insns", "mem", "unchained")
+    print("thousands per connection (blocks entered, of which rep string steps, instructions, memory accesses,"
+          " unchained transfers)")
+    print("%-8s %-8s" % ("region", "mode") + "".join("%10s" % c for c in cols) + "  insns/tb")
+    for r in REGIONS + ("total",):
+        for m in modes:
+            v = res[m][r]
+            print("%-8s %-8s" % (r, m) + "".join("%10.1f" % (v[c] / 1000) for c in cols)
+                  + "  %8.2f" % (v["insns"] / v["tbs"] if v["tbs"] else 0))
+    # After boot a connection translates nothing; code translated again and
+    # again (a page of code written to, say) would show here.
+    print("blocks translated per connection (not thousands): "
+          + ", ".join("%s %.2f" % (m, res[m]["total"]["translated"]) for m in modes))
+    base = res[modes[0]]["total"]
+    print("ratios of the totals to %s:" % modes[0])
+    for m in modes[1:]:
+        t = res[m]["total"]
+        print("  %-8s " % m + "  ".join("%s %.2f" % (c, t[c] / base[c])
+                                         for c in ("tbs", "blocks", "insns", "mem", "unchained")))
+    print("BENCH conn-tcg (thousand blocks per connection): "
+          + ", ".join("%s %.1f" % (m, res[m]["total"]["tbs"] / 1000) for m in modes)
+          + "; module-area blocks: "
+          + ", ".join("%s %.1f" % (m, res[m]["module"]["tbs"] / 1000) for m in modes))
+    if a.kallsyms:
+        breakdown(a.dump, a.kallsyms, count, modes, a.top)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
