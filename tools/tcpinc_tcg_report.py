@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """tcpinc_tcg_report.py - per-connection figures from tools/tcg-count's dump.
 
-  tcpinc_tcg_report.py DUMP COUNT MODE... [--kallsyms FILE [--top N]]
+  tcpinc_tcg_report.py DUMP COUNT MODE... [--kallsyms FILE [--top N] [--module-ko KO]]
 
 For each MODE, the counters between the marks MODE-start and MODE-end
 (written by tcpinc_bench.py cost --tcg-mark around COUNT connections) divided
@@ -19,10 +19,14 @@ is missing.
 With --kallsyms (the guest's /proc/kallsyms), DUMP.blocks (blocks entered
 per start address in the kernel half) is broken down per function: the N
 functions whose blocks per connection grew most from the first mode to each
-other mode.
+other mode. With --module-ko too (the tcpinc.ko that ran), the module's own
+functions are listed by their blocks other than rep steps (the blocks that
+start at one of its rep stos/movs instructions, found with objdump).
 """
 import argparse
 import bisect
+import re
+import subprocess
 import sys
 
 REGIONS = ("user", "kernel", "module")
@@ -97,7 +101,39 @@ def per_function(blocks, mode, count, addrs, names):
     return out
 
 
-def breakdown(dump, kallsyms, count, modes, top):
+def module_rep_addrs(ko, addrs, names):
+    """Guest addresses of the module's rep stos/movs instructions: the
+    blocks that start there are rep steps. Offsets from objdump of the .ko,
+    functions placed by kallsyms."""
+    where = {n.split()[0]: a for a, n in zip(addrs, names) if n.endswith(" [tcpinc]")}
+    dis = subprocess.run(["objdump", "-d", "--no-show-raw-insn", ko], capture_output=True, text=True,
+                         check=True).stdout
+    reps, fn, base = set(), None, 0
+    for line in dis.splitlines():
+        m = re.match(r"^([0-9a-f]+) <(.*)>:", line)
+        if m:
+            fn, base = m.group(2), int(m.group(1), 16)
+            continue
+        m = re.match(r"^\s*([0-9a-f]+):\s+rep (stos|movs)", line)
+        if m and fn in where:
+            reps.add(where[fn] + int(m.group(1), 16) - base)
+    return reps
+
+
+def module_split(blocks, mode, count, addrs, names, reps):
+    """Per module function: (blocks other than rep steps, rep steps)."""
+    a, b = blocks[mode + "-start"], blocks[mode + "-end"]
+    out = {}
+    for va, n in b.items():
+        d = (n - a.get(va, 0)) / count
+        i = bisect.bisect_right(addrs, va) - 1
+        if d <= 0 or i < 0 or not names[i].endswith(" [tcpinc]"):
+            continue
+        out.setdefault(names[i], [0.0, 0.0])[1 if va in reps else 0] += d
+    return out
+
+
+def breakdown(dump, kallsyms, count, modes, top, ko=None):
     blocks = load_blocks(dump + ".blocks")
     addrs, names = load_kallsyms(kallsyms)
     if not addrs or not any(addrs):
@@ -112,6 +148,18 @@ def breakdown(dump, kallsyms, count, modes, top):
               % (m, modes[0], total, top))
         for d, f in grow:
             print("  %+8.0f  %8.0f  %s" % (d, per[m][f], f))
+    if not ko:
+        return
+    # The module's own functions, with rep steps (cheap) apart from the rest.
+    reps = module_rep_addrs(ko, addrs, names)
+    for m in modes[1:]:
+        split = module_split(blocks, m, count, addrs, names, reps)
+        other = sum(v[0] for v in split.values())
+        print("module-area blocks per connection, %s: %.0f other than rep steps, %.0f rep steps;"
+              " the %d functions with the most other blocks (other, rep):"
+              % (m, other, sum(v[1] for v in split.values()), top))
+        for f, (o, r) in sorted(split.items(), key=lambda kv: -kv[1][0])[:top]:
+            print("  %8.0f  %8.0f  %s" % (o, r, f))
 
 
 def main():
@@ -121,6 +169,7 @@ def main():
     ap.add_argument("modes", nargs="+")
     ap.add_argument("--kallsyms")
     ap.add_argument("--top", type=int, default=25)
+    ap.add_argument("--module-ko", help="with --kallsyms: split the module's blocks into rep steps and others")
     a = ap.parse_args()
     marks, count, modes = load(a.dump), a.count, a.modes
     res = {m: per_connection(marks, m, count) for m in modes}
@@ -148,7 +197,7 @@ def main():
           + "; module-area blocks: "
           + ", ".join("%s %.1f" % (m, res[m]["module"]["tbs"] / 1000) for m in modes))
     if a.kallsyms:
-        breakdown(a.dump, a.kallsyms, count, modes, a.top)
+        breakdown(a.dump, a.kallsyms, count, modes, a.top, a.module_ko)
     return 0
 
 

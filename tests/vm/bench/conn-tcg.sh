@@ -28,7 +28,8 @@ for m in plain eno-off resume tcpcrypt; do
 		fail "$m: not every connection echoed"
 done
 # Addresses for the per-function breakdown (the module is loaded: its
-# functions are there too, marked [tcpinc]).
+# functions are there too, marked [tcpinc]); the module's rep instructions
+# come from objdump of the .ko that ran (the host's binutils, over 9p).
 cat /proc/kallsyms >"$TCPINC_OUT/kallsyms"
 /usr/bin/python3 "$TCPINC_TOP/tools/tcpinc_tcg_report.py" "$TCPINC_TCG_DUMP" "$COUNT" plain eno-off resume tcpcrypt \
-	--kallsyms "$TCPINC_OUT/kallsyms"
+	--kallsyms "$TCPINC_OUT/kallsyms" --module-ko "$TCPINC_KO"
