@@ -55,7 +55,7 @@ def per_connection(marks, mode, count):
     for r in REGIONS:
         d = {k: (b[r][k] - a[r][k]) / count for k in a[r]}
         d["unchained"] = d["ret"] + d["indirect"] + d["xpage"]
-        d["blocks"] = d["tbs"] - d["rep"]	# blocks other than rep steps
+        d["blocks"] = d["tbs"] - d["rep"]  # blocks other than rep steps
         out[r] = d
     out["total"] = {k: sum(out[r][k] for r in REGIONS) for k in out["user"]}
     return out

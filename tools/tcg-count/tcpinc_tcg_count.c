@@ -13,7 +13,8 @@
  *
  * Counters (per region: user, kernel text, module area): blocks executed,
  * instructions, memory accesses, returns, indirect calls/jumps, direct calls,
- * direct calls/jumps whose target is on another page than the block's start,
+ * direct calls/jumps (rel32 forms only; short and conditional jumps seldom
+ * leave a page) whose target is on another page than the block's start,
  * and steps of rep-prefixed string instructions (rep stos/movs: TCG runs
  * each step as one block of its own, a cheap one: about 2 ns against the
  * 10-15 ns of an average block here, so they are counted apart), and blocks
