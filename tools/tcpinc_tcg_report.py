@@ -85,19 +85,25 @@ def load_kallsyms(path):
     return [a for a, _ in syms], [n for _, n in syms]
 
 
-def per_function(blocks, mode, count, addrs, names):
+def function_deltas(blocks, mode, count, addrs, names):
+    """(function, start address, blocks per connection) for every block the
+    mode entered between its marks."""
     try:
         a, b = blocks[mode + "-start"], blocks[mode + "-end"]
     except KeyError as e:
         sys.exit("tcpinc_tcg_report: no block mark %s" % e)
-    out = {}
     for va, n in b.items():
         d = n - a.get(va, 0)
         if d <= 0:
             continue
         i = bisect.bisect_right(addrs, va) - 1
-        name = names[i] if i >= 0 else "?"
-        out[name] = out.get(name, 0) + d / count
+        yield (names[i] if i >= 0 else "?"), va, d / count
+
+
+def per_function(blocks, mode, count, addrs, names):
+    out = {}
+    for name, _, d in function_deltas(blocks, mode, count, addrs, names):
+        out[name] = out.get(name, 0) + d
     return out
 
 
@@ -122,14 +128,10 @@ def module_rep_addrs(ko, addrs, names):
 
 def module_split(blocks, mode, count, addrs, names, reps):
     """Per module function: (blocks other than rep steps, rep steps)."""
-    a, b = blocks[mode + "-start"], blocks[mode + "-end"]
     out = {}
-    for va, n in b.items():
-        d = (n - a.get(va, 0)) / count
-        i = bisect.bisect_right(addrs, va) - 1
-        if d <= 0 or i < 0 or not names[i].endswith(" [tcpinc]"):
-            continue
-        out.setdefault(names[i], [0.0, 0.0])[1 if va in reps else 0] += d
+    for name, va, d in function_deltas(blocks, mode, count, addrs, names):
+        if name.endswith(" [tcpinc]"):
+            out.setdefault(name, [0.0, 0.0])[1 if va in reps else 0] += d
     return out
 
 
