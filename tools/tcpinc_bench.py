@@ -28,7 +28,8 @@ bench scenarios. Prints one JSON object; never asserts on a speed.
 Modes: plain (TCP), tcpcrypt (the tcpinc ULP), ktls (Linux kTLS software
 AES-128-GCM, keys set directly with setsockopt(SOL_TLS), no handshake);
 rate and cost also take resume; cost also takes eno-off (the ULP on both
-ends, ENO turned off on the client: a plain connection through the module).
+ends, ENO turned off on the client: a plain connection through the module)
+and ktls (its keys set in the connect phase).
 cost --tcg-mark marks the timed loop for tools/tcg-count (bench conn-tcg).
 """
 import argparse
@@ -75,11 +76,16 @@ def prepare(sock, mode, listening=False):
         sock.setsockopt(SOL_TCP, TCP_CRYPT_NO_RESUME, 1)
 
 
+# Built once: cost's loop then times kTLS's setsockopts, not Python
+# building the same bytes for every connection.
+KTLS_INFO = (ktls_info(0), ktls_info(1))
+
+
 def after_connect(sock, mode, server):
     if mode == "ktls":
         sock.setsockopt(SOL_TCP, TCP_ULP, b"tls")
-        sock.setsockopt(SOL_TLS, TLS_TX, ktls_info(0))
-        sock.setsockopt(SOL_TLS, TLS_RX, ktls_info(1))
+        sock.setsockopt(SOL_TLS, TLS_TX, KTLS_INFO[0])
+        sock.setsockopt(SOL_TLS, TLS_RX, KTLS_INFO[1])
 
 
 def negotiated_tep(sock):
@@ -191,6 +197,9 @@ def cost(a):
         t.append(time.monotonic())
         c.connect((a.addr, a.port))
         s, _ = ls.accept()
+        # kTLS: the keys go in once the connection is up (no handshake).
+        after_connect(c, a.mode, False)
+        after_connect(s, a.mode, True)
         t.append(time.monotonic())
         if not negtep:  # the warm-up connection, outside the figures
             negtep.append(negotiated_tep(s))
