@@ -26,6 +26,8 @@ TCPINC_VM_TIME_FACTOR=${TCPINC_VM_TIME_FACTOR:-1}
 TCPINC_VM_ICOUNT=${TCPINC_VM_ICOUNT:-0}
 # Set when a scenario needs tcg-count (run.py): the plugin's mark and dump files.
 [ -z "${TCPINC_TCG_MARK:-}" ] || export TCPINC_TCG_MARK TCPINC_TCG_DUMP
+[ -z "${TCPINC_BENCH_ROUNDS:-}" ] || export TCPINC_BENCH_ROUNDS
+[ -z "${TCPINC_BENCH_COUNT:-}" ] || export TCPINC_BENCH_COUNT
 export TCPINC_TOP TCPINC_KO TCPINC_VM_TIME_FACTOR TCPINC_VM_ICOUNT
 cd /
 

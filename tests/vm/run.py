@@ -154,6 +154,12 @@ def run_guest_scenarios(env, names, paths, logdir, report, timing):
     # guest's timeouts still bound its waits for I/O). A benchmark's
     # "microseconds" are then thousands of guest instructions, the same on
     # a busy host as on a quiet one.
+    # A benchmark's rounds and connections per round, when the caller sets
+    # them (TCPINC_BENCH_ROUNDS=9 make bench-vm ...): more rounds for a
+    # median and a spread on a noisy host.
+    for var in ("TCPINC_BENCH_ROUNDS", "TCPINC_BENCH_COUNT"):
+        if os.environ.get(var, "").isdigit():
+            conf[var] = os.environ[var]
     if os.environ.get("TCPINC_VM_ICOUNT") == "1":
         conf["TCPINC_VM_ICOUNT"] = "1"
         extra_args += ["-icount", "shift=0,sleep=on"]
