@@ -148,18 +148,18 @@ def run_guest_scenarios(env, names, paths, logdir, report, timing):
             conf[var] = tag
             extra_args += ["-virtfs", f"local,path={opt_path(Path(os.environ[var]))},"
                          f"mount_tag={tag},readonly=on,security_model=none,multidevs=remap"]
-    # TCPINC_VM_ICOUNT=1 (benchmarks only): the guest's clock counts its own
-    # instructions (-icount shift=0: one instruction is one nanosecond of
-    # guest time; sleep=on: idle time passes at the host's pace, so the
-    # guest's timeouts still bound its waits for I/O). A benchmark's
-    # "microseconds" are then thousands of guest instructions, the same on
-    # a busy host as on a quiet one.
     # A benchmark's rounds and connections per round, when the caller sets
     # them (TCPINC_BENCH_ROUNDS=9 make bench-vm ...): more rounds for a
     # median and a spread on a noisy host.
     for var in ("TCPINC_BENCH_ROUNDS", "TCPINC_BENCH_COUNT"):
         if os.environ.get(var, "").isdigit():
             conf[var] = os.environ[var]
+    # TCPINC_VM_ICOUNT=1 (benchmarks only): the guest's clock counts its own
+    # instructions (-icount shift=0: one instruction is one nanosecond of
+    # guest time; sleep=on: idle time passes at the host's pace, so the
+    # guest's timeouts still bound its waits for I/O). A benchmark's
+    # "microseconds" are then thousands of guest instructions, the same on
+    # a busy host as on a quiet one.
     if os.environ.get("TCPINC_VM_ICOUNT") == "1":
         conf["TCPINC_VM_ICOUNT"] = "1"
         extra_args += ["-icount", "shift=0,sleep=on"]
