@@ -10,7 +10,7 @@
 # N = 1,000 and 10,000 connection pairs, each with one byte echoed each
 # way so that keys and buffers exist, all kept open; memory per pair from
 # /proc/meminfo once all are open: Slab (on 6.1 it includes kmalloc's
-# large allocations, so the session blocks too; steady from run to run)
+# large allocations, so the session blocks too; steady from run to run),
 # MemFree (everything, but moved by the page cache: at N = 1,000 it
 # is noise for kTLS's few KiB) and MemAvailable (MemFree plus what the
 # kernel estimates it could reclaim; it moves with MemFree here). The
